@@ -1,0 +1,59 @@
+"""The base class and markers every wire model uses.
+
+Design choices, each mirroring how the real API (protobuf over grpc-gateway) behaves:
+
+* Reading is lenient (``extra="allow"``): a newer server may add fields or enum
+  values, and a provider must not break on them. Enum-typed fields are therefore
+  plain ``str`` on the wire model; the known values live in :mod:`._enums` and are
+  enforced where *we* choose values (input validation, the emulator's request
+  parsing), never when reading a response.
+* Output-only fields are marked with :func:`output_only` so the emulator can drop them
+  from request bodies (the real service ignores them) and the provider never sends them.
+* int64 values travel as JSON strings and durations as ``"<seconds>s"``, as proto3 JSON
+  mandates; the models keep those wire spellings unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+_OUTPUT_ONLY = "x-output-only"
+
+
+class WireModel(BaseModel):
+    """Base of every wire object: camelCase on the wire, snake_case in Python."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body the API would send or accept: aliases, absent fields omitted."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+def output_only(**kwargs: Any) -> Any:
+    """A field the server fills and ignores on input (``readOnly`` in the OpenAPI spec)."""
+    return Field(default=None, json_schema_extra={_OUTPUT_ONLY: True}, **kwargs)
+
+
+def output_only_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The wire (camelCase) names of the output-only fields of ``model``."""
+    names = set()
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and extra.get(_OUTPUT_ONLY):
+            names.add(info.alias or name)
+    return frozenset(names)
+
+
+class Status(WireModel):
+    """``google.rpc.Status`` as resources embed it: the code is the enum *name*."""
+
+    code: Optional[str] = None
+    message: Optional[str] = None
