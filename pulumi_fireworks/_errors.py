@@ -1,0 +1,143 @@
+"""Errors raised by pulumi-fireworks.
+
+Users meet these in ``pulumi up`` output, so every message says what went wrong,
+on which resource, and what to do. The tree mirrors the official SDK's, so code that
+already handles ``fireworks`` errors reads the same::
+
+    FireworksError
+    ├── ConfigurationError          credentials, account id or base URL missing or unsafe
+    ├── APIConnectionError          no HTTP response (refused, reset, timed out)
+    ├── APIStatusError              the API answered with an error status
+    │   ├── BadRequestError         400 (INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE)
+    │   ├── AuthenticationError     401
+    │   ├── PermissionDeniedError   403
+    │   ├── NotFoundError           404
+    │   ├── ConflictError           409 (ALREADY_EXISTS, ABORTED)
+    │   ├── RateLimitError          429
+    │   └── InternalServerError     5xx
+    └── ResourceOperationError      a resource did not reach the state we waited for
+        ├── ResourceFailedError     the server reported a failed state
+        └── WaitTimeoutError        the deadline passed first
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+__all__ = [
+    "FireworksError",
+    "ConfigurationError",
+    "APIConnectionError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "InternalServerError",
+    "ResourceOperationError",
+    "ResourceFailedError",
+    "WaitTimeoutError",
+]
+
+
+class FireworksError(Exception):
+    """Base of every error this package raises."""
+
+
+class ConfigurationError(FireworksError):
+    """The provider cannot talk to the API as configured."""
+
+
+class APIConnectionError(FireworksError):
+    """The request got no HTTP response; it may or may not have been applied."""
+
+    def __init__(self, message: str, *, method: str, url: str) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+
+
+class APIStatusError(FireworksError):
+    """The API answered with an error status.
+
+    ``code`` is the gRPC status name (``"NOT_FOUND"``) when the body carried one, and
+    ``message`` the API's own text, which users should see verbatim.
+    """
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        code: Optional[str],
+        message: str,
+        method: str,
+        url: str,
+        details: Optional[list[Any]] = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        self.method = method
+        self.url = url
+        self.details = details or []
+        label = f"{status} {code}" if code else str(status)
+        super().__init__(f"{method} {url} failed with {label}: {message}")
+
+
+class BadRequestError(APIStatusError):
+    pass
+
+
+class AuthenticationError(APIStatusError):
+    pass
+
+
+class PermissionDeniedError(APIStatusError):
+    pass
+
+
+class NotFoundError(APIStatusError):
+    pass
+
+
+class ConflictError(APIStatusError):
+    pass
+
+
+class RateLimitError(APIStatusError):
+    pass
+
+
+class InternalServerError(APIStatusError):
+    pass
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status: int) -> type[APIStatusError]:
+    """The exception class for an HTTP error status."""
+    if status >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status, APIStatusError)
+
+
+class ResourceOperationError(FireworksError):
+    """A resource did not reach the state a create, update or delete waited for."""
+
+
+class ResourceFailedError(ResourceOperationError):
+    pass
+
+
+class WaitTimeoutError(ResourceOperationError):
+    pass

@@ -1,0 +1,379 @@
+"""``fireworks:Deployment`` — an on-demand deployment of a model on dedicated GPUs.
+
+API object: ``accounts/{account}/deployments/{deployment_id}`` (reference §2).
+Everything generic lives in ``_engine.py``; this file says what is special about
+deployments: their inputs and rules, which inputs force a replacement, the create and
+delete flags, and the string users put in ``model=`` to query the deployment.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Annotated, Any, Literal, Mapping, Optional, TypedDict
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pulumi
+import pulumi.dynamic
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from . import _durations
+from ._engine import NAME_KEY, FireworksProvider, register
+from ._spec import ResourceSpec
+from ._types import Duration, ModelName, ResourceId, at_least, at_most
+from ._wire import _enums
+from ._wire.deployment import Deployment as DeploymentWire
+
+if sys.version_info >= (3, 11):
+    from typing import NotRequired, Unpack
+else:  # pragma: no cover
+    from typing_extensions import NotRequired, Unpack
+
+__all__ = [
+    "Deployment",
+    "DeploymentArgs",
+    "AutoscalingPolicyArgs",
+    "ScalingScheduleArgs",
+    "PlacementArgs",
+    "AutoTuneArgs",
+]
+
+AcceleratorType = Literal[_enums.ACCELERATOR_TYPES]  # type: ignore[valid-type]
+Precision = Literal[_enums.PRECISIONS]  # type: ignore[valid-type]
+Region = Literal[_enums.REGIONS]  # type: ignore[valid-type]
+MultiRegion = Literal[_enums.MULTI_REGIONS]  # type: ignore[valid-type]
+DirectRouteType = Literal[_enums.DIRECT_ROUTE_TYPES]  # type: ignore[valid-type]
+
+# Documented load-target keys (autoscaling guide); the API text says only "default" is
+# generally available, the rest are enterprise features — accepted, not enforced.
+LOAD_TARGET_KEYS = ("default", "tokens_generated_per_second", "requests_per_second", "concurrent_requests")
+_CRON = re.compile(r"^\S+(\s+\S+){4}$")
+
+
+class _Inputs(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScalingScheduleInputs(_Inputs):
+    min_replica_count: int = Field(ge=0)
+    schedule: str = Field(description="5-field cron expression, e.g. '0 9 * * 1-5'")
+    duration: Annotated[Duration, at_least(300), at_most(604800)]
+    timezone: str = Field(description="IANA time zone, e.g. 'America/New_York'")
+    description: Optional[str] = None
+    disabled: Optional[bool] = None
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if not _CRON.match(value.strip()):
+            raise ValueError(f"{value!r} is not a 5-field cron expression such as '0 9 * * 1-5'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone such as 'Europe/Paris'") from None
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _whole_seconds(cls, value: str) -> str:
+        seconds = _durations.parse_seconds(value)
+        if seconds != seconds.to_integral_value():
+            raise ValueError("must be a whole number of seconds")
+        return value
+
+
+class AutoscalingPolicyInputs(_Inputs):
+    scale_up_window: Optional[Annotated[Duration, at_most(3600)]] = None
+    scale_down_window: Optional[Annotated[Duration, at_most(3600)]] = None
+    scale_to_zero_window: Optional[Annotated[Duration, at_least(300)]] = None
+    load_targets: Optional[dict[str, float]] = None
+    scaling_schedules: Optional[dict[str, ScalingScheduleInputs]] = Field(default=None, max_length=5)
+
+    @field_validator("load_targets")
+    @classmethod
+    def _targets(cls, value: Optional[dict[str, float]]) -> Optional[dict[str, float]]:
+        for key, target in (value or {}).items():
+            if key not in LOAD_TARGET_KEYS:
+                raise ValueError(f"unknown load target {key!r}; use one of {', '.join(LOAD_TARGET_KEYS)}")
+            if target <= 0 or (key == "default" and target > 1):
+                bound = "in (0, 1]" if key == "default" else "positive"
+                raise ValueError(f"load target {key!r} must be {bound}, got {target}")
+        return value
+
+
+class PlacementInputs(_Inputs):
+    region: Optional[Region] = None
+    multi_region: Optional[MultiRegion] = None
+    regions: Optional[list[Region]] = Field(default=None, min_length=1)
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        chosen = [f for f in ("region", "multi_region", "regions") if getattr(self, f) is not None]
+        if len(chosen) != 1:
+            return [("placement", f"set exactly one of region, multi_region or regions (got {chosen or 'none'})")]
+        return []
+
+
+class AutoTuneInputs(_Inputs):
+    long_prompt: Optional[bool] = None
+
+
+class DeploymentInputs(_Inputs):
+    """Validation and canonical form of Deployment inputs; the published input schema."""
+
+    base_model: ModelName = Field(description="Model to serve, e.g. accounts/fireworks/models/llama-v3p1-8b-instruct. Replaces on change.")
+    deployment_id: Optional[ResourceId] = Field(default=None, description="Id of the deployment; generated from the resource name when unset. Replaces on change.")
+    display_name: Optional[str] = Field(default=None, max_length=63)
+    description: Optional[str] = None
+    min_replica_count: Optional[int] = Field(default=None, ge=0)
+    max_replica_count: Optional[int] = Field(default=None, ge=0)
+    max_with_revocable_replica_count: Optional[int] = Field(default=None, ge=0)
+    autoscaling_policy: Optional[AutoscalingPolicyInputs] = None
+    accelerator_type: Optional[AcceleratorType] = None
+    accelerator_count: Optional[int] = Field(default=None, ge=1, le=64)
+    precision: Optional[Precision] = None
+    deployment_shape: Optional[str] = Field(default=None, description="Shape or shape-version name; the server records the version.")
+    deployment_template: Optional[str] = Field(default=None, description="Enterprise only. Replaces on change.")
+    enable_addons: Optional[bool] = None
+    enable_hot_reload_latest_addon: Optional[bool] = None
+    draft_model: Optional[ModelName] = None
+    draft_token_count: Optional[int] = Field(default=None, ge=1, le=64)
+    ngram_speculation_length: Optional[int] = Field(default=None, ge=1, le=64)
+    enable_mtp: Optional[bool] = None
+    enable_session_affinity: Optional[bool] = None
+    direct_route_type: Optional[DirectRouteType] = None
+    direct_route_api_keys: Optional[list[str]] = Field(default=None, description="Secret.")
+    auto_tune: Optional[AutoTuneInputs] = None
+    placement: Optional[PlacementInputs] = Field(default=None, description="Where the deployment may run. Replaces on change.")
+    max_context_length: Optional[int] = Field(default=None, ge=0)
+    max_concurrency_per_replica: Optional[int] = Field(default=None, ge=0)
+    disable_deployment_size_validation: Optional[bool] = None
+    annotations: Optional[dict[str, str]] = None
+    # Create-time flags (query parameters of the create call).
+    skip_shape_validation: Optional[bool] = None
+    disable_speculative_decoding: Optional[bool] = None
+    disable_auto_deploy: Optional[bool] = None
+    accept_shapeless_risk: Optional[bool] = None
+    skip_image_tag_validation: Optional[bool] = None
+    # Provider behaviour.
+    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create/update/delete wait; default 1h.")
+    hard_delete: Optional[bool] = Field(default=None, description="Purge on delete instead of the default soft delete.")
+    ignore_checks: Optional[bool] = Field(default=None, description="Delete even while the deployment is in use.")
+    adopt_existing: Optional[bool] = Field(default=None, description="Take over an existing deployment with this deployment_id instead of failing.")
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        errors: list[tuple[str, str]] = []
+        if self.min_replica_count is not None and self.max_replica_count is not None:
+            if self.min_replica_count > self.max_replica_count:
+                errors.append(("min_replica_count", f"must not exceed max_replica_count ({self.min_replica_count} > {self.max_replica_count})"))
+        if self.max_with_revocable_replica_count is not None and self.max_replica_count is not None:
+            if self.max_with_revocable_replica_count < self.max_replica_count:
+                errors.append(("max_with_revocable_replica_count", "must be at least max_replica_count"))
+        if self.draft_model is not None and self.ngram_speculation_length is not None:
+            errors.append(("ngram_speculation_length", "speculative decoding uses either draft_model or ngram_speculation_length, not both"))
+        if self.accelerator_type is not None and self.deployment_shape is not None:
+            errors.append(("accelerator_type", "is set by the deployment_shape; set one or the other"))
+        if self.adopt_existing and self.deployment_id is None:
+            errors.append(("adopt_existing", "needs deployment_id: the id of the deployment to take over"))
+        if self.placement is not None:
+            errors.extend(self.placement.cross_field_errors())
+        if self.autoscaling_policy is not None and self.max_replica_count is not None:
+            for key, schedule in (self.autoscaling_policy.scaling_schedules or {}).items():
+                if schedule.min_replica_count > self.max_replica_count:
+                    errors.append((f"autoscaling_policy.scaling_schedules.{key}.min_replica_count", "must not exceed max_replica_count"))
+        return errors
+
+
+def _equivalent(field: str, desired: Any, live: Any) -> bool:
+    # The server records the shape *version* it resolved a shape name to.
+    if field == "deployment_shape" and isinstance(desired, str) and isinstance(live, str):
+        return live.startswith(desired.rstrip("/") + "/versions/")
+    return False
+
+
+_CREATE_FLAGS = {
+    "skip_shape_validation": "skipShapeValidation",
+    "disable_speculative_decoding": "disableSpeculativeDecoding",
+    "disable_auto_deploy": "disableAutoDeploy",
+    "accept_shapeless_risk": "acceptShapelessRisk",
+    "skip_image_tag_validation": "skipImageTagValidation",
+}
+
+
+def _create_query(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {param: True for field, param in _CREATE_FLAGS.items() if props.get(field)}
+
+
+def _delete_query(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {"hard": bool(props.get("hard_delete")) or None, "ignoreChecks": bool(props.get("ignore_checks")) or None}
+
+
+def _inference_model(props: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
+    name = live.get("name")
+    base = props.get("base_model")
+    return {"inference_model": f"{base}#{name}" if name and base else None}
+
+
+SPEC = register(
+    ResourceSpec(
+        type_name="Deployment",
+        collection="deployments",
+        collection_key="deployments",
+        inputs_model=DeploymentInputs,
+        wire_model=DeploymentWire,
+        id_field="deployment_id",
+        id_strategy="query",
+        id_param="deploymentId",
+        # Reference §2.2/§2.6: no update path exists for these (firectl's update lacks them).
+        replace_on_change=frozenset({"base_model", "placement", "deployment_template"}),
+        create_only=frozenset(_CREATE_FLAGS),
+        provider_only=frozenset({"wait_timeout", "hard_delete", "ignore_checks", "adopt_existing"}),
+        secret_outputs=("direct_route_api_keys",),
+        ready_states=frozenset({"READY"}),
+        failed_states=frozenset({"FAILED", "DELETING"}),
+        gone_states=frozenset({"DELETED"}),
+        equivalent=_equivalent,
+        create_query=_create_query,
+        # SDK 1.2.30 marks baseModel required on PATCH; sending it is harmless.
+        patch_body_extra=lambda props: {"baseModel": props.get("base_model")},
+        update_query=lambda props: {"skipShapeValidation": True} if props.get("skip_shape_validation") else {},
+        delete_query=_delete_query,
+        # A failed create must not leave the id blocked by a soft-deleted deployment.
+        cleanup_query=lambda props: {"hard": True, "ignoreChecks": True},
+        computed_outputs=_inference_model,
+        computed_output_names=frozenset({"inference_model"}),
+    )
+)
+
+
+# -- the typed Python surface --------------------------------------------------------
+
+
+class ScalingScheduleArgs(TypedDict):
+    min_replica_count: pulumi.Input[int]
+    schedule: pulumi.Input[str]
+    duration: pulumi.Input[str]
+    timezone: pulumi.Input[str]
+    description: NotRequired[pulumi.Input[str]]
+    disabled: NotRequired[pulumi.Input[bool]]
+
+
+class AutoscalingPolicyArgs(TypedDict, total=False):
+    scale_up_window: pulumi.Input[str | float]
+    scale_down_window: pulumi.Input[str | float]
+    scale_to_zero_window: pulumi.Input[str | float]
+    load_targets: pulumi.Input[Mapping[str, pulumi.Input[float]]]
+    scaling_schedules: pulumi.Input[Mapping[str, pulumi.Input[ScalingScheduleArgs]]]
+
+
+class PlacementArgs(TypedDict, total=False):
+    region: pulumi.Input[str]
+    multi_region: pulumi.Input[str]
+    regions: pulumi.Input[list[pulumi.Input[str]]]
+
+
+class AutoTuneArgs(TypedDict, total=False):
+    long_prompt: pulumi.Input[bool]
+
+
+class DeploymentArgs(TypedDict, total=False):
+    """Inputs of :class:`Deployment`; see ``schema/deployment.json`` for every rule."""
+
+    base_model: pulumi.Input[str]
+    deployment_id: pulumi.Input[str]
+    display_name: pulumi.Input[str]
+    description: pulumi.Input[str]
+    min_replica_count: pulumi.Input[int]
+    max_replica_count: pulumi.Input[int]
+    max_with_revocable_replica_count: pulumi.Input[int]
+    autoscaling_policy: pulumi.Input[AutoscalingPolicyArgs]
+    accelerator_type: pulumi.Input[str]
+    accelerator_count: pulumi.Input[int]
+    precision: pulumi.Input[str]
+    deployment_shape: pulumi.Input[str]
+    deployment_template: pulumi.Input[str]
+    enable_addons: pulumi.Input[bool]
+    enable_hot_reload_latest_addon: pulumi.Input[bool]
+    draft_model: pulumi.Input[str]
+    draft_token_count: pulumi.Input[int]
+    ngram_speculation_length: pulumi.Input[int]
+    enable_mtp: pulumi.Input[bool]
+    enable_session_affinity: pulumi.Input[bool]
+    direct_route_type: pulumi.Input[str]
+    direct_route_api_keys: pulumi.Input[list[pulumi.Input[str]]]
+    auto_tune: pulumi.Input[AutoTuneArgs]
+    placement: pulumi.Input[PlacementArgs]
+    max_context_length: pulumi.Input[int]
+    max_concurrency_per_replica: pulumi.Input[int]
+    disable_deployment_size_validation: pulumi.Input[bool]
+    annotations: pulumi.Input[Mapping[str, pulumi.Input[str]]]
+    skip_shape_validation: pulumi.Input[bool]
+    disable_speculative_decoding: pulumi.Input[bool]
+    disable_auto_deploy: pulumi.Input[bool]
+    accept_shapeless_risk: pulumi.Input[bool]
+    skip_image_tag_validation: pulumi.Input[bool]
+    wait_timeout: pulumi.Input[str | float]
+    hard_delete: pulumi.Input[bool]
+    ignore_checks: pulumi.Input[bool]
+    adopt_existing: pulumi.Input[bool]
+
+
+class Deployment(pulumi.dynamic.Resource, module="fireworks", name="Deployment"):
+    """An on-demand Fireworks deployment.
+
+    Example::
+
+        dep = fireworks.Deployment(
+            "chat",
+            base_model="accounts/fireworks/models/llama-v3p1-8b-instruct",
+            min_replica_count=0,
+            max_replica_count=1,
+            autoscaling_policy={"scale_to_zero_window": "10m"},
+        )
+        pulumi.export("model", dep.inference_model)
+
+    Changing ``base_model``, ``placement``, ``deployment_template`` or ``deployment_id``
+    replaces the deployment; every other input is updated in place. Dynamic providers
+    cannot be used with ``pulumi import``: to manage an existing deployment, set
+    ``deployment_id`` to its id and ``adopt_existing=True``.
+    """
+
+    deployment_id: pulumi.Output[str]
+    base_model: pulumi.Output[str]
+    name: pulumi.Output[str]
+    """Resource name, ``accounts/<account>/deployments/<id>``."""
+    inference_model: pulumi.Output[str]
+    """What to pass as ``model=`` to query this deployment: ``<base model>#<name>``."""
+    state: pulumi.Output[str]
+    status: pulumi.Output[Mapping[str, Any]]
+    replica_count: pulumi.Output[int]
+    desired_replica_count: pulumi.Output[int]
+    replica_stats: pulumi.Output[Mapping[str, Any]]
+    region: pulumi.Output[str]
+    create_time: pulumi.Output[str]
+    update_time: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: Optional[DeploymentArgs] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        **kwargs: Unpack[DeploymentArgs],
+    ) -> None:
+        props: dict[str, Any] = {**(args or {}), **kwargs}
+        for output in (*SPEC.output_names, SPEC.id_field):
+            props.setdefault(output, None)
+        props[NAME_KEY] = resource_name
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(additional_secret_outputs=list(SPEC.secret_outputs))
+        )
+        super().__init__(FireworksProvider(SPEC.type_name), resource_name, props, opts)
+
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None) -> "Deployment":
+        """Read an existing deployment into the program (read-only; not managed)."""
+        return Deployment(resource_name, opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)))
