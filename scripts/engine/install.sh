@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Provide a real Pulumi engine (the `pulumi` CLI) plus the Python helper executables it launches.
+#
+# Prints, as the LAST line on stdout, the directory holding `pulumi` and the helpers; every log line
+# goes to stderr. Idempotent: with a warm cache it only refreshes the helper scripts (cmp + copy) and
+# returns in well under a second.
+#
+# Resolution order:
+#   1. A `pulumi` >= 3.200 already on PATH (not one we built) is used as is, unless
+#      PULUMI_FIREWORKS_BUILD_ENGINE=1. An official install ships the real Python language host and
+#      dynamic-provider shim next to its binary, so we add nothing to it.
+#   2. Otherwise the engine is built from source with the Go toolchain into
+#      ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-fireworks/engine/v3.274.1/bin (outside the work tree).
+#
+# Why build from source: this machine reaches package registries only. The Pulumi CLI is a Go module
+# (github.com/pulumi/pulumi/pkg/v3) that the Go module proxy serves, so it can be compiled here.
+# The Python language host is a *separate* Go module,
+# github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3, and the (filtered) module proxy
+# REFUSES it: `@v/list` is empty and `@latest`, `@v/master.info`, `@v/v3.274.1.info` answer
+# HTTP 403 "This module version is not available." So we ship our own language host
+# (scripts/engine/language_host.py, wrapped as `pulumi-language-python`) and copy it next to the
+# binary, where the engine looks for "bundled" language plugins.
+set -euo pipefail
+
+PULUMI_ENGINE_VERSION="v3.274.1"
+# github.com/pulumi/pulumi/pkg/v3's go.mod replaces atotto/clipboard with a fork. The fork's only
+# change is loading user32.dll lazily on Windows (atotto loads it in init() and crashes the whole
+# process when that fails; pulumi/pulumi#19342). On Linux the code is identical, so the replace
+# does not matter for us; we keep it anyway because the proxy serves the fork, it builds, and it
+# keeps our binary's dependency graph identical to the upstream release build.
+CLIPBOARD_FORK="github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
+
+log() { printf 'engine/install: %s\n' "$*" >&2; }
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-fireworks/engine/${PULUMI_ENGINE_VERSION}"
+bin_dir="${cache_root}/bin"
+
+# Helper executables that must sit next to the `pulumi` binary we build.
+helpers=(
+    pulumi-language-python
+    pulumi-language-python-exec
+    language_host.py
+    pulumi-resource-pulumi-python
+)
+
+version_at_least_3_200() {
+    # $1 like v3.274.1 or 3.274.1-dev; succeeds when major.minor >= 3.200
+    local v="${1#v}" major minor
+    major="${v%%.*}"
+    minor="${v#*.}"; minor="${minor%%.*}"
+    [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] || return 1
+    (( major > 3 || (major == 3 && minor >= 200) ))
+}
+
+refresh_helpers() {
+    # Copies, not symlinks: the engine warns ("using X from $PATH at ..., expected ...") when the
+    # PATH entry resolves (via symlinks) to a different file than the one next to the binary.
+    local name src dst
+    for name in "${helpers[@]}"; do
+        src="${script_dir}/${name}"
+        dst="${bin_dir}/${name}"
+        if ! cmp -s "$src" "$dst" 2>/dev/null; then
+            cp "$src" "${dst}.tmp.$$"
+            chmod 0755 "${dst}.tmp.$$"
+            mv -f "${dst}.tmp.$$" "$dst"
+            log "refreshed ${name}"
+        fi
+    done
+}
+
+engine_is_current() {
+    [[ -x "${bin_dir}/pulumi" ]] && [[ "$("${bin_dir}/pulumi" version 2>/dev/null)" == "${PULUMI_ENGINE_VERSION}" ]]
+}
+
+find_go() {
+    if command -v go >/dev/null 2>&1; then
+        command -v go
+    elif [[ -x /usr/local/go/bin/go ]]; then
+        echo /usr/local/go/bin/go
+    else
+        log "no Go toolchain found (need go >= 1.26 on PATH or /usr/local/go/bin/go) to build the engine"
+        return 1
+    fi
+}
+
+build_engine() {
+    local go wrap tmp_bin start
+    go="$(find_go)"
+    wrap="${cache_root}/wrap"
+    mkdir -p "$wrap" "$bin_dir"
+    start=$SECONDS
+    log "building pulumi ${PULUMI_ENGINE_VERSION} from source with $("$go" version) (one-off, a few minutes)"
+
+    # Throw-away wrapper module: it only exists to pin pkg/v3 and sdk/v3 to the same release.
+    # pkg/v3's own `replace github.com/pulumi/pulumi/sdk/v3 => ../sdk` is ignored outside its
+    # repository; requiring sdk/v3 at the same version gives the same result.
+    cat >"${wrap}/go.mod" <<EOF
+module pulumi-fireworks/engine-build
+
+go 1.26
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 ${PULUMI_ENGINE_VERSION}
+	github.com/pulumi/pulumi/sdk/v3 ${PULUMI_ENGINE_VERSION}
+)
+
+replace github.com/atotto/clipboard => ${CLIPBOARD_FORK}
+EOF
+    cat >"${wrap}/tools.go" <<'EOF'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+EOF
+    rm -f "${wrap}/go.sum"
+    (cd "$wrap" && "$go" mod tidy) >&2
+    log "go mod tidy done after $((SECONDS - start)) s"
+
+    # Build under a temporary name and rename: an interrupted build never leaves a half binary.
+    tmp_bin="${bin_dir}/.pulumi.partial.$$"
+    trap 'rm -f "${tmp_bin}"' EXIT
+    (cd "$wrap" && CGO_ENABLED=0 "$go" build -trimpath -o "$tmp_bin" \
+        -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_ENGINE_VERSION}" \
+        github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2
+    if [[ "$("$tmp_bin" version)" != "${PULUMI_ENGINE_VERSION}" ]]; then
+        log "built binary does not report ${PULUMI_ENGINE_VERSION}: $("$tmp_bin" version)"
+        return 1
+    fi
+    mv -f "$tmp_bin" "${bin_dir}/pulumi"
+    trap - EXIT
+    log "built ${bin_dir}/pulumi in $((SECONDS - start)) s"
+}
+
+main() {
+    # 1. A user's own engine.
+    if [[ "${PULUMI_FIREWORKS_BUILD_ENGINE:-}" != "1" ]] && command -v pulumi >/dev/null 2>&1; then
+        local found found_dir found_version
+        found="$(command -v pulumi)"
+        found_dir="$(cd "$(dirname "$found")" && pwd -P)"
+        if [[ "$found_dir" != "$(cd "$bin_dir" 2>/dev/null && pwd -P || echo /nonexistent)" ]]; then
+            found_version="$(PULUMI_SKIP_UPDATE_CHECK=true pulumi version 2>/dev/null || true)"
+            if version_at_least_3_200 "$found_version"; then
+                log "using pulumi ${found_version} from PATH (${found}); set PULUMI_FIREWORKS_BUILD_ENGINE=1 to build our own"
+                echo "$found_dir"
+                return 0
+            fi
+            log "ignoring pulumi '${found_version}' at ${found}: need >= 3.200"
+        fi
+    fi
+
+    # 2. Our own build, cached outside the work tree.
+    mkdir -p "$bin_dir"
+    if ! engine_is_current; then
+        # Serialise concurrent installers (2 cores: two parallel builds would only thrash).
+        exec 9>"${cache_root}/.lock"
+        flock 9
+        if ! engine_is_current; then
+            build_engine
+        fi
+        flock -u 9
+    fi
+    refresh_helpers
+    echo "$bin_dir"
+}
+
+main "$@"
