@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# Source me (`source scripts/env.sh`): the offline development environment that ./scripts/test and
+# ./scripts/demo run in. Safe to source repeatedly; sets no shell options in the caller.
+#
+# * .venv in the repo (created if missing), with `pip install -e '.[test]'` re-run only when
+#   pyproject.toml changed since the last successful install (stamp file inside .venv).
+# * A real Pulumi engine via scripts/engine/install.sh (a user's pulumi >= 3.200 on PATH, or
+#   v3.274.1 built once from source into the cache), first on PATH, followed by .venv/bin.
+# * Offline Pulumi settings: no update checks, no plugin downloads, an explicit local file
+#   backend (never Pulumi Cloud), a private PULUMI_HOME and a fixed dev passphrase.
+
+_pf_env_main() {
+    local repo python stamp want have engine_dir
+    repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    export PULUMI_FIREWORKS_REPO="$repo"
+
+    # --- Python environment -------------------------------------------------------------
+    if [[ ! -x "$repo/.venv/bin/python" ]]; then
+        python="$(command -v python3 || true)"
+        if [[ -z "$python" ]]; then
+            echo "env.sh: python3 not found" >&2
+            return 1
+        fi
+        echo "env.sh: creating $repo/.venv" >&2
+        "$python" -m venv "$repo/.venv" || return 1
+    fi
+    stamp="$repo/.venv/.pulumi-fireworks-install-stamp"
+    want="$(sha256sum "$repo/pyproject.toml" | cut -d' ' -f1)"
+    have="$(cat "$stamp" 2>/dev/null || true)"
+    if [[ "$want" != "$have" ]]; then
+        echo "env.sh: pyproject.toml changed; pip install -e '.[test]'" >&2
+        "$repo/.venv/bin/python" -m pip install --disable-pip-version-check -q -e "$repo[test]" >&2 \
+            || return 1
+        echo "$want" >"$stamp"
+    fi
+
+    # --- Engine ---------------------------------------------------------------------------
+    engine_dir="$(bash "$repo/scripts/engine/install.sh" | tail -n 1)" || return 1
+    if [[ -z "$engine_dir" || ! -x "$engine_dir/pulumi" ]]; then
+        echo "env.sh: scripts/engine/install.sh did not yield a pulumi binary" >&2
+        return 1
+    fi
+    export PULUMI_FIREWORKS_ENGINE_DIR="$engine_dir"
+
+    # Engine first, then the venv (so `python3` inside the engine's helpers is the venv's).
+    local dir
+    for dir in "$repo/.venv/bin" "$engine_dir"; do
+        case ":$PATH:" in
+            ":$dir:"*) ;;
+            *) PATH="$dir:$PATH" ;;
+        esac
+    done
+    export PATH
+    export VIRTUAL_ENV="$repo/.venv"
+
+    # --- Offline Pulumi settings ------------------------------------------------------------
+    export PULUMI_SKIP_UPDATE_CHECK=true
+    export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+    # Dev-only passphrase for the local file backend's secrets; never used for real stacks.
+    if [[ -z "${PULUMI_CONFIG_PASSPHRASE+set}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
+        export PULUMI_CONFIG_PASSPHRASE="pulumi-fireworks-dev"
+    fi
+    # A PULUMI_HOME of our own: no credentials, plugins or workspaces shared with the user's.
+    export PULUMI_HOME="${PULUMI_FIREWORKS_PULUMI_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-fireworks/pulumi-home}"
+    mkdir -p "$PULUMI_HOME"
+    # Always an explicit backend, so the CLI never tries to log in to Pulumi Cloud.
+    if [[ -z "${PULUMI_BACKEND_URL:-}" ]]; then
+        mkdir -p "$repo/.pulumi-state"
+        export PULUMI_BACKEND_URL="file://$repo/.pulumi-state"
+    fi
+}
+
+_pf_env_main || {
+    echo "env.sh: environment setup failed" >&2
+    # `return` when sourced, `exit` when run directly.
+    return 1 2>/dev/null || exit 1
+}
+unset -f _pf_env_main
