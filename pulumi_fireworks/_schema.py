@@ -1,0 +1,86 @@
+"""JSON Schema of every resource's inputs and outputs, generated from the code.
+
+``python -m pulumi_fireworks._schema --write`` refreshes ``schema/``; ``--check`` (run by
+the tests) fails when the checked-in files no longer match the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._engine import _SPECS
+from ._spec import ResourceSpec
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+
+
+def resource_schema(spec: ResourceSpec) -> dict[str, Any]:
+    inputs = spec.inputs_model.model_json_schema(mode="validation")
+    wire = spec.wire_model.model_json_schema(by_alias=False, mode="serialization")
+    wire_props = wire.get("properties", {})
+    outputs = {name: wire_props[name] for name in sorted(spec.server_view) if name in wire_props}
+    for name in sorted(spec.computed_output_names):
+        outputs[name] = {"type": "string"}
+    outputs[spec.id_field] = {"type": "string"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"fireworks:{spec.type_name}",
+        "x-pulumi-type-token": f"pulumi-python:dynamic/fireworks:{spec.type_name}",
+        "x-replace-on-change": sorted(spec.replace_on_change | {spec.id_field}),
+        "x-create-only": sorted(spec.create_only),
+        "x-provider-only": sorted(spec.provider_only),
+        "x-secret-outputs": list(spec.secret_outputs),
+        "inputs": inputs,
+        "outputs": {
+            "type": "object",
+            "description": "Every input, echoed, plus the server's view below.",
+            "properties": outputs,
+            "$defs": wire.get("$defs", {}),
+        },
+    }
+
+
+def render_all() -> dict[str, str]:
+    """File name → content for every registered resource."""
+    import pulumi_fireworks  # noqa: F401  (registers every spec)
+
+    return {
+        f"{_file_stem(name)}.json": json.dumps(resource_schema(spec), indent=2, sort_keys=True) + "\n"
+        for name, spec in sorted(_SPECS.items())
+    }
+
+
+def _file_stem(type_name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in type_name).lstrip("_")
+
+
+def stale_files(directory: Path = SCHEMA_DIR) -> list[str]:
+    expected = render_all()
+    stale = [name for name, text in expected.items() if not (directory / name).is_file() or (directory / name).read_text() != text]
+    extra = [p.name for p in directory.glob("*.json") if p.name not in expected]
+    return sorted(stale + extra)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pulumi_fireworks._schema")
+    parser.add_argument("--write", action="store_true", help="rewrite schema/*.json")
+    parser.add_argument("--check", action="store_true", help="fail when schema/ is stale")
+    args = parser.parse_args(argv)
+    if args.write:
+        SCHEMA_DIR.mkdir(exist_ok=True)
+        for name, text in render_all().items():
+            (SCHEMA_DIR / name).write_text(text)
+        return 0
+    stale = stale_files()
+    if stale:
+        print(f"schema/ is stale: {', '.join(stale)}; run `python -m pulumi_fireworks._schema --write`", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
