@@ -94,7 +94,9 @@ def validate(
             failures.append(CheckFailure(where, f"{type_name}.{where}: {message}"))
         if failures:
             return None, failures
-        # Only "missing" errors for unknown values: keep the inputs as they are.
+        # Only required values that are unknown at preview are missing. Every known value
+        # was still validated above; it is just not canonicalised in this one preview
+        # (a required value being unknown usually means a replacement anyway).
         return raw, []
     cross_field = getattr(checked, "cross_field_errors", None)
     problems = cross_field() if cross_field else []
