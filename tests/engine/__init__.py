@@ -1,0 +1,1 @@
+"""Tests that drive the real Pulumi engine (marker: ``engine``)."""

@@ -1,0 +1,186 @@
+"""A stack's life through the real engine: preview, up, refresh, update, export, destroy.
+
+Also: the engine version, how a failing program is reported, and a Python policy pack.
+Assertions are on what the engine reported (change summaries, step ops per resource, state), not
+only on exit codes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pulumi import automation as auto
+
+from tests.engine.tiny_resource import TINY_TYPE
+from tests.support.engine import (
+    BUILT_ENGINE_VERSION,
+    EngineEnv,
+    engine_is_ours,
+    write_python_policy_pack,
+    write_python_project,
+)
+
+pytestmark = pytest.mark.engine
+
+TINY_PROGRAM = """
+    import pulumi
+    from tests.engine.tiny_resource import Tiny
+
+    thing = Tiny("thing", value=pulumi.Config().get("value") or "hello")
+    pulumi.export("value", thing.value)
+    pulumi.export("length", thing.length)
+"""
+
+
+def _calls(engine_env: EngineEnv, method: str) -> list[dict]:
+    return [c for c in engine_env.langhost_calls() if c["method"] == method]
+
+
+def test_engine_version(engine_env: EngineEnv) -> None:
+    out = engine_env.run_cli(["version"]).stdout.strip()
+    if engine_is_ours(engine_env.bin_dir):
+        assert out == BUILT_ENGINE_VERSION
+    else:  # a user's own pulumi on PATH
+        major, minor = (int(x) for x in re.match(r"v?(\d+)\.(\d+)", out).groups())  # type: ignore[union-attr]
+        assert (major, minor) >= (3, 200), out
+
+
+def test_stack_lifecycle(engine_env: EngineEnv, tmp_path: Path) -> None:
+    project = write_python_project(tmp_path / "proj", "tiny-lifecycle", TINY_PROGRAM)
+    stack = engine_env.stack(project)
+
+    # 1. First preview: the stack and the resource are to be created.
+    preview = stack.preview()
+    assert preview.change_summary == {"create": 2}
+    assert preview.ops_for_type(TINY_TYPE) == ["create"]
+    # Helpers are found next to the binary and on PATH as the same file: no engine warning.
+    assert "from $PATH" not in preview.stdout + preview.stderr
+
+    # 2. up creates them; outputs computed by the dynamic provider.
+    up = stack.up()
+    assert up.change_summary == {"create": 2}
+    assert up.ops_for_type(TINY_TYPE) == ["create"]
+    assert up.outputs == {"value": "hello", "length": 5}
+
+    # 3. Nothing changed: only "same".
+    again = stack.preview()
+    assert again.change_summary == {"same": 2}
+    assert again.ops_for_type(TINY_TYPE) == ["same"]
+
+    # 4. refresh reads the resource back; it is unchanged.
+    refresh = stack.refresh()
+    assert refresh.change_summary == {"same": 2}
+
+    # 5. A changed input is an in-place update (not a replace), with the new output.
+    stack.set_config("value", "world!")
+    changed = stack.up()
+    assert changed.change_summary == {"update": 1, "same": 1}
+    assert changed.ops_for_type(TINY_TYPE) == ["update"]
+    assert changed.outputs == {"value": "world!", "length": 6}
+
+    # 6. The state holds the resource with its outputs.
+    (tiny,) = stack.resources(TINY_TYPE)
+    assert tiny["urn"].endswith(f"::{TINY_TYPE}::thing")
+    assert tiny["id"].startswith("tiny-")
+    assert tiny["outputs"]["value"] == "world!"
+    assert tiny["outputs"]["length"] == 6
+    assert "__provider" in tiny["inputs"]  # the pickled dynamic provider
+
+    # 7. destroy deletes both; the stack is empty afterwards.
+    destroy = stack.destroy()
+    assert destroy.change_summary == {"delete": 2}
+    assert stack.resources() == []
+
+    if engine_is_ours(engine_env.bin_dir):
+        # What the engine asked our language host: required packages, then the program (dry run
+        # for previews, for real for updates; the Automation API's up skips the preview, and
+        # refresh/destroy do not run the program).
+        runs = _calls(engine_env, "Run")
+        assert [r["dry_run"] for r in runs] == [True, False, True, False]
+        assert _calls(engine_env, "GetRequiredPackages")
+        assert all(c["packages"] == [] for c in _calls(engine_env, "GetRequiredPackages"))
+
+
+def test_program_error_reaches_engine_output(engine_env: EngineEnv, tmp_path: Path) -> None:
+    project = write_python_project(
+        tmp_path / "proj",
+        "failing",
+        """
+        def helper():
+            raise ValueError("boom from the user program")
+
+        helper()
+        """,
+    )
+    stack = engine_env.stack(project)
+    with pytest.raises(auto.CommandError) as caught:
+        stack.preview()
+    message = str(caught.value)
+    # The engine's own error line carries the Run response's error ...
+    assert "an unhandled error occurred: Program failed with an unhandled exception: " in message
+    assert "ValueError: boom from the user program" in message
+    # ... and the user's traceback is in the engine's diagnostics.
+    assert 'line 2, in helper' in message
+    assert "Traceback (most recent call last)" in message
+
+
+POLICY_PACK = """
+    from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+
+    def no_forbidden_value(args, report_violation):
+        if args.resource_type.endswith(":Tiny") and args.props.get("value") == "forbidden":
+            report_violation("tiny value 'forbidden' is not allowed here")
+
+
+    PolicyPack(
+        name="tiny-policy",
+        enforcement_level=EnforcementLevel.MANDATORY,
+        policies=[
+            ResourceValidationPolicy(
+                name="no-forbidden-tiny-value",
+                description="Tiny resources must not use the value 'forbidden'.",
+                validate=no_forbidden_value,
+            )
+        ],
+    )
+"""
+
+
+def test_python_policy_pack(engine_env: EngineEnv, tmp_path: Path) -> None:
+    project = write_python_project(tmp_path / "proj", "tiny-policy-target", TINY_PROGRAM)
+    pack = write_python_policy_pack(tmp_path / "pack", POLICY_PACK)
+    stack = engine_env.stack(project)
+
+    ok = stack.preview(policy_packs=[str(pack)])
+    assert ok.change_summary == {"create": 2}
+    assert "tiny-policy" in ok.stdout  # the pack ran and passed
+
+    stack.set_config("value", "forbidden")
+    with pytest.raises(auto.CommandError) as caught:
+        stack.preview(policy_packs=[str(pack)])
+    message = str(caught.value)
+    assert "no-forbidden-tiny-value" in message
+    assert "[mandatory]" in message
+    assert "tiny value 'forbidden' is not allowed here" in message
+
+    if engine_is_ours(engine_env.bin_dir):
+        plugin_runs = _calls(engine_env, "RunPlugin")
+        assert plugin_runs and all(c["kind"] == "analyzer" for c in plugin_runs)
+        assert {c["program_directory"] for c in plugin_runs} == {str(pack)}
+
+
+def test_helpers_are_next_to_engine(engine_env: EngineEnv) -> None:
+    """Our engine dir carries the helpers the engine launches (the repo's current copies)."""
+    if not engine_is_ours(engine_env.bin_dir):
+        # A user's install ships the official helpers instead; check they are there.
+        assert (engine_env.bin_dir / "pulumi-language-python").exists()
+        return
+    repo_engine = Path(__file__).resolve().parents[2] / "scripts" / "engine"
+    for name in ("pulumi-language-python", "pulumi-language-python-exec", "language_host.py",
+                 "pulumi-resource-pulumi-python"):
+        installed = engine_env.bin_dir / name
+        assert installed.read_bytes() == (repo_engine / name).read_bytes(), name
+        assert installed.stat().st_mode & 0o111, name

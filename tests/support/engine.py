@@ -1,0 +1,303 @@
+"""Drive the real Pulumi engine from tests: isolated environments, local projects, stacks.
+
+Why: resources of pulumi-fireworks are dynamic providers, so the only faithful test of a
+deployment is the real engine running a real program through the Python language host, with a
+local file backend. Everything here is generic (no Fireworks specifics) so any test can:
+
+* ``env = make_engine_env(tmp_path)`` - private PULUMI_HOME, file backend, passphrase, the engine
+  dir first on PATH, ``PULUMI_PYTHON_CMD`` = this interpreter and the repo on ``PYTHONPATH`` (so
+  test modules that define dynamic resources are importable by the program *and* the provider
+  process, which unpickles providers by reference).
+* ``write_python_project(dir, name, program_source)`` - a ``runtime: python`` project.
+* ``stack = env.stack(project_dir, env_vars={...}, config={...})`` - an Automation API stack for
+  that local program (not an inline program: it runs through the language host).
+* ``stack.preview() / up() / refresh() / destroy()`` -> :class:`OperationResult` with the change
+  summary, each resource's step op as the engine reported it, outputs and the CLI output;
+  ``stack.export_state()``, ``stack.resources(type_)``, ``env.run_cli([...])`` for anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional, Sequence
+
+from pulumi import automation as auto
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# The engine version scripts/engine/install.sh builds when no user pulumi is present.
+BUILT_ENGINE_VERSION = "v3.274.1"
+# A fixed passphrase for the throw-away file backends of tests.
+TEST_PASSPHRASE = "pulumi-fireworks-test"
+
+
+@lru_cache(maxsize=1)
+def engine_bin_dir() -> Path:
+    """Directory holding ``pulumi`` and our helper executables.
+
+    ``PULUMI_FIREWORKS_ENGINE_DIR`` is exported by scripts/env.sh; without it (e.g. pytest run by
+    hand) we ask scripts/engine/install.sh, which is fast once the engine is cached.
+    """
+    configured = os.environ.get("PULUMI_FIREWORKS_ENGINE_DIR")
+    if configured:
+        return Path(configured)
+    out = subprocess.run(
+        ["bash", str(REPO_ROOT / "scripts" / "engine" / "install.sh")],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return Path(out.strip().splitlines()[-1])
+
+
+def engine_is_ours(bin_dir: Path) -> bool:
+    """True when ``bin_dir`` is the engine install.sh built (and so runs our language host)."""
+    return (bin_dir / "language_host.py").is_file()
+
+
+@dataclass
+class OperationResult:
+    """What the engine reported for one preview/up/refresh/destroy."""
+
+    kind: str
+    stdout: str
+    stderr: str
+    # preview: the engine's change summary; up/refresh/destroy: the update's resource_changes.
+    change_summary: dict[str, int]
+    # Step op per resource URN, from the engine's event stream (e.g. "create", "same", "update").
+    resource_ops: dict[str, str]
+    # Stack outputs as plain values (up only; empty otherwise).
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def ops_for_type(self, type_: str) -> list[str]:
+        """Step ops of the resources of ``type_`` (URNs end in ``::<type>::<name>``)."""
+        return [op for urn, op in self.resource_ops.items() if urn.split("::")[-2].endswith(type_)]
+
+
+@dataclass
+class EngineEnv:
+    """An isolated engine environment rooted in a temporary directory."""
+
+    root: Path
+    bin_dir: Path
+    pulumi_home: Path
+    backend_dir: Path
+    env: dict[str, str]
+
+    @property
+    def backend_url(self) -> str:
+        return f"file://{self.backend_dir}"
+
+    def env_with(self, extra: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+        """The environment variables for a pulumi invocation, plus ``extra``."""
+        merged = dict(self.env)
+        merged.update(extra or {})
+        return merged
+
+    def pulumi_command(self) -> auto.PulumiCommand:
+        """A PulumiCommand bound to our engine binary (no reliance on the caller's PATH)."""
+        if self.bin_dir.name == "bin":
+            return auto.PulumiCommand(root=str(self.bin_dir.parent))
+        return auto.PulumiCommand()
+
+    def run_cli(
+        self,
+        args: Sequence[str],
+        cwd: Optional[Path] = None,
+        extra_env: Optional[Mapping[str, str]] = None,
+        check: bool = True,
+        timeout: float = 300,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``pulumi <args>`` with this environment (on top of ``os.environ``)."""
+        env = {**os.environ, **self.env_with(extra_env)}
+        return subprocess.run(
+            [str(self.bin_dir / "pulumi"), *args],
+            cwd=str(cwd) if cwd else None,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=timeout,
+        )
+
+    def stack(
+        self,
+        project_dir: Path,
+        stack_name: str = "dev",
+        env_vars: Optional[Mapping[str, str]] = None,
+        config: Optional[Mapping[str, str]] = None,
+        secret_config: Optional[Mapping[str, str]] = None,
+    ) -> "EngineStack":
+        """Create or select ``stack_name`` for the local program in ``project_dir``."""
+        stack = auto.create_or_select_stack(
+            stack_name=stack_name,
+            work_dir=str(project_dir),
+            opts=auto.LocalWorkspaceOptions(
+                work_dir=str(project_dir),
+                pulumi_home=str(self.pulumi_home),
+                env_vars=self.env_with(env_vars),
+                pulumi_command=self.pulumi_command(),
+            ),
+        )
+        result = EngineStack(stack, self)
+        for key, value in (config or {}).items():
+            result.set_config(key, value)
+        for key, value in (secret_config or {}).items():
+            result.set_config(key, value, secret=True)
+        return result
+
+    def langhost_calls(self) -> list[dict[str, Any]]:
+        """RPCs the engine made on our language host so far (needs ``log_langhost=True``)."""
+        path = self.env.get("PULUMI_FIREWORKS_LANGHOST_LOG")
+        if not path or not Path(path).exists():
+            return []
+        return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def make_engine_env(
+    root: Path,
+    extra_env: Optional[Mapping[str, str]] = None,
+    *,
+    acquire_plugins: bool = False,
+    log_langhost: bool = True,
+) -> EngineEnv:
+    """Prepare an isolated engine environment under ``root``.
+
+    PULUMI_HOME is private (the bundled language host and ``pulumi-python`` dynamic provider are
+    found next to the binary, so nothing needs to be in it). ``acquire_plugins=False`` sets
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION; with True the variable is *not* set by us (the
+    caller must also remove it from ``os.environ`` to test the engine's default).
+    """
+    bin_dir = engine_bin_dir()
+    home = root / "pulumi-home"
+    backend = root / "state"
+    home.mkdir(parents=True, exist_ok=True)
+    backend.mkdir(parents=True, exist_ok=True)
+    pythonpath = [str(REPO_ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = {
+        "PULUMI_HOME": str(home),
+        "PULUMI_BACKEND_URL": f"file://{backend}",
+        "PULUMI_CONFIG_PASSPHRASE": TEST_PASSPHRASE,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PATH": str(bin_dir) + os.pathsep + os.environ.get("PATH", ""),
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "PYTHONPATH": os.pathsep.join(pythonpath),
+    }
+    if not acquire_plugins:
+        env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true"
+    if log_langhost:
+        env["PULUMI_FIREWORKS_LANGHOST_LOG"] = str(root / "langhost-calls.jsonl")
+    env.update(extra_env or {})
+    return EngineEnv(root=root, bin_dir=bin_dir, pulumi_home=home, backend_dir=backend, env=env)
+
+
+def write_python_project(
+    directory: Path,
+    name: str,
+    program: str,
+    *,
+    runtime_options: Optional[Mapping[str, Any]] = None,
+    extra_files: Optional[Mapping[str, str]] = None,
+) -> Path:
+    """Write a ``runtime: python`` project whose ``__main__.py`` is ``program`` (dedented)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    runtime: dict[str, Any] = {"name": "python"}
+    if runtime_options:
+        runtime["options"] = dict(runtime_options)
+    # JSON is valid YAML; it keeps this free of a YAML dependency.
+    project = {"name": name, "runtime": runtime, "description": f"test project {name}"}
+    (directory / "Pulumi.yaml").write_text(json.dumps(project, indent=2) + "\n")
+    (directory / "__main__.py").write_text(textwrap.dedent(program).lstrip())
+    for relative, content in (extra_files or {}).items():
+        path = directory / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content).lstrip())
+    return directory
+
+
+def write_python_policy_pack(directory: Path, program: str) -> Path:
+    """Write a Python policy pack (``PulumiPolicy.yaml`` + ``__main__.py``)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "PulumiPolicy.yaml").write_text('runtime: python\ndescription: "test policy pack"\n')
+    (directory / "__main__.py").write_text(textwrap.dedent(program).lstrip())
+    return directory
+
+
+class EngineStack:
+    """A stack of a local program, driven through the Automation API."""
+
+    def __init__(self, stack: auto.Stack, engine_env: EngineEnv) -> None:
+        self.stack = stack
+        self.engine_env = engine_env
+
+    @property
+    def name(self) -> str:
+        return self.stack.name
+
+    def set_config(self, key: str, value: str, secret: bool = False) -> None:
+        self.stack.set_config(key, auto.ConfigValue(value=value, secret=secret))
+
+    def _collect(self) -> tuple[dict[str, str], Callable[[auto.EngineEvent], None]]:
+        ops: dict[str, str] = {}
+
+        def on_event(event: auto.EngineEvent) -> None:
+            pre = event.resource_pre_event
+            if pre is not None:
+                op = pre.metadata.op
+                ops[pre.metadata.urn] = op.value if hasattr(op, "value") else str(op)
+
+        return ops, on_event
+
+    def preview(self, **kwargs: Any) -> OperationResult:
+        ops, on_event = self._collect()
+        res = self.stack.preview(on_event=on_event, color="never", **kwargs)
+        summary = {_op_name(k): v for k, v in res.change_summary.items()}
+        return OperationResult("preview", res.stdout, res.stderr, summary, ops)
+
+    def up(self, **kwargs: Any) -> OperationResult:
+        ops, on_event = self._collect()
+        res = self.stack.up(on_event=on_event, color="never", **kwargs)
+        outputs = {k: v.value for k, v in res.outputs.items()}
+        return OperationResult(
+            "up", res.stdout, res.stderr, dict(res.summary.resource_changes or {}), ops, outputs
+        )
+
+    def refresh(self, **kwargs: Any) -> OperationResult:
+        ops, on_event = self._collect()
+        res = self.stack.refresh(on_event=on_event, color="never", **kwargs)
+        return OperationResult(
+            "refresh", res.stdout, res.stderr, dict(res.summary.resource_changes or {}), ops
+        )
+
+    def destroy(self, **kwargs: Any) -> OperationResult:
+        ops, on_event = self._collect()
+        res = self.stack.destroy(on_event=on_event, color="never", **kwargs)
+        return OperationResult(
+            "destroy", res.stdout, res.stderr, dict(res.summary.resource_changes or {}), ops
+        )
+
+    def export_state(self) -> dict[str, Any]:
+        """The stack's deployment (``pulumi stack export``) as a dict."""
+        return dict(self.stack.export_stack().deployment or {})
+
+    def resources(self, type_: Optional[str] = None) -> list[dict[str, Any]]:
+        """Resources in the exported state, optionally only those of ``type_``."""
+        resources = self.export_state().get("resources") or []
+        return [r for r in resources if type_ is None or r.get("type") == type_]
+
+    def outputs(self) -> dict[str, Any]:
+        return {k: v.value for k, v in self.stack.outputs().items()}
+
+    def remove(self) -> None:
+        """Delete the stack (and its config) from the backend; it must be empty."""
+        self.stack.workspace.remove_stack(self.stack.name)
+
+
+def _op_name(op: Any) -> str:
+    return op.value if hasattr(op, "value") else str(op)
