@@ -40,8 +40,9 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any
 
 # Version we report to the engine: this host is shipped with (and tested against) that engine.
 HOST_VERSION = "3.274.1"
@@ -89,8 +90,8 @@ def list_packages() -> list[dict[str, Any]]:
         modules = [name.replace("-", "_")]
         top_level = dist.read_text("top_level.txt") or ""
         modules += [m.strip() for m in top_level.splitlines() if m.strip() and m.strip() not in modules]
-        plugin_json: Optional[dict[str, Any]] = None
-        plugin_json_path: Optional[str] = None
+        plugin_json: dict[str, Any] | None = None
+        plugin_json_path: str | None = None
         for module in modules:
             candidates: list[Path] = [Path(str(dist.locate_file(module)))]
             try:
@@ -135,7 +136,7 @@ def list_packages() -> list[dict[str, Any]]:
 class PythonSelection:
     """Which interpreter runs a program or plugin, and the environment that activates it."""
 
-    def __init__(self, executable: str, virtualenv: Optional[Path]) -> None:
+    def __init__(self, executable: str, virtualenv: Path | None) -> None:
         self.executable = executable
         self.virtualenv = virtualenv
 
@@ -184,7 +185,7 @@ def select_python(root_directory: str, options: Mapping[str, Any], env: Mapping[
     raise FileNotFoundError("no Python interpreter found (looked for python3 and python on PATH)")
 
 
-def plugin_version_from_pep440(version: str) -> Optional[str]:
+def plugin_version_from_pep440(version: str) -> str | None:
     """Translate a PEP 440 package version into the plugin's semver, or None if impossible.
 
     ``1.2`` -> ``1.2.0``, ``1.2.3a4`` -> ``1.2.3-alpha.4``, ``1.2.3rc1`` -> ``1.2.3-rc.1``,
@@ -324,6 +325,11 @@ def serve(argv: Sequence[str]) -> int:
         with children_lock:
             children.discard(proc)
 
+    def terminate_if_running(proc: subprocess.Popen[bytes]) -> None:
+        # Called when an RPC ends or is cancelled by the engine (e.g. it closes a policy pack).
+        if proc.poll() is None:
+            proc.terminate()
+
     def stop_children() -> None:
         with children_lock:
             procs = list(children)
@@ -429,7 +435,7 @@ def serve(argv: Sequence[str]) -> int:
                 # stdout/stderr are inherited: the engine streams ours into its diagnostics.
                 proc = subprocess.Popen(args, env=env, cwd=request.pwd or None)
                 track(proc)
-                context.add_callback(lambda: proc.poll() is None and proc.terminate())
+                context.add_callback(lambda: terminate_if_running(proc))
                 code = proc.wait()
                 untrack(proc)
                 summary = Path(error_file).read_text(encoding="utf-8").strip()
@@ -482,7 +488,7 @@ def serve(argv: Sequence[str]) -> int:
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
             )
             track(proc)
-            context.add_callback(lambda: proc.poll() is None and proc.terminate())
+            context.add_callback(lambda: terminate_if_running(proc))
 
             import queue
 
@@ -537,8 +543,9 @@ def serve(argv: Sequence[str]) -> int:
             python = select_python(
                 info.root_directory if info else "", options_of(info) if info else {}, os.environ
             )
+            probe = "import platform, sys; print(sys.executable); print(platform.python_version())"
             proc = subprocess.run(
-                [python.executable, "-c", "import platform, sys; print(sys.executable); print(platform.python_version())"],
+                [python.executable, "-c", probe],
                 env=python.activate(dict(os.environ)), capture_output=True, text=True, check=True,
             )
             executable, version = proc.stdout.split()

@@ -8,6 +8,7 @@ only on exit codes.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,51 @@ def test_helpers_are_next_to_engine(engine_env: EngineEnv) -> None:
         installed = engine_env.bin_dir / name
         assert installed.read_bytes() == (repo_engine / name).read_bytes(), name
         assert installed.stat().st_mode & 0o111, name
+
+
+WHO_PROGRAM = """
+    import sys
+
+    import pulumi
+    from pulumi.dynamic import CreateResult, Resource, ResourceProvider
+
+
+    class WhoProvider(ResourceProvider):
+        # Defined in the program itself, so dill pickles it by value.
+        def create(self, props):
+            import sys
+
+            return CreateResult("who", {"python": sys.executable})
+
+
+    class Who(Resource):
+        python: pulumi.Output[str]
+
+        def __init__(self, name):
+            super().__init__(WhoProvider(), name, {"python": None})
+
+
+    pulumi.export("program_python", sys.executable)
+    pulumi.export("provider_python", Who("who").python)
+"""
+
+
+def test_virtualenv_option_selects_python(engine_env: EngineEnv, tmp_path: Path) -> None:
+    """`virtualenv` (relative to the project root) picks the interpreter of the program and of
+    the dynamic provider, also when `main:` puts the program in a subdirectory."""
+    import site
+    import sys
+
+    project = write_python_project(
+        tmp_path / "proj", "venv-choice", WHO_PROGRAM,
+        runtime_options={"virtualenv": "venv"}, main="src",
+    )
+    venv = project / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    # Let the new venv see this environment's packages (pulumi, dill, grpc, ...).
+    (purelib,) = (venv / "lib").glob("python3*/site-packages")
+    (purelib / "_outer_env.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+
+    up = engine_env.stack(project).up()
+    assert up.outputs["program_python"] == str(venv / "bin" / "python")
+    assert up.outputs["provider_python"] == str(venv / "bin" / "python")

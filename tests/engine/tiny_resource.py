@@ -8,7 +8,7 @@ importable: the ``pulumi-python`` provider process then imports this module to u
 from __future__ import annotations
 
 import uuid
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider, UpdateResult
@@ -44,6 +44,6 @@ class Tiny(pulumi.dynamic.Resource, module="tiny", name="Tiny"):
     length: pulumi.Output[int]
 
     def __init__(
-        self, name: str, value: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None
+        self, name: str, value: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(TinyProvider(), name, {"value": value, "length": None}, opts)

@@ -23,10 +23,11 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any
 
 from pulumi import automation as auto
 
@@ -94,7 +95,7 @@ class EngineEnv:
     def backend_url(self) -> str:
         return f"file://{self.backend_dir}"
 
-    def env_with(self, extra: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    def env_with(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment variables for a pulumi invocation, plus ``extra``."""
         merged = dict(self.env)
         merged.update(extra or {})
@@ -109,8 +110,8 @@ class EngineEnv:
     def run_cli(
         self,
         args: Sequence[str],
-        cwd: Optional[Path] = None,
-        extra_env: Optional[Mapping[str, str]] = None,
+        cwd: Path | None = None,
+        extra_env: Mapping[str, str] | None = None,
         check: bool = True,
         timeout: float = 300,
     ) -> subprocess.CompletedProcess[str]:
@@ -130,10 +131,10 @@ class EngineEnv:
         self,
         project_dir: Path,
         stack_name: str = "dev",
-        env_vars: Optional[Mapping[str, str]] = None,
-        config: Optional[Mapping[str, str]] = None,
-        secret_config: Optional[Mapping[str, str]] = None,
-    ) -> "EngineStack":
+        env_vars: Mapping[str, str] | None = None,
+        config: Mapping[str, str] | None = None,
+        secret_config: Mapping[str, str] | None = None,
+    ) -> EngineStack:
         """Create or select ``stack_name`` for the local program in ``project_dir``."""
         stack = auto.create_or_select_stack(
             stack_name=stack_name,
@@ -162,7 +163,7 @@ class EngineEnv:
 
 def make_engine_env(
     root: Path,
-    extra_env: Optional[Mapping[str, str]] = None,
+    extra_env: Mapping[str, str] | None = None,
     *,
     acquire_plugins: bool = False,
     log_langhost: bool = True,
@@ -202,18 +203,28 @@ def write_python_project(
     name: str,
     program: str,
     *,
-    runtime_options: Optional[Mapping[str, Any]] = None,
-    extra_files: Optional[Mapping[str, str]] = None,
+    runtime_options: Mapping[str, Any] | None = None,
+    main: str | None = None,
+    extra_files: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write a ``runtime: python`` project whose ``__main__.py`` is ``program`` (dedented)."""
+    """Write a ``runtime: python`` project whose ``__main__.py`` is ``program`` (dedented).
+
+    With ``main`` (a directory relative to the project, e.g. ``"src"``) the program goes there and
+    Pulumi.yaml gets ``main: <dir>/``.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     runtime: dict[str, Any] = {"name": "python"}
     if runtime_options:
         runtime["options"] = dict(runtime_options)
     # JSON is valid YAML; it keeps this free of a YAML dependency.
-    project = {"name": name, "runtime": runtime, "description": f"test project {name}"}
+    project: dict[str, Any] = {"name": name, "runtime": runtime, "description": f"test project {name}"}
+    program_dir = directory
+    if main:
+        project["main"] = main.rstrip("/") + "/"
+        program_dir = directory / main
+        program_dir.mkdir(parents=True, exist_ok=True)
     (directory / "Pulumi.yaml").write_text(json.dumps(project, indent=2) + "\n")
-    (directory / "__main__.py").write_text(textwrap.dedent(program).lstrip())
+    (program_dir / "__main__.py").write_text(textwrap.dedent(program).lstrip())
     for relative, content in (extra_files or {}).items():
         path = directory / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -265,28 +276,28 @@ class EngineStack:
         res = self.stack.up(on_event=on_event, color="never", **kwargs)
         outputs = {k: v.value for k, v in res.outputs.items()}
         return OperationResult(
-            "up", res.stdout, res.stderr, dict(res.summary.resource_changes or {}), ops, outputs
+            "up", res.stdout, res.stderr, _summary(res.summary.resource_changes), ops, outputs
         )
 
     def refresh(self, **kwargs: Any) -> OperationResult:
         ops, on_event = self._collect()
         res = self.stack.refresh(on_event=on_event, color="never", **kwargs)
         return OperationResult(
-            "refresh", res.stdout, res.stderr, dict(res.summary.resource_changes or {}), ops
+            "refresh", res.stdout, res.stderr, _summary(res.summary.resource_changes), ops
         )
 
     def destroy(self, **kwargs: Any) -> OperationResult:
         ops, on_event = self._collect()
         res = self.stack.destroy(on_event=on_event, color="never", **kwargs)
         return OperationResult(
-            "destroy", res.stdout, res.stderr, dict(res.summary.resource_changes or {}), ops
+            "destroy", res.stdout, res.stderr, _summary(res.summary.resource_changes), ops
         )
 
     def export_state(self) -> dict[str, Any]:
         """The stack's deployment (``pulumi stack export``) as a dict."""
         return dict(self.stack.export_stack().deployment or {})
 
-    def resources(self, type_: Optional[str] = None) -> list[dict[str, Any]]:
+    def resources(self, type_: str | None = None) -> list[dict[str, Any]]:
         """Resources in the exported state, optionally only those of ``type_``."""
         resources = self.export_state().get("resources") or []
         return [r for r in resources if type_ is None or r.get("type") == type_]
@@ -301,3 +312,8 @@ class EngineStack:
 
 def _op_name(op: Any) -> str:
     return op.value if hasattr(op, "value") else str(op)
+
+
+def _summary(changes: Mapping[Any, int] | None) -> dict[str, int]:
+    """An update's resource_changes with plain string keys ("create", "same", ...)."""
+    return {_op_name(k): v for k, v in (changes or {}).items()}
