@@ -99,6 +99,17 @@ DIRECT_ROUTE_TYPES: tuple[str, ...] = ("INTERNET", "GCP_PRIVATE_SERVICE_CONNECT"
 
 HOT_LOAD_BUCKET_TYPES: tuple[str, ...] = ("MINIO", "S3", "NEBIUS", "FW_HOSTED")
 
+# newer spec
+HOT_LOAD_TRANSITION_TYPES: tuple[str, ...] = ("ASYNC", "SYNC")
+
+#: ``autoscalingPolicy.loadTargets`` keys the autoscaling guide documents.
+LOAD_TARGET_KEYS: tuple[str, ...] = (
+    "default",
+    "tokens_generated_per_second",
+    "requests_per_second",
+    "concurrent_requests",
+)
+
 DEPLOYMENT_STATES: tuple[str, ...] = (
     "STATE_UNSPECIFIED",
     "CREATING",

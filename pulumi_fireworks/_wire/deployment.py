@@ -105,6 +105,9 @@ class Deployment(WireModel):
     annotations: Optional[dict[str, str]] = None
     max_concurrency_per_replica: Optional[int] = None
     preemptible: Optional[bool] = None
+    # Training hot-load (newer spec; the training SDK PATCHes them by updateMask).
+    hot_load_trainer_job: Optional[str] = None
+    hot_load_transition_type: Optional[str] = None
 
 
 class ScaleRequest(WireModel):
