@@ -1,0 +1,251 @@
+"""Datasets: ``accounts/{account}/datasets/{dataset}`` (reference §6).
+
+Create takes ``{datasetId, dataset, sourceDatasetId?, filter?}``. An uploaded dataset
+(``userUploaded``, or no source at all) waits in ``UPLOADING`` until its rows arrive,
+either
+
+* in one multipart ``POST :upload`` (part ``file``, at most 150 MB; the answer is the
+  OpenAI-style snake_case ``{id, object, bytes, created_at, filename, purpose}``), or
+* through ``POST :getUploadEndpoint`` (``.jsonl`` files only, non-empty, plain names;
+  every call replaces the registered file set), a PUT per file to the emulator's own
+  signed URLs (:mod:`..uploads`), and ``POST :validateUpload {}``;
+
+and then settles to ``READY`` through the lifecycle engine (transition ``UPLOADING``; an
+emulated failure leaves it ``UPLOADING`` with an error ``status``). A dataset derived from
+another (``sourceDatasetId``, ``transformed``, ``splitted``) or pointing at an
+``externalUrl`` is filled by the service itself: it starts the same transition at once.
+
+Choices where the reference is silent:
+
+* ``exampleCount`` left out on create is filled from the uploaded rows (line count).
+* Only ``displayName`` may change (datasets are immutable; the other settable fields
+  are ``immutable_fields``: repeating them is fine, changing them is a 400).
+* ``:validateUpload`` on a READY dataset is a no-op (``{}``); uploads to it are refused.
+* ``:getDownloadEndpoint`` is 501 UNIMPLEMENTED: the emulator keeps only sizes and
+  digests of uploaded rows, not the rows.
+* A missing ``sourceDatasetId`` is 404 NOT_FOUND naming the field.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Optional
+
+from python_multipart import MultipartParser
+from python_multipart.multipart import parse_options_header
+
+from ..._wire.dataset import CreateDatasetRequest, Dataset, DatasetUploadResponse
+from ..._wire.model import GetUploadEndpointRequest, GetUploadEndpointResponse
+from ..errors import ApiError, Code, invalid_field
+from ..lifecycle import Transition
+from ..resource import Collection, parse_input
+from ..routing import Request, Route
+from ..rules import datasets as rules
+from ..rules.uploads import check_all_uploaded, parse_filename_to_size
+from .. import uploads
+from ._refs import require_visible
+
+TRANSITIONS = {"UPLOADING": Transition("UPLOADING", "READY", failed="UPLOADING")}
+
+
+class Datasets(Collection):
+    model = Dataset
+    collection = "datasets"
+    noun = "dataset"
+    default_order_by = "name"
+    transitions = TRANSITIONS
+    immutable_fields = frozenset(
+        {
+            "example_count",
+            "format",
+            "source_job_name",
+            "user_uploaded",
+            "external_url",
+            "transformed",
+            "splitted",
+            "evaluation_result",
+            "eval_protocol",
+        }
+    )
+
+    def custom_routes(self) -> list[Route]:
+        item = self.collection_path() + "/{id}"
+        return [
+            Route("POST", item + ":upload", self.upload),
+            Route("POST", item + ":getUploadEndpoint", self.get_upload_endpoint),
+            Route("POST", item + ":validateUpload", self.validate_upload),
+            Route("GET", item + ":getDownloadEndpoint", self.get_download_endpoint),
+        ]
+
+    # -- create ------------------------------------------------------------------------------
+
+    def create_input(self, req: Request) -> tuple[Optional[str], dict[str, Any]]:
+        raw = req.json_object()
+        parsed = CreateDatasetRequest.model_validate(parse_input(CreateDatasetRequest, raw))
+        rules.check_create(parsed.dataset_id, parsed.dataset, parsed.source_dataset_id)
+        return parsed.dataset_id, raw["dataset"]
+
+    def validate(self, req: Request, doc: dict[str, Any], old: Optional[dict[str, Any]]) -> None:
+        checked = rules.check_dataset(Dataset.model_validate(doc), "dataset." if old is None else "")
+        doc.update(checked.to_wire())
+        source_id = req.json_object().get("sourceDatasetId") if old is None else None
+        if source_id:
+            source = require_visible(req, f"accounts/{req.account}/datasets/{source_id}", "source_dataset_id", "dataset")
+            rules.check_source_ready(Dataset.model_validate(source.doc), source_id)
+
+    def normalize(self, req: Request, doc: dict[str, Any], old: Optional[dict[str, Any]]) -> None:
+        if old is not None:
+            return
+        source_id = req.json_object().get("sourceDatasetId")
+        if source_id and not any(doc.get(k) is not None for k in ("transformed", "splitted")):
+            source = req.emulator.store.get(f"accounts/{req.account}/datasets/{source_id}")
+            transformed: dict[str, Any] = {"sourceDatasetId": source_id}
+            if source is not None and source.doc.get("format"):
+                transformed["originalFormat"] = source.doc["format"]
+            if req.json_object().get("filter"):
+                transformed["filter"] = req.json_object()["filter"]
+            doc["transformed"] = transformed
+        doc["state"] = "UPLOADING"
+
+    def create(self, req: Request) -> Any:
+        with req.emulator.store.transaction():
+            body = super().create(req)
+            parsed = Dataset.model_validate(body)
+            if not rules.needs_upload(parsed, req.json_object().get("sourceDatasetId")):
+                record = req.emulator.store.get(body["name"])
+                assert record is not None
+                self.start(req, record, "UPLOADING")
+                self.save(req, record)
+        return body
+
+    # -- uploads ------------------------------------------------------------------------------
+
+    def _uploading(self, req: Request):  # type: ignore[no-untyped-def]
+        record = self.require(req, read=False)
+        rules.check_upload_allowed(Dataset.model_validate(record.doc))
+        return record
+
+    def get_upload_endpoint(self, req: Request) -> Any:
+        self.authorize(req, write=True)
+        body = GetUploadEndpointRequest.model_validate(parse_input(GetUploadEndpointRequest, req.json_object()))
+        sizes = parse_filename_to_size(body.filename_to_size, dataset=True)
+        with req.emulator.store.transaction():
+            record = self._uploading(req)
+            generation = uploads.register(record, sizes, keep_matching=False)
+            self.save(req, record)
+        urls = uploads.signed_urls(req, record, generation)
+        return GetUploadEndpointResponse(filename_to_signed_urls=urls).to_wire()
+
+    def validate_upload(self, req: Request) -> Any:
+        self.authorize(req, write=True)
+        req.json_object()  # body is {} (anything else is ignored, but it must be JSON)
+        with req.emulator.store.transaction():
+            record = self.require(req, read=False)
+            if record.doc.get("state") == "READY":
+                return {}
+            rules.check_upload_allowed(Dataset.model_validate(record.doc))
+            if (record.meta.get("pending") or {}).get("state") == "UPLOADING":
+                return {}  # already validating
+            registered, files = uploads.file_set(record)
+            check_all_uploaded(registered, files)
+            self._fill_example_count(record.doc, record.meta)
+            record.doc["updateTime"] = self.now(req)
+            self.start(req, record, "UPLOADING")
+            self.save(req, record)
+        return {}
+
+    def upload(self, req: Request) -> Any:
+        """``POST :upload`` -- multipart/form-data with one ``file`` part."""
+        self.authorize(req, write=True)
+        filename, digest = _read_multipart_file(req)
+        rules.check_multipart_file(filename, digest.size if digest else 0)
+        assert filename is not None and digest is not None
+        with req.emulator.store.transaction():
+            record = self._uploading(req)
+            if (record.meta.get("pending") or {}).get("state") == "UPLOADING":
+                raise ApiError(Code.FAILED_PRECONDITION, f"dataset {record.name} is already being validated")
+            record.meta.pop("upload", None)  # the single file replaces any registered set
+            uploads.add_file(record, filename, digest.result())
+            record.meta["lineCount"] = digest.line_count
+            self._fill_example_count(record.doc, record.meta)
+            record.doc["updateTime"] = self.now(req)
+            self.start(req, record, "UPLOADING")
+            self.save(req, record)
+        return DatasetUploadResponse(
+            id=req.params["id"],
+            object="file",
+            bytes=digest.size,
+            created_at=int(time.time()),
+            filename=filename,
+            purpose="fine-tune",
+        ).to_wire()
+
+    @staticmethod
+    def _fill_example_count(doc: dict[str, Any], meta: dict[str, Any]) -> None:
+        if doc.get("exampleCount") is None and meta.get("lineCount") is not None:
+            doc["exampleCount"] = str(meta["lineCount"])
+
+    def get_download_endpoint(self, req: Request) -> Any:
+        self.authorize(req, write=False)
+        record = self.require(req)
+        rules.check_download_allowed(Dataset.model_validate(record.doc))
+        raise ApiError(
+            Code.UNIMPLEMENTED,
+            "getDownloadEndpoint is not implemented by the emulator (it keeps only digests of uploaded rows)",
+        )
+
+
+def _read_multipart_file(req: Request) -> tuple[Optional[str], Optional[uploads.FileDigest]]:
+    """The ``file`` part's filename and digest (streamed through the parser, not copied)."""
+    content_type = req.headers.get("content-type", "")
+    media_type, options = parse_options_header(content_type)
+    boundary = options.get(b"boundary")
+    if media_type != b"multipart/form-data" or not boundary:
+        raise invalid_field("file", "the request must be multipart/form-data with a 'file' part")
+    state: dict[str, Any] = {"headers": {}, "field": b"", "value": b"", "current": None}
+    found: dict[str, Any] = {}
+
+    def on_part_begin() -> None:
+        state["headers"], state["current"] = {}, None
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        state["field"] += data[start:end]
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        state["value"] += data[start:end]
+
+    def on_header_end() -> None:
+        state["headers"][state["field"].decode("latin-1").lower()] = state["value"]
+        state["field"], state["value"] = b"", b""
+
+    def on_headers_finished() -> None:
+        _, params = parse_options_header(state["headers"].get("content-disposition", b""))
+        if params.get(b"name") == b"file" and "digest" not in found:
+            name = params.get(b"filename", b"").decode("utf-8", errors="replace") or None
+            found["filename"] = name
+            found["digest"] = state["current"] = uploads.FileDigest(name or "", None)
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        if state["current"] is not None:
+            state["current"].update(data[start:end])
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_headers_finished": on_headers_finished,
+            "on_part_data": on_part_data,
+        },
+    )
+    try:
+        parser.write(req.body)
+        parser.finalize()
+    except Exception as exc:  # python-multipart raises its own error types
+        raise invalid_field("file", f"malformed multipart body: {exc}") from None
+    return found.get("filename"), found.get("digest")
+
+
+COLLECTIONS = [Datasets()]

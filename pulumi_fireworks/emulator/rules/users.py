@@ -1,0 +1,84 @@
+"""User rules: roles, e-mails, service accounts, ids derived from e-mails.
+
+* Roles: the SDK's ``admin, user, contributor, inference-user`` and the newer spec's
+  ``custom``, which requires ``permissionPreset`` (and only ``custom`` may carry one).
+* Humans need an ``email``; the id defaults to one derived from it.
+* Service accounts need ``userId``; their e-mail is always
+  ``<id>@<account>.sa.fireworks.ai`` (docs, audit logs). A different e-mail is a 400.
+* ``serviceAccount`` cannot change after create. A human's e-mail may change (undocumented).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..._wire.user import SERVICE_ACCOUNT_EMAIL_DOMAIN, USER_ROLES, User
+from ..errors import invalid_field
+from .common import check_display_fields, check_enum, check_resource_id
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def service_account_email(user_id: str, account: str) -> str:
+    return f"{user_id}@{account}.{SERVICE_ACCOUNT_EMAIL_DOMAIN}"
+
+
+def check_role(user: User) -> None:
+    if not user.role:
+        raise invalid_field("role", f"is required: one of {', '.join(USER_ROLES)}")
+    check_enum("role", user.role, USER_ROLES)
+    if user.role == "custom" and not user.permission_preset:
+        raise invalid_field("permission_preset", "is required when role is custom")
+    if user.role != "custom" and user.permission_preset:
+        raise invalid_field("permission_preset", f"must not be set when role is {user.role}")
+
+
+def check_email(email: Optional[str]) -> None:
+    if email is not None and not _EMAIL_RE.match(email):
+        raise invalid_field("email", f"{email!r} is not an e-mail address")
+
+
+def check_create(user: User, user_id: Optional[str], account: str) -> tuple[Optional[str], User]:
+    """Validate a create; returns (the explicit id or None, the user with e-mail settled)."""
+    check_role(user)
+    check_display_fields("", user.display_name)
+    check_resource_id("user_id", user_id, required=bool(user.service_account))
+    if user.service_account:
+        assert user_id is not None
+        email = service_account_email(user_id, account)
+        if user.email and user.email != email:
+            raise invalid_field("email", f"must not be set for a service account (it is always {email})")
+        return user_id, user.model_copy(update={"email": email, "service_account": True})
+    if not user.email:
+        raise invalid_field("email", "is required for a user that is not a service account")
+    check_email(user.email)
+    return user_id, user.model_copy(update={"service_account": False})
+
+
+def user_id_from_email(email: str) -> str:
+    """A valid resource id from the e-mail's local part (``Jane.Doe+x@acme.com`` -> ``jane-doe-x``)."""
+    local = email.split("@", 1)[0].lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", local).strip("-")
+    if not slug or not slug[0].isalpha():
+        slug = f"user-{slug}".rstrip("-")
+    return slug[:63].rstrip("-")
+
+
+def check_update(current: User, merged: User, patch_fields: set[str]) -> User:
+    """PATCH: ``role`` is required by the API; ``serviceAccount`` is fixed."""
+    if "role" not in patch_fields:
+        raise invalid_field("role", "is required")
+    check_role(merged)
+    check_display_fields("", merged.display_name)
+    if "service_account" in patch_fields and bool(merged.service_account) != bool(current.service_account):
+        raise invalid_field("service_account", "cannot be changed after the user is created")
+    merged = merged.model_copy(update={"service_account": bool(current.service_account)})
+    if current.service_account:
+        if merged.email != current.email:
+            raise invalid_field("email", f"a service account's e-mail is always {current.email}")
+    else:
+        if not merged.email:
+            raise invalid_field("email", "is required for a user that is not a service account")
+        check_email(merged.email)
+    return merged

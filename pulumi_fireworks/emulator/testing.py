@@ -1,0 +1,180 @@
+"""Test helpers: serve the emulator on a real loopback port in a background thread.
+
+::
+
+    with running_emulator() as emu:
+        client = Fireworks(api_key=emu.api_key, account_id=emu.account_id, base_url=emu.url)
+        emu.admin.add_fault(method="POST", path="/v1/accounts/*/deployments", times=1,
+                            action={"type": "error", "status": 503})
+        ...
+        emu.admin.reset()
+
+Readiness is an event set by uvicorn's startup (no sleeping, no polling of the port).
+Everything in :class:`AdminClient` is a thin call of the admin API (:mod:`.admin`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional, Union
+
+import httpx
+
+from .app import Emulator, create_app
+from .config import DEFAULT_ACCOUNT_ID, DEFAULT_API_KEY, EmulatorConfig
+from .server import Server, bind
+
+STARTUP_TIMEOUT = 30.0
+
+
+class AdminClient:
+    """httpx client of ``/emulator/v1``; methods return the decoded JSON and raise
+    :class:`httpx.HTTPStatusError` on errors."""
+
+    def __init__(self, url: str) -> None:
+        self.http = httpx.Client(base_url=url.rstrip("/") + "/emulator/v1", timeout=30)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _call(self, method: str, path: str, json: Any = None, **params: Any) -> Any:
+        response = self.http.request(method, path, json=json, params=params or None)
+        response.raise_for_status()
+        return response.json()
+
+    # state
+    def reset(self) -> None:
+        self._call("POST", "/reset")
+
+    def advance_clock(self, seconds: float) -> float:
+        return float(self._call("POST", "/clock:advance", {"seconds": seconds})["offset"])
+
+    # request log
+    def requests(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/requests")["requests"])
+
+    def clear_requests(self) -> None:
+        self._call("DELETE", "/requests")
+
+    # faults
+    def add_fault(self, *, action: dict[str, Any], method: str = "*", path: Optional[str] = None,
+                  path_regex: Optional[str] = None, probability: float = 1.0, times: Optional[int] = None,
+                  seed: Optional[int] = None) -> dict[str, Any]:
+        rule: dict[str, Any] = {"action": action, "method": method, "probability": probability}
+        for key, value in (("path", path), ("pathRegex", path_regex), ("times", times), ("seed", seed)):
+            if value is not None:
+                rule[key] = value
+        return dict(self._call("POST", "/faults", rule))
+
+    def faults(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/faults")["faults"])
+
+    def remove_fault(self, rule_id: str) -> None:
+        self._call("DELETE", f"/faults/{rule_id}")
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    # lifecycle
+    def lifecycle(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/lifecycle"))
+
+    def set_lifecycle_default(self, *, timing: Union[str, dict[str, float]] = "instant", outcome: str = "READY",
+                              message: Optional[str] = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"timing": timing, "outcome": outcome}
+        if message is not None:
+            body["message"] = message
+        return dict(self._call("PUT", "/lifecycle/default", body))
+
+    def add_lifecycle_rule(self, *, timing: Union[str, dict[str, float]] = "instant", outcome: str = "READY",
+                           collection: Optional[str] = None, name: Optional[str] = None,
+                           name_regex: Optional[str] = None, states: Optional[list[str]] = None,
+                           message: Optional[str] = None, status_code: Optional[str] = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"timing": timing, "outcome": outcome}
+        for key, value in (("collection", collection), ("name", name), ("nameRegex", name_regex),
+                           ("states", states), ("message", message), ("statusCode", status_code)):
+            if value is not None:
+                body[key] = value
+        return dict(self._call("POST", "/lifecycle/rules", body))
+
+    def remove_lifecycle_rule(self, rule_id: str) -> None:
+        self._call("DELETE", f"/lifecycle/rules/{rule_id}")
+
+    def clear_lifecycle_rules(self) -> None:
+        self._call("DELETE", "/lifecycle/rules")
+
+    # accounts and keys
+    def add_account(self, account_id: str, *, display_name: Optional[str] = None,
+                    email: Optional[str] = None) -> dict[str, Any]:
+        body = {"accountId": account_id, "displayName": display_name, "email": email}
+        return dict(self._call("POST", "/accounts", {k: v for k, v in body.items() if v is not None}))
+
+    def add_key(self, account_id: str, key: Optional[str] = None, *, label: str = "") -> dict[str, Any]:
+        body: dict[str, Any] = {"accountId": account_id, "label": label}
+        if key is not None:
+            body["key"] = key
+        return dict(self._call("POST", "/keys", body))
+
+    def revoke_key(self, key_id: str) -> None:
+        self._call("DELETE", f"/keys/{key_id}")
+
+    # out-of-band edits, by resource name ("accounts/a/deployments/d")
+    def get_resource(self, name: str, *, record: bool = False) -> dict[str, Any]:
+        return dict(self._call("GET", "/" + name, **({"view": "record"} if record else {})))
+
+    def put_resource(self, name: str, doc: dict[str, Any]) -> dict[str, Any]:
+        return dict(self._call("PUT", "/" + name, doc))
+
+    def patch_resource(self, name: str, patch: dict[str, Any]) -> dict[str, Any]:
+        return dict(self._call("PATCH", "/" + name, patch))
+
+    def delete_resource(self, name: str) -> None:
+        self._call("DELETE", "/" + name)
+
+
+@dataclass
+class RunningEmulator:
+    url: str
+    api_key: str
+    account_id: str
+    admin: AdminClient
+    app: Emulator
+
+    def env(self) -> dict[str, str]:
+        """Environment variables that point the official SDK (and the provider) here."""
+        return {
+            "FIREWORKS_BASE_URL": self.url,
+            "FIREWORKS_API_KEY": self.api_key,
+            "FIREWORKS_ACCOUNT_ID": self.account_id,
+        }
+
+
+@contextlib.contextmanager
+def running_emulator(
+    *,
+    db: str = ":memory:",
+    api_key: str = DEFAULT_API_KEY,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    transition: Union[str, float] = "instant",
+    port: int = 0,
+) -> Iterator[RunningEmulator]:
+    """Serve a fresh emulator on ``127.0.0.1:<port>`` (0 = a free port) for the block."""
+    app = create_app(EmulatorConfig(db=db, api_key=api_key, account_id=account_id, transition=transition))
+    server = Server(app, bind(port))
+    thread = threading.Thread(target=server.serve_forever, name="fireworks-emulator", daemon=True)
+    thread.start()
+    if not server.ready.wait(STARTUP_TIMEOUT) or not server.started:
+        server.should_exit = True
+        thread.join(STARTUP_TIMEOUT)
+        app.store.close()
+        raise RuntimeError("the Fireworks emulator did not start")
+    admin = AdminClient(server.url)
+    try:
+        yield RunningEmulator(server.url, api_key, account_id, admin, app)
+    finally:
+        admin.close()
+        server.should_exit = True
+        thread.join(STARTUP_TIMEOUT)
+        app.store.close()

@@ -1,0 +1,254 @@
+"""Signed upload URLs, served by the emulator itself.
+
+The real ``:getUploadEndpoint`` answers GCS V4 signed URLs; the emulator answers
+``<emulator base URL>/emulator/uploads/<token>``, where the token *is* the signature: a
+payload (resource name, file name, declared size, upload generation, expiry) and its
+HMAC-SHA256 under a per-emulator random key. So a URL
+
+* needs no Fireworks credentials (like a signed URL, it carries its own authority),
+* cannot be guessed or altered (changing any byte breaks the HMAC),
+* expires after :data:`URL_LIFETIME_SECONDS` on the emulator clock (so the admin clock
+  offset can expire it in tests without sleeping), and
+* dies when the file set is registered again (the generation moves on) or the resource
+  leaves ``UPLOADING``.
+
+A PUT must send ``Content-Type: application/octet-stream`` and
+``X-Goog-Content-Length-Range: <n>,<n>`` (both are signed headers of the real URLs) and
+exactly the declared number of bytes. The body is streamed: only its size, SHA-256 and,
+for small ``*.json`` files, the text are kept (see :mod:`.rules.uploads`). Refusals use
+GCS's XML error shape. Upload PUTs are not written to the request log (the token is a
+credential).
+
+State lives in the resource record's ``meta["upload"]``::
+
+    {"generation": 3, "registered": {"config.json": 512, ...},
+     "files": {"config.json": {"size": 512, "sha256": "...", "text": "{...}"}}}
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Optional
+from urllib.parse import quote
+
+from .routing import Request
+from .rules.uploads import UploadedFile, UploadRejected, check_put_headers, check_put_size, keeps_text
+from .store import Record
+
+if TYPE_CHECKING:
+    from .app import Emulator
+
+UPLOAD_PREFIX = "/emulator/uploads/"
+#: Fireworks documents ~1 h for dataset URLs (the SDK helper re-signs after 45 min).
+URL_LIFETIME_SECONDS = 3600.0
+
+
+def _key(emulator: "Emulator") -> bytes:
+    key = emulator.__dict__.get("_upload_signing_key")
+    if key is None:
+        key = emulator.__dict__.setdefault("_upload_signing_key", secrets.token_bytes(32))
+    return key
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a signed URL allows: one PUT of ``size`` bytes as ``filename`` of ``name``."""
+
+    name: str
+    filename: str
+    size: int
+    generation: int
+    expires: float
+
+
+def sign(emulator: "Emulator", grant: Grant) -> str:
+    payload = json.dumps(
+        [grant.name, grant.filename, grant.size, grant.generation, grant.expires], separators=(",", ":")
+    ).encode()
+    mac = hmac.new(_key(emulator), payload, hashlib.sha256).digest()
+    return f"{_b64(payload)}.{_b64(mac)}"
+
+
+def verify(emulator: "Emulator", token: str) -> Grant:
+    try:
+        payload_text, mac_text = token.split(".")
+        payload, mac = _unb64(payload_text), _unb64(mac_text)
+    except ValueError:
+        raise UploadRejected(403, "AccessDenied", "malformed upload URL") from None
+    if not hmac.compare_digest(mac, hmac.new(_key(emulator), payload, hashlib.sha256).digest()):
+        raise UploadRejected(403, "SignatureDoesNotMatch", "the upload URL signature is invalid")
+    name, filename, size, generation, expires = json.loads(payload)
+    grant = Grant(name, filename, int(size), int(generation), float(expires))
+    if emulator.lifecycle.clock.now() > grant.expires:
+        raise UploadRejected(400, "ExpiredToken", "the upload URL has expired; request a new one")
+    return grant
+
+
+# -- registration (the :getUploadEndpoint side) -------------------------------------------
+
+
+def base_url(req: Request) -> str:
+    """The emulator's URL as the caller reached it (so the signed URLs work for them)."""
+    scheme = getattr(req, "scheme", None) or "http"
+    host = req.headers.get("host") or "127.0.0.1"
+    return f"{scheme}://{host}"
+
+
+def register(record: Record, sizes: dict[str, int], *, keep_matching: bool) -> int:
+    """Replace the registered file set; returns the new generation.
+
+    ``keep_matching``: files already uploaded under the same name and size stay uploaded
+    (a model upload resumed with the same file list); otherwise everything is forgotten
+    (datasets: "getUploadEndpoint overwrites the registered file set").
+    """
+    state = record.meta.get("upload") or {}
+    old_files: dict[str, Any] = state.get("files", {})
+    files = {n: f for n, f in old_files.items() if sizes.get(n) == f.get("size")} if keep_matching else {}
+    generation = int(state.get("generation", 0)) + 1
+    record.meta["upload"] = {"generation": generation, "registered": dict(sizes), "files": files}
+    return generation
+
+
+def signed_urls(req: Request, record: Record, generation: int) -> dict[str, str]:
+    emulator = req.emulator
+    expires = emulator.lifecycle.clock.now() + URL_LIFETIME_SECONDS
+    base = base_url(req)
+    registered: dict[str, int] = record.meta["upload"]["registered"]
+    return {
+        filename: f"{base}{UPLOAD_PREFIX}{quote(sign(emulator, Grant(record.name, filename, size, generation, expires)))}"
+        for filename, size in registered.items()
+    }
+
+
+def unsigned_uri(record: Record, filename: str) -> str:
+    """Where the file would live in the service's bucket (informational only)."""
+    return f"gs://fireworks-emulator/{record.name}/{filename}"
+
+
+def file_set(record: Record) -> tuple[dict[str, int], dict[str, UploadedFile]]:
+    """(registered name -> size, uploaded name -> file) of ``record``."""
+    state = record.meta.get("upload") or {}
+    registered = {n: int(s) for n, s in state.get("registered", {}).items()}
+    files = {n: UploadedFile.from_json(f) for n, f in state.get("files", {}).items()}
+    return registered, files
+
+
+def add_file(record: Record, filename: str, file: UploadedFile) -> None:
+    """Record an uploaded file directly (the multipart ``:upload`` path)."""
+    state = record.meta.setdefault("upload", {"generation": 0, "registered": {}, "files": {}})
+    state["registered"][filename] = file.size
+    state["files"][filename] = file.to_json()
+
+
+class FileDigest:
+    """Incremental size + SHA-256 (+ text for small JSON files) of a streamed file."""
+
+    def __init__(self, filename: str, declared_size: Optional[int] = None) -> None:
+        self.filename = filename
+        self.size = 0
+        self._sha = hashlib.sha256()
+        self._keep = keeps_text(filename, declared_size if declared_size is not None else 0)
+        self._chunks: list[bytes] = []
+        self.lines = 0
+        self._last = b""
+
+    def update(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.size += len(chunk)
+        self._sha.update(chunk)
+        self.lines += chunk.count(b"\n")
+        self._last = chunk[-1:]
+        if self._keep:
+            self._chunks.append(chunk)
+            if self.size > 1024 * 1024:
+                self._keep, self._chunks = False, []
+
+    @property
+    def line_count(self) -> int:
+        """Lines, counting a last line without a trailing newline."""
+        return self.lines + (1 if self.size and self._last != b"\n" else 0)
+
+    def result(self) -> UploadedFile:
+        text = None
+        if self._keep and self._chunks:
+            text = b"".join(self._chunks).decode("utf-8", errors="replace")
+        return UploadedFile(self.size, self._sha.hexdigest(), text)
+
+
+# -- the PUT (ASGI) -----------------------------------------------------------------------
+
+
+def _live_record(emulator: "Emulator", grant: Grant) -> Record:
+    record = emulator.store.get(grant.name)
+    state = (record.meta.get("upload") or {}) if record is not None else {}
+    if record is None or record.deleted:
+        raise UploadRejected(404, "NoSuchUpload", "the resource of this upload URL no longer exists")
+    if state.get("generation") != grant.generation or grant.filename not in state.get("registered", {}):
+        raise UploadRejected(403, "AccessDenied", "the upload URL was superseded by a newer getUploadEndpoint call")
+    if record.doc.get("state") != "UPLOADING" or (record.meta.get("pending") or {}).get("state") == "UPLOADING":
+        raise UploadRejected(403, "AccessDenied", "the resource no longer accepts uploads (upload already validated)")
+    return record
+
+
+async def handle(emulator: "Emulator", scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """ASGI handler for ``PUT /emulator/uploads/<token>``."""
+    body_pending = True  # the request body has not been read to its end yet
+    try:
+        if scope["method"] != "PUT":
+            raise UploadRejected(405, "MethodNotAllowed", "upload URLs accept PUT only")
+        grant = verify(emulator, scope["path"][len(UPLOAD_PREFIX) :])
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        check_put_headers(grant.size, headers.get("content-type"), headers.get("x-goog-content-length-range"))
+        _live_record(emulator, grant)
+        digest = FileDigest(grant.filename, grant.size)
+        while body_pending:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body_pending = bool(message.get("more_body"))
+            digest.update(message.get("body", b""))
+            if digest.size > grant.size:
+                break
+        check_put_size(grant.size, digest.size)
+        with emulator.store.transaction():
+            record = _live_record(emulator, grant)
+            record.meta["upload"]["files"][grant.filename] = digest.result().to_json()
+            emulator.store.put(record)
+        await _respond(send, 200, b"", "text/plain")
+    except UploadRejected as exc:
+        if body_pending:
+            await _drain(receive)
+        await _respond(send, exc.status, exc.body(), "application/xml")
+
+
+async def _drain(receive: Any) -> None:
+    """Read and discard the rest of the request body (so the client sees our answer)."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body"):
+            return
+
+
+async def _respond(send: Any, status: int, body: bytes, content_type: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

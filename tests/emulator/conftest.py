@@ -1,0 +1,44 @@
+"""Fixtures for the emulator tests: one emulator served per session on a real loopback
+port, reset before every test that uses it."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import httpx
+import pytest
+from fireworks import Fireworks
+
+from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
+
+
+@pytest.fixture(scope="session")
+def emulator_session() -> Iterator[RunningEmulator]:
+    with running_emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulator(emulator_session: RunningEmulator) -> RunningEmulator:
+    """A freshly reset emulator (seeds only, default lifecycle, no faults, empty log)."""
+    emulator_session.admin.reset()
+    return emulator_session
+
+
+@pytest.fixture
+def sdk(emulator: RunningEmulator) -> Iterator[Fireworks]:
+    """The official SDK pointed at the emulator, without retries (tests see every error)."""
+    client = Fireworks(
+        api_key=emulator.api_key, account_id=emulator.account_id, base_url=emulator.url, max_retries=0
+    )
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def api(emulator: RunningEmulator) -> Iterator[httpx.Client]:
+    """A raw HTTP client with the emulator's key, for wire-level assertions."""
+    with httpx.Client(
+        base_url=emulator.url, headers={"Authorization": f"Bearer {emulator.api_key}"}, timeout=30
+    ) as client:
+        yield client
