@@ -233,3 +233,30 @@ def test_virtualenv_option_selects_python(engine_env: EngineEnv, tmp_path: Path)
     up = engine_env.stack(project).up()
     assert up.outputs["program_python"] == str(venv / "bin" / "python")
     assert up.outputs["provider_python"] == str(venv / "bin" / "python")
+
+
+def test_config_and_settings_reach_program(engine_env: EngineEnv, tmp_path: Path) -> None:
+    """Plain and secret config, project, stack and organization arrive in the program."""
+    project = write_python_project(
+        tmp_path / "proj",
+        "config-check",
+        """
+        import pulumi
+        from pulumi.runtime.config import is_config_secret
+
+        cfg = pulumi.Config()
+        pulumi.export("plain", cfg.require("plain"))
+        pulumi.export("token", cfg.require_secret("token"))
+        pulumi.export("token_key_is_secret", is_config_secret("config-check:token"))
+        pulumi.export("where", f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}")
+        """,
+    )
+    stack = engine_env.stack(project, stack_name="cfg", config={"plain": "p"}, secret_config={"token": "s3cr3t"})
+    up = stack.up()
+    assert up.outputs == {
+        "plain": "p",
+        "token": "s3cr3t",
+        "token_key_is_secret": True,
+        "where": "organization/config-check/cfg",
+    }
+    assert up.secret_outputs == {"token"}

@@ -73,8 +73,9 @@ class OperationResult:
     change_summary: dict[str, int]
     # Step op per resource URN, from the engine's event stream (e.g. "create", "same", "update").
     resource_ops: dict[str, str]
-    # Stack outputs as plain values (up only; empty otherwise).
+    # Stack outputs as plain values (up only; empty otherwise) and which of them are secret.
     outputs: dict[str, Any] = field(default_factory=dict)
+    secret_outputs: set[str] = field(default_factory=set)
 
     def ops_for_type(self, type_: str) -> list[str]:
         """Step ops of the resources of ``type_`` (URNs end in ``::<type>::<name>``)."""
@@ -275,8 +276,9 @@ class EngineStack:
         ops, on_event = self._collect()
         res = self.stack.up(on_event=on_event, color="never", **kwargs)
         outputs = {k: v.value for k, v in res.outputs.items()}
+        secrets = {k for k, v in res.outputs.items() if v.secret}
         return OperationResult(
-            "up", res.stdout, res.stderr, _summary(res.summary.resource_changes), ops, outputs
+            "up", res.stdout, res.stderr, _summary(res.summary.resource_changes), ops, outputs, secrets
         )
 
     def refresh(self, **kwargs: Any) -> OperationResult:
