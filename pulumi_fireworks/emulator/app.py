@@ -20,7 +20,7 @@ import time
 from typing import Any, Optional
 from urllib.parse import parse_qsl
 
-from . import handlers, seed
+from . import handlers, seed, uploads
 from .auth import authenticate
 from .config import EmulatorConfig
 from .errors import ApiError, Code
@@ -68,6 +68,9 @@ class Emulator:
     # -- ASGI -------------------------------------------------------------------------------
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(uploads.UPLOAD_PREFIX):
+            await uploads.handle(self, scope, receive, send)  # signed URLs: no API key, not logged
+            return
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.admin(scope, receive, send)
             return
@@ -113,7 +116,7 @@ class Emulator:
             route, params = self.router.match(method, path)
             principal = authenticate(self.store, headers) if route.auth else None
             account = principal.account if principal else None
-            req = Request(self, method, path, params, query, body, headers, principal)
+            req = Request(self, method, path, params, query, body, headers, principal, scope.get("scheme", "http"))
             result = route.handler(req)
             response = result if isinstance(result, Response) else Response(result)
         except ApiError as exc:

@@ -35,6 +35,7 @@ class Request:
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)
     principal: Optional["Credential"] = None
+    scheme: str = "http"  # as the client reached the emulator (signed upload URLs reuse it)
     _json: Any = None
 
     def json(self) -> Any:

@@ -102,7 +102,7 @@ def verify(emulator: "Emulator", token: str) -> Grant:
 
 def base_url(req: Request) -> str:
     """The emulator's URL as the caller reached it (so the signed URLs work for them)."""
-    scheme = getattr(req, "scheme", None) or "http"
+    scheme = req.scheme or "http"
     host = req.headers.get("host") or "127.0.0.1"
     return f"{scheme}://{host}"
 

@@ -5,7 +5,8 @@
 * Humans need an ``email``; the id defaults to one derived from it.
 * Service accounts need ``userId``; their e-mail is always
   ``<id>@<account>.sa.fireworks.ai`` (docs, audit logs). A different e-mail is a 400.
-* ``serviceAccount`` cannot change after create. A human's e-mail may change (undocumented).
+* ``serviceAccount`` and ``email`` cannot change after create (undocumented; the e-mail
+  is the user's identity and a service account's is derived from its id).
 """
 
 from __future__ import annotations
@@ -65,20 +66,11 @@ def user_id_from_email(email: str) -> str:
     return slug[:63].rstrip("-")
 
 
-def check_update(current: User, merged: User, patch_fields: set[str]) -> User:
-    """PATCH: ``role`` is required by the API; ``serviceAccount`` is fixed."""
-    if "role" not in patch_fields:
+def check_update(current: User, merged: User) -> User:
+    """A PATCH, after the core merged it (``serviceAccount`` and ``email`` are the
+    collection's ``immutable_fields``: kept when absent, a 400 when changed)."""
+    if not merged.role:
         raise invalid_field("role", "is required")
     check_role(merged)
     check_display_fields("", merged.display_name)
-    if "service_account" in patch_fields and bool(merged.service_account) != bool(current.service_account):
-        raise invalid_field("service_account", "cannot be changed after the user is created")
-    merged = merged.model_copy(update={"service_account": bool(current.service_account)})
-    if current.service_account:
-        if merged.email != current.email:
-            raise invalid_field("email", f"a service account's e-mail is always {current.email}")
-    else:
-        if not merged.email:
-            raise invalid_field("email", "is required for a user that is not a service account")
-        check_email(merged.email)
     return merged
