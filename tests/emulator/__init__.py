@@ -1,0 +1,1 @@
+"""Tests of the local Fireworks control-plane emulator."""
