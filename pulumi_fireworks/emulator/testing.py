@@ -117,6 +117,10 @@ class AdminClient:
             body["key"] = key
         return dict(self._call("POST", "/keys", body))
 
+    def keys(self) -> list[dict[str, Any]]:
+        """Registered keys (ids, accounts, revoked flags; never the key values)."""
+        return list(self._call("GET", "/keys")["keys"])
+
     def revoke_key(self, key_id: str) -> None:
         self._call("DELETE", f"/keys/{key_id}")
 
