@@ -213,12 +213,25 @@ class Collection:
         if req.flag("ignoreChecks"):
             return
         for collection, field in self.in_use_by:
-            users = req.emulator.store.find(collection, field, record.name)
+            users = [
+                u for u in req.emulator.store.find(collection, field, record.name)
+                if self._referrer_alive(req, collection, u.name)
+            ]
             if users:
                 raise failed_precondition(
                     f"{self.noun} {record.name} is in use by {users[0].name}; "
                     "unload it first or delete with ignore_checks=true"
                 )
+
+    @staticmethod
+    def _referrer_alive(req: Request, collection: str, name: str) -> bool:
+        """Settle a referrer first: one whose removal (UNDEPLOYING -> gone) is already due
+        must not block a delete, even if nobody has read it since."""
+        owner = next((c for c in req.emulator.collections if c.collection == collection), None)
+        if owner is None:
+            return True
+        referrer = owner.load(req, name, read=False)
+        return referrer is not None and not referrer.deleted
 
     def list_filter(self, req: Request) -> Optional[Callable[[dict[str, Any]], bool]]:
         """An extra List predicate from collection-specific parameters (``targetModel``)."""
