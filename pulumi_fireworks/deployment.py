@@ -365,7 +365,8 @@ class Deployment(pulumi.dynamic.Resource, module="fireworks", name="Deployment")
         **kwargs: Unpack[DeploymentArgs],
     ) -> None:
         props: dict[str, Any] = {**(args or {}), **kwargs}
-        for output in (*SPEC.output_names, SPEC.id_field):
+        # Every input and output becomes an attribute of the resource, also after .get().
+        for output in (*SPEC.inputs_model.model_fields, *SPEC.output_names):
             props.setdefault(output, None)
         props[NAME_KEY] = resource_name
         opts = pulumi.ResourceOptions.merge(

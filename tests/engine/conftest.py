@@ -1,0 +1,65 @@
+"""Fixtures for engine tests of Fireworks resources: the real engine against the emulator.
+
+The provider runs in the engine's dynamic-provider process, so the emulator is served on
+a real loopback port and reached through FIREWORKS_BASE_URL.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
+from tests.support.engine import EngineEnv, EngineStack, write_python_project
+
+PROGRAM = Path(__file__).with_name("deployment_program.py")
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[RunningEmulator]:
+    with running_emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulator(emulator_server: RunningEmulator) -> RunningEmulator:
+    emulator_server.admin.reset()
+    return emulator_server
+
+
+DeploymentStack = Callable[..., EngineStack]
+
+
+@pytest.fixture
+def deployment_stack(engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path) -> DeploymentStack:
+    """A stack of ``deployment_program.py``; pass deployments as {resource name: inputs}."""
+
+    def make(deployments: dict[str, dict[str, Any]], *, env: dict[str, str] | None = None, **kwargs: Any) -> EngineStack:
+        project = write_python_project(tmp_path / "project", "deployments", "")
+        shutil.copy(PROGRAM, project / "__main__.py")
+        stack = engine_env.stack(project, env_vars=env if env is not None else emulator.env(), **kwargs)
+        set_deployments(stack, deployments)
+        return stack
+
+    return make
+
+
+def set_deployments(stack: EngineStack, deployments: dict[str, dict[str, Any]]) -> None:
+    stack.set_config("deployments", json.dumps(deployments))
+
+
+def live_deployments(emulator: RunningEmulator, *, show_deleted: bool = False) -> list[dict[str, Any]]:
+    """Deployments the emulator holds, read through the API as a user would."""
+    import httpx
+
+    response = httpx.get(
+        f"{emulator.url}/v1/accounts/{emulator.account_id}/deployments",
+        params={"showDeleted": "true" if show_deleted else "false", "pageSize": 200},
+        headers={"Authorization": f"Bearer {emulator.api_key}"},
+    )
+    response.raise_for_status()
+    return list(response.json().get("deployments", []))

@@ -1,0 +1,272 @@
+"""Deployment through the real engine against the emulator: the lifecycle a user lives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pulumi.automation import errors as auto_errors
+
+from pulumi_fireworks.emulator.testing import RunningEmulator
+from tests.engine.conftest import DeploymentStack, live_deployments, set_deployments
+from tests.support.engine import EngineStack
+
+TYPE = "pulumi-python:dynamic/fireworks:Deployment"
+LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
+QWEN = "accounts/fireworks/models/qwen3-0p6b"
+
+
+def test_lifecycle_update_replace_drift_destroy(deployment_stack: DeploymentStack, emulator: RunningEmulator) -> None:
+    spec = {
+        "base_model": LLAMA,
+        "display_name": "chat v1",
+        "min_replica_count": 0,
+        "max_replica_count": 2,
+        "autoscaling_policy": {"scale_to_zero_window": "10m", "scale_up_window": 30},
+    }
+    stack = deployment_stack({"chat": spec})
+
+    assert stack.preview().change_summary == {"create": 2}  # the stack and the deployment
+    up = stack.up()
+    assert up.change_summary == {"create": 2}
+    created = up.outputs["chat"]
+    assert created["state"] == "READY"
+    assert created["id"].startswith("chat-")
+    assert created["inference_model"] == f"{LLAMA}#accounts/{emulator.account_id}/deployments/{created['id']}"
+    [live] = live_deployments(emulator)
+    assert live["displayName"] == "chat v1" and live["autoscalingPolicy"]["scaleToZeroWindow"] == "600s"
+
+    # Server defaults and "10m" vs "600s" must not show up as changes.
+    assert stack.preview().change_summary == {"same": 2}
+
+    # A mutable field: updated in place, same deployment.
+    set_deployments(stack, {"chat": {**spec, "display_name": "chat v2", "max_replica_count": 3}})
+    up = stack.up()
+    assert up.change_summary == {"same": 1, "update": 1}
+    assert up.outputs["chat"]["id"] == created["id"]
+    [live] = live_deployments(emulator)
+    assert (live["displayName"], live["maxReplicaCount"]) == ("chat v2", 3)
+    update_calls = [r for r in emulator.admin.requests() if r["method"] == "PATCH"]
+    assert len(update_calls) == 1
+    assert sorted(update_calls[0]["query"]["updateMask"].split(",")) == ["display_name", "max_replica_count"]
+
+    # The base model cannot change in place: replaced, new id, old one gone.
+    spec = {**spec, "display_name": "chat v2", "max_replica_count": 3, "base_model": QWEN}
+    set_deployments(stack, {"chat": spec})
+    up = stack.up()
+    assert up.change_summary == {"same": 1, "replace": 1}
+    replaced = up.outputs["chat"]
+    assert replaced["id"] != created["id"]
+    assert [d["name"].rsplit("/", 1)[-1] for d in live_deployments(emulator)] == [replaced["id"]]
+
+    # A change made behind Pulumi's back (web UI, firectl) ...
+    emulator.admin.patch_resource(f"accounts/{emulator.account_id}/deployments/{replaced['id']}", {"displayName": "edited in the UI"})
+    refresh = stack.refresh()
+    assert refresh.change_summary.get("update") == 1  # ... is reported by refresh
+    preview = stack.preview(diff=True)
+    assert preview.change_summary == {"same": 1, "update": 1}  # ... and put back by the next up
+    assert "edited in the UI" in preview.stdout
+    stack.up()
+    [live] = live_deployments(emulator)
+    assert live["displayName"] == "chat v2"
+    assert stack.preview().change_summary == {"same": 2}
+
+    destroy = stack.destroy()
+    assert destroy.change_summary == {"delete": 2}
+    assert live_deployments(emulator) == []
+    assert stack.resources(TYPE) == []
+
+
+def test_bad_inputs_fail_at_preview_naming_the_field_without_calling_the_api(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator
+) -> None:
+    bad = {
+        "unknown-accelerator": {"accelerator_type": "NVIDIA_TPU_V5"},
+        "negative-replicas": {"min_replica_count": -1},
+        "min-over-max": {"min_replica_count": 4, "max_replica_count": 2},
+        "window-too-long": {"autoscaling_policy": {"scale_up_window": "2h"}},
+        "zero-window-too-short": {"autoscaling_policy": {"scale_to_zero_window": "1m"}},
+        "bad-duration": {"autoscaling_policy": {"scale_down_window": "soon"}},
+        "draft-and-ngram": {"draft_model": "accounts/fireworks/models/qwen3-0p6b", "ngram_speculation_length": 3},
+        "bad-id": {"deployment_id": "Not_Valid"},
+        "id-starts-with-digit": {"deployment_id": "9lives"},
+        "long-display-name": {"display_name": "x" * 80},
+        "bad-precision": {"precision": "FP64"},
+        "two-placements": {"placement": {"region": "US_IOWA_1", "multi_region": "US"}},
+        "bad-region": {"placement": {"region": "MARS_1"}},
+        "shape-and-accelerator": {"accelerator_type": "NVIDIA_H100_80GB", "deployment_shape": "accounts/fireworks/deploymentShapes/x"},
+        "load-target-out-of-range": {"autoscaling_policy": {"load_targets": {"default": 2}}},
+        "adopt-without-id": {"adopt_existing": True},
+        "bad-base-model": {"base_model": "llama-3"},
+    }
+    expected_field = {
+        "unknown-accelerator": "accelerator_type",
+        "negative-replicas": "min_replica_count",
+        "min-over-max": "min_replica_count",
+        "window-too-long": "autoscaling_policy.scale_up_window",
+        "zero-window-too-short": "autoscaling_policy.scale_to_zero_window",
+        "bad-duration": "autoscaling_policy.scale_down_window",
+        "draft-and-ngram": "ngram_speculation_length",
+        "bad-id": "deployment_id",
+        "id-starts-with-digit": "deployment_id",
+        "long-display-name": "display_name",
+        "bad-precision": "precision",
+        "two-placements": "placement",
+        "bad-region": "placement.region",
+        "shape-and-accelerator": "accelerator_type",
+        "load-target-out-of-range": "autoscaling_policy.load_targets",
+        "adopt-without-id": "adopt_existing",
+        "bad-base-model": "base_model",
+    }
+    stack = deployment_stack({})
+    emulator.admin.clear_requests()
+    for name, inputs in bad.items():
+        set_deployments(stack, {name: {"base_model": LLAMA, **inputs}})
+        with pytest.raises(auto_errors.CommandError) as failure:
+            stack.preview()
+        assert f"Deployment.{expected_field[name]}:" in str(failure.value), f"{name}: no failure naming {expected_field[name]}"
+    assert emulator.admin.requests() == []
+
+
+def test_failed_deployment_fails_up_with_the_api_message_and_leaves_nothing(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator
+) -> None:
+    emulator.admin.add_lifecycle_rule(
+        collection="deployments", outcome="FAILED", message="out of H100 capacity in US_IOWA_1", states=["CREATING"]
+    )
+    stack = deployment_stack({"doomed": {"base_model": LLAMA}})
+    with pytest.raises(auto_errors.CommandError) as failure:
+        stack.up()
+    assert "out of H100 capacity in US_IOWA_1" in str(failure.value)
+    assert "fireworks:Deployment 'doomed'" in str(failure.value)
+    assert live_deployments(emulator, show_deleted=True) == []
+    assert stack.resources(TYPE) == []
+
+
+def test_deployment_that_never_gets_ready_times_out_and_is_cleaned_up(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator
+) -> None:
+    emulator.admin.add_lifecycle_rule(collection="deployments", outcome="STUCK", states=["CREATING"])
+    stack = deployment_stack({"slow": {"base_model": LLAMA, "wait_timeout": "2s"}})
+    with pytest.raises(auto_errors.CommandError) as failure:
+        stack.up()
+    assert "did not finish within 2s" in str(failure.value)
+    assert live_deployments(emulator, show_deleted=True) == []
+
+
+def export(stack: EngineStack, *flags: str, env: dict[str, str]) -> str:
+    return stack.engine_env.run_cli(
+        ["stack", "export", *flags, "--stack", stack.name], cwd=Path(stack.stack.workspace.work_dir), extra_env=env
+    ).stdout
+
+
+def test_api_key_from_config_never_lands_in_our_resources_and_rotation_works(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator
+) -> None:
+    old_key = emulator.admin.add_key(emulator.account_id, "fw-old-key-0123456789")
+    env = {"FIREWORKS_BASE_URL": emulator.url}
+    stack = deployment_stack(
+        {"keyed": {"base_model": LLAMA}},
+        env=env,
+        config={"fireworks:accountId": emulator.account_id},
+        secret_config={"fireworks:apiKey": old_key["key"]},
+    )
+    stack.up()
+    assert old_key["key"] not in export(stack, env=env)
+    # With --show-secrets the engine itself shows the stack config it hands to the default
+    # `pulumi-python` provider (all of it, for dynamic providers: GetPackageConfig in
+    # pkg/resource/deploy/target.go). Our resources — their inputs, outputs and pickled
+    # provider — never hold the key.
+    state = json.loads(export(stack, "--show-secrets", env=env))
+    ours = [r for r in state["deployment"]["resources"] if r["type"] == TYPE]
+    assert len(ours) == 1 and old_key["key"] not in json.dumps(ours)
+
+    new_key = emulator.admin.add_key(emulator.account_id, "fw-new-key-9876543210")
+    emulator.admin.revoke_key(old_key["keyId"])
+    stack.set_config("fireworks:apiKey", new_key["key"], secret=True)
+    # refresh/destroy reuse the provider configuration recorded at the last `up` unless
+    # told to run the program, which is how a key rotated in stack config reaches them.
+    assert stack.refresh(run_program=True).change_summary == {"same": 2}
+    assert stack.destroy(run_program=True).change_summary.get("delete") == 2
+    assert live_deployments(emulator) == []
+
+
+def test_api_key_from_the_environment_never_lands_in_state_and_rotates_freely(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator
+) -> None:
+    old_key = emulator.admin.add_key(emulator.account_id, "fw-env-old-key-0123")
+    env = {**emulator.env(), "FIREWORKS_API_KEY": old_key["key"]}
+    stack = deployment_stack({"env-keyed": {"base_model": LLAMA}}, env=env)
+    stack.up()
+    for flags in ((), ("--show-secrets",)):
+        assert old_key["key"] not in export(stack, *flags, env=env)
+
+    emulator.admin.revoke_key(old_key["keyId"])
+    new_env = {**env, "FIREWORKS_API_KEY": emulator.api_key}
+    stack.stack.workspace.env_vars.update(new_env)
+    assert stack.refresh().change_summary == {"same": 2}
+    assert stack.destroy().change_summary == {"delete": 2}
+    assert live_deployments(emulator) == []
+
+
+def test_lost_create_response_is_adopted_not_duplicated(deployment_stack: DeploymentStack, emulator: RunningEmulator) -> None:
+    emulator.admin.add_fault(
+        method="POST", path=f"/v1/accounts/{emulator.account_id}/deployments", times=1, action={"type": "commit_then_error", "status": 500}
+    )
+    emulator.admin.add_fault(method="GET", path="/v1/accounts/*/deployments/*", times=2, action={"type": "error", "status": 429, "retryAfter": 0})
+    stack = deployment_stack({"flaky": {"base_model": LLAMA}})
+    up = stack.up()
+    assert up.outputs["flaky"]["state"] == "READY"
+    assert len(live_deployments(emulator)) == 1
+    posts = [r for r in emulator.admin.requests() if r["method"] == "POST"]
+    assert len(posts) == 1
+
+
+def test_existing_deployment_is_adopted_only_when_asked(deployment_stack: DeploymentStack, emulator: RunningEmulator) -> None:
+    import httpx
+
+    httpx.post(
+        f"{emulator.url}/v1/accounts/{emulator.account_id}/deployments",
+        params={"deploymentId": "made-by-hand"},
+        json={"baseModel": LLAMA, "displayName": "by hand"},
+        headers={"Authorization": f"Bearer {emulator.api_key}"},
+    ).raise_for_status()
+    wanted = {"base_model": LLAMA, "deployment_id": "made-by-hand", "display_name": "managed"}
+    stack = deployment_stack({"hand": wanted})
+    with pytest.raises(auto_errors.CommandError) as failure:
+        stack.up()
+    assert "already exists" in str(failure.value) and "adopt_existing=True" in str(failure.value)
+
+    set_deployments(stack, {"hand": {**wanted, "adopt_existing": True}})
+    up = stack.up()
+    assert up.outputs["hand"]["id"] == "made-by-hand"
+    [live] = live_deployments(emulator)
+    assert live["displayName"] == "managed"
+    assert stack.preview().change_summary == {"same": 2}
+    stack.destroy()
+    assert live_deployments(emulator) == []
+
+
+def test_get_reads_an_existing_deployment(deployment_stack: DeploymentStack, emulator: RunningEmulator, engine_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.engine import write_python_project
+
+    stack = deployment_stack({"source": {"base_model": LLAMA, "display_name": "src"}})
+    source_id = stack.up().outputs["source"]["id"]
+    project = write_python_project(
+        tmp_path / "reader",
+        "reader",
+        f"""
+        import pulumi
+        import pulumi_fireworks as fireworks
+        d = fireworks.Deployment.get("existing", "{source_id}")
+        pulumi.export("state", d.state)
+        pulumi.export("display_name", d.display_name)
+        pulumi.export("model", d.inference_model)
+        """,
+    )
+    reader = engine_env.stack(project, stack_name="reader", env_vars=emulator.env())
+    outputs = reader.up().outputs
+    assert outputs["state"] == "READY" and outputs["display_name"] == "src"
+    assert outputs["model"].endswith(f"/deployments/{source_id}")
+    json.dumps(outputs)
