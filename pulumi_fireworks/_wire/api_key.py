@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import Field
 
 from ._base import WireModel, output_only
 

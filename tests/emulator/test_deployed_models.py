@@ -9,8 +9,12 @@ import httpx
 import pytest
 from fireworks import Fireworks
 from fireworks.types.shared import DeployedModel
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pulumi_fireworks.emulator.rules.deployed_models import new_deployed_model_id
 from pulumi_fireworks.emulator.testing import RunningEmulator
+from pulumi_fireworks.emulator.validation import check_id
 
 from .helpers import BASE, NON_SERVERLESS_BASE, api_error, lora_spec, raw, ready_lora
 from .strict import assert_sdk_parses
@@ -188,3 +192,14 @@ def test_failed_load_keeps_deploying_with_an_error_status(sdk: Fireworks, emulat
     loaded = sdk.lora.load(model=ready_lora(sdk, "a"))
     got = sdk.lora.get(short(loaded.name))
     assert got.state == "DEPLOYING" and got.status and got.status.code == "FAILED_PRECONDITION"
+
+
+# -- pure rules ----------------------------------------------------------------------------------------
+
+
+@given(st.from_regex(r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?", fullmatch=True))
+def test_generated_ids_are_valid_ids_prefixed_by_the_model_id(model_id: str) -> None:
+    generated = new_deployed_model_id(model_id)
+    check_id("deployed_model_id", generated)  # raises if invalid
+    stem, _, suffix = generated.rpartition("-")
+    assert model_id.startswith(stem) and len(suffix) == 8

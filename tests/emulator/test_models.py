@@ -329,8 +329,8 @@ def test_signed_url_dies_with_a_new_registration_and_after_validation(sdk: Firew
     assert put_file(signed["adapter_config.json"], ADAPTER_FILES["adapter_config.json"]).status_code == 403
     upload_model_files(sdk, "signed", ADAPTER_FILES)
     sdk.models.validate_upload("signed")
-    urls = upload_urls_after_ready = signed  # noqa: F841 - the old URLs, once more
-    assert put_file(urls["adapter_config.json"], ADAPTER_FILES["adapter_config.json"]).status_code == 403
+    # Once validated, the model takes no more files: old URLs and new registrations are refused.
+    assert put_file(signed["adapter_config.json"], ADAPTER_FILES["adapter_config.json"]).status_code == 403
     with pytest.raises(fireworks.BadRequestError) as exc:
         sdk.models.get_upload_endpoint("signed", filename_to_size={"adapter_config.json": "10"})
     assert api_error(exc)[1] == 9

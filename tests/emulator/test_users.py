@@ -117,3 +117,16 @@ def test_bad_update(api: httpx.Client, sdk: Fireworks, body: dict[str, Any], nee
     sdk.users.create(role="user", email="fixed@acme.com")
     response = api.patch("/v1/accounts/my-account/users/fixed", json=body)
     assert response.status_code == 400 and needle in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "email,expected",
+    [("Jane.Doe+x@acme.com", "jane-doe-x"), ("42@acme.com", "user-42"), ("__@acme.com", "user"),
+     ("a" * 80 + "@acme.com", "a" * 63)],
+)
+def test_ids_derived_from_emails_are_valid(email: str, expected: str) -> None:
+    from pulumi_fireworks.emulator.rules.users import user_id_from_email
+    from pulumi_fireworks.emulator.validation import check_id
+
+    assert user_id_from_email(email) == expected
+    check_id("user_id", expected)

@@ -42,6 +42,7 @@ from ..resource import Collection, parse_input
 from ..routing import Request, Route
 from ..rules import datasets as rules
 from ..rules.uploads import check_all_uploaded, parse_filename_to_size
+from ..store import Record
 from .. import uploads
 from ._refs import require_visible
 
@@ -120,7 +121,7 @@ class Datasets(Collection):
 
     # -- uploads ------------------------------------------------------------------------------
 
-    def _uploading(self, req: Request):  # type: ignore[no-untyped-def]
+    def _uploading(self, req: Request) -> Record:
         record = self.require(req, read=False)
         rules.check_upload_allowed(Dataset.model_validate(record.doc))
         return record
