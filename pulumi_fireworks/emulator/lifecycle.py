@@ -277,10 +277,6 @@ class Lifecycle:
         record.doc["state"] = state
         record.meta["pending"] = pending
 
-    @staticmethod
-    def pending(record: Record) -> Optional[dict[str, Any]]:
-        return record.meta.get("pending")
-
     def cancel(self, record: Record) -> None:
         record.meta.pop("pending", None)
 

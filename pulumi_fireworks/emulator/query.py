@@ -154,14 +154,14 @@ class _Comparison:
             actual = "" if actual is None else str(actual).lower() if isinstance(actual, bool) else str(actual)
         op = "=" if self.op == ":" else self.op
         try:
-            return {
+            return bool({
                 "=": actual == expected,
                 "!=": actual != expected,
                 "<": actual < expected,
                 ">": actual > expected,
                 "<=": actual <= expected,
                 ">=": actual >= expected,
-            }[op]
+            }[op])
         except TypeError:
             return False
 

@@ -25,6 +25,7 @@ rows from :meth:`Collection.custom_routes`, built on :meth:`Collection.load` and
 
 from __future__ import annotations
 
+import builtins
 import copy
 import secrets
 import string
@@ -380,7 +381,7 @@ class Collection:
         return names - ro - immutable
 
     def apply_update(
-        self, old: dict[str, Any], body: dict[str, Any], mask: Optional[list[list[str]]]
+        self, old: dict[str, Any], body: dict[str, Any], mask: Optional[builtins.list[builtins.list[str]]]
     ) -> dict[str, Any]:
         """The updated document.
 
@@ -405,7 +406,8 @@ class Collection:
                     continue
                 set_path(new, path, copy.deepcopy(get_path(body, path)))
         for path in touched:
-            if path[0] in immutable and get_path(body, path) is not None and get_path(body, path) != get_path(old, path):
+            value = get_path(body, path)
+            if path[0] in immutable and value is not None and value != get_path(old, path):
                 raise invalid_field(immutable[path[0]], "is immutable and cannot be changed after creation")
         return new
 

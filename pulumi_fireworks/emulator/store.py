@@ -22,6 +22,7 @@ even while uvicorn serves many requests and the admin API edits the same rows.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import hashlib
 import json
@@ -211,7 +212,7 @@ class Store:
 
     def find(
         self, collection: str, field_path: str, value: Any, *, account: Optional[str] = None
-    ) -> list[Record]:
+    ) -> builtins.list[Record]:
         """Live (not soft-deleted) resources of ``collection`` whose ``doc.<field_path>`` equals
         ``value`` -- used for reference checks such as "is this deployment in use"."""
         sql = (
@@ -226,7 +227,7 @@ class Store:
             rows = self._db.execute(sql + " ORDER BY seq", args).fetchall()
         return [self._record(r) for r in rows]
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:
         with self._lock:
             return [r[0] for r in self._db.execute("SELECT name FROM resources ORDER BY seq")]
 
@@ -265,7 +266,7 @@ class Store:
             cur = self._db.execute("UPDATE credentials SET revoked = 1 WHERE key_id = ?", (key_id,))
             return cur.rowcount > 0
 
-    def credentials(self) -> list[Credential]:
+    def credentials(self) -> builtins.list[Credential]:
         with self._lock:
             rows = self._db.execute("SELECT key_id, account, revoked, label FROM credentials ORDER BY rowid")
             return [Credential(r[0], r[1], bool(r[2]), r[3]) for r in rows]

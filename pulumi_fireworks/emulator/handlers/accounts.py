@@ -7,7 +7,7 @@ documented as unsupported and ignored). Accounts are added through the admin API
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from ..._wire.account import Account
 from ..auth import authorize
@@ -28,11 +28,11 @@ class Accounts(Collection):
         target = req.params.get("id", req.principal.account)
         authorize(req.principal, target, write=write)
 
-    def list_filter(self, req: Request):  # type: ignore[override]
+    def list_filter(self, req: Request) -> Optional[Callable[[dict[str, Any]], bool]]:
         account = f"accounts/{req.account}"
         return lambda doc: doc.get("name") == account
 
-    def list(self, req: Request):  # type: ignore[override]
+    def list(self, req: Request) -> Any:
         # orderBy is "not supported" for accounts: ignore it rather than validate it.
         req.query = {k: v for k, v in req.query.items() if k != "orderBy"}
         return super().list(req)

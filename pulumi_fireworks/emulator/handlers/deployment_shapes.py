@@ -7,7 +7,7 @@ Shapes are seeded (:mod:`..seed`); a shape's versions are snapshots, one of whic
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..._wire.deployment_shape import DeploymentShape, DeploymentShapeVersion, MatchDeploymentShapeVersionsRequest
 from ..auth import PUBLIC_ACCOUNT
@@ -24,7 +24,7 @@ class DeploymentShapes(Collection):
     methods = frozenset({"get", "list"})
     public_read = True
 
-    def list_filter(self, req: Request):  # type: ignore[override]
+    def list_filter(self, req: Request) -> Optional[Callable[[dict[str, Any]], bool]]:
         target = req.query.get("targetModel")
         if not target:
             return None
