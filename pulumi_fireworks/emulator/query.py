@@ -166,6 +166,17 @@ class _Comparison:
             return False
 
 
+def _unquote(literal: str, text: str) -> str:
+    """A filter string literal (double or single quoted, backslash escapes) -> its value."""
+    body = literal[1:-1]
+    if literal[0] == "'":
+        body = re.sub(r'(?<!\\)"', r'\\"', body.replace("\\'", "'"))
+    try:
+        return str(json.loads('"' + body + '"', strict=False))
+    except ValueError:
+        raise invalid_field("filter", f"bad string literal {literal} in {text!r}") from None
+
+
 def parse_filter(model: type[BaseModel], text: Optional[str]) -> Predicate:
     """``state="READY" AND base_model="accounts/fireworks/models/x"`` -> predicate.
 
@@ -197,7 +208,7 @@ def parse_filter(model: type[BaseModel], text: Optional[str]) -> Predicate:
             raise invalid_field("filter", f"unknown field {path_text!r}") from None
         value: Any
         if vkind == "str":
-            value = json.loads('"' + vtext[1:-1].replace('"', '\\"') + '"') if vtext[0] == "'" else json.loads(vtext)
+            value = _unquote(vtext, text)
         elif vkind == "word" and vtext in ("true", "false"):
             value = vtext == "true"
         elif vkind == "word" and re.fullmatch(r"-?\d+(?:\.\d+)?", vtext):
