@@ -66,6 +66,37 @@ def resolve_path(model: type[BaseModel], path: str) -> list[str]:
     return wire
 
 
+def omit_zero_values(model: type[BaseModel], doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` as protojson writes it by default: fields holding their zero value
+    (``false``, ``0``, ``""``, an ``*_UNSPECIFIED`` enum, an empty list or map) are left out.
+
+    The reference says zero values "may be omitted from responses"; we omit them, the
+    stricter case for clients, so a provider that confuses "absent" with "changed"
+    shows up as a perpetual diff in our own tests. Sub-messages are kept even when all
+    their fields are zero (protojson writes a set message as ``{}``); map entries and
+    list items are values, not fields, and are kept as they are.
+    """
+    out: dict[str, Any] = {}
+    by_alias = {info.alias or to_camel(name): info for name, info in model.model_fields.items()}
+    for key, value in doc.items():
+        if _is_zero(value):
+            continue
+        info = by_alias.get(key)
+        inner = _unwrap(info.annotation) if info is not None else None
+        if isinstance(value, dict) and isinstance(inner, type) and issubclass(inner, BaseModel):
+            value = omit_zero_values(inner, value)
+        out[key] = value
+    return out
+
+
+def _is_zero(value: Any) -> bool:
+    if value is None or value is False or value == "" or value == [] or value == {}:
+        return True
+    if isinstance(value, str):
+        return value.endswith("_UNSPECIFIED")
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
+
+
 def get_path(doc: Any, wire_path: Sequence[str]) -> Any:
     for key in wire_path:
         if not isinstance(doc, dict) or key not in doc:

@@ -42,6 +42,7 @@ from .query import (
     decode_page_token,
     encode_page_token,
     get_path,
+    omit_zero_values,
     page_size,
     parse_filter,
     parse_mask,
@@ -285,9 +286,13 @@ class Collection:
     def save(self, req: Request, record: Record) -> None:
         req.emulator.store.put(record)
 
+    def view(self, req: Request, record: Record, *, single: bool) -> dict[str, Any]:
+        """What the API sends for ``record``: :meth:`render`, zero values omitted (protojson)."""
+        return omit_zero_values(self.model, self.render(req, record, single=single))
+
     def respond(self, req: Request, record: Record, *, single: bool = True) -> dict[str, Any]:
         paths = parse_mask(self.model, req.query.get("readMask"), "read_mask")
-        return project(self.render(req, record, single=single), paths)
+        return project(self.view(req, record, single=single), paths)
 
     # -- standard methods ------------------------------------------------------------------
 
@@ -312,12 +317,12 @@ class Collection:
             record = Record(name, doc)
             self.start(req, record, self.create_state)
             if self.validate_only_param and req.flag(self.validate_only_param):
-                return self.render(req, record, single=True)
+                return self.view(req, record, single=True)
             try:
                 store.insert(record)
             except AlreadyExists:
                 raise already_exists(name) from None
-        return self.render(req, record, single=True)
+        return self.view(req, record, single=True)
 
     def get(self, req: Request) -> Any:
         self.authorize(req, write=False)
@@ -346,7 +351,8 @@ class Collection:
                 docs.append(doc)
         docs = sort_docs(docs, order)
         page = docs[offset : offset + size]
-        out: dict[str, Any] = {self.key: [project(d, mask) for d in page], "totalSize": len(docs)}
+        views = [project(omit_zero_values(self.model, d), mask) for d in page]
+        out: dict[str, Any] = {self.key: views, "totalSize": len(docs)}
         if offset + size < len(docs):
             out["nextPageToken"] = encode_page_token(offset + size, request_parts)
         return out

@@ -31,18 +31,18 @@ def get(api: httpx.Client, dep_id: str, **query: str) -> httpx.Response:
 
 def test_create_fills_server_defaults(api: httpx.Client) -> None:
     d = create(api, "defaults")
-    assert d["minReplicaCount"] == 0 and d["maxReplicaCount"] == 1
+    assert d.get("minReplicaCount", 0) == 0 and d["maxReplicaCount"] == 1
     assert d["autoscalingPolicy"] == {"scaleUpWindow": "30s", "scaleDownWindow": "600s",
                                       "scaleToZeroWindow": "3600s", "loadTargets": {"default": 0.8}}
     assert d["placement"] == {"multiRegion": "GLOBAL"} and d["region"] == "US_IOWA_1"
     assert (d["acceleratorType"], d["acceleratorCount"], d["precision"]) == ("NVIDIA_A100_80GB", 1, "FP16")
     assert d["createTime"].endswith("Z") and d["createTime"] == d["updateTime"]
-    assert d["state"] == "CREATING" and d["replicaCount"] == 0 and d["desiredReplicaCount"] == 1
+    assert d["state"] == "CREATING" and d.get("replicaCount", 0) == 0 and d["desiredReplicaCount"] == 1
 
 
 def test_max_replicas_default_follows_min(api: httpx.Client) -> None:
     assert create(api, "min3", minReplicaCount=3)["maxReplicaCount"] == 3
-    assert create(api, "zero", minReplicaCount=0, maxReplicaCount=0)["maxReplicaCount"] == 0  # explicit 0 kept
+    assert create(api, "zero", minReplicaCount=0, maxReplicaCount=0).get("maxReplicaCount", 0) == 0  # explicit 0 kept (omitted on the wire)
 
 
 def test_durations_are_rendered_canonically(api: httpx.Client) -> None:
@@ -88,7 +88,7 @@ def test_draft_model_comes_from_the_base_model_unless_disabled(api: httpx.Client
 def test_output_only_and_unknown_fields_are_ignored(api: httpx.Client) -> None:
     d = create(api, "ignored", state="READY", replicaCount=9, name="accounts/x/deployments/y",
                region="EU_PARIS_1", someFutureField={"a": 1})
-    assert d["state"] == "CREATING" and d["replicaCount"] == 0 and d["region"] == "US_IOWA_1"
+    assert d["state"] == "CREATING" and d.get("replicaCount", 0) == 0 and d["region"] == "US_IOWA_1"
     assert d["name"] == "accounts/my-account/deployments/ignored" and "someFutureField" not in d
 
 
@@ -138,7 +138,7 @@ def test_update_without_mask_replaces_all_mutable_fields(api: httpx.Client) -> N
            autoscalingPolicy={"scaleUpWindow": "45s"})
     d = api.patch(f"{DEPLOYMENTS}/full", json={"baseModel": BASE, "displayName": "only this"}).json()
     assert d["displayName"] == "only this" and "description" not in d
-    assert d["minReplicaCount"] == 0 and d["maxReplicaCount"] == 1  # zeroed, then defaulted again
+    assert "minReplicaCount" not in d and d["maxReplicaCount"] == 1  # zeroed (omitted, proto3), then defaulted again
     assert d["autoscalingPolicy"]["scaleUpWindow"] == "30s"
     assert d["placement"] == {"multiRegion": "GLOBAL"}  # immutable: kept
 
@@ -291,3 +291,14 @@ def test_other_accounts_are_permission_denied(api: httpx.Client, emulator: Runni
     emulator.admin.add_account("other")
     response = api.get(path)
     assert response.status_code == 403 and response.json()["code"] == 7
+
+
+def test_responses_omit_zero_values_as_protojson_does(api: httpx.Client) -> None:
+    created = api.post(
+        DEPLOYMENTS,
+        params={"deploymentId": "zeros"},
+        json={"baseModel": BASE, "minReplicaCount": 0, "enableMtp": False, "displayName": "", "annotations": {}},
+    ).json()
+    for absent in ("minReplicaCount", "enableMtp", "displayName", "annotations"):
+        assert absent not in created
+    assert created["autoscalingPolicy"]["loadTargets"] == {"default": 0.8}  # non-zero values stay

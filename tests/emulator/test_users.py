@@ -20,7 +20,7 @@ def test_every_user_method_through_the_sdk(sdk: Fireworks, api: httpx.Client) ->
     u = sdk.users.with_raw_response
     created = assert_sdk_parses(User, raw(u.create, role="user", email="jane.doe@acme.com", display_name="Jane"))
     assert created.name == "accounts/my-account/users/jane-doe" and created.state == "CREATING"
-    assert created.service_account is False
+    assert not created.service_account  # false is omitted (proto3)
 
     got = assert_sdk_parses(User, raw(u.get, "jane-doe"))
     assert got.state == "READY" and got.email == "jane.doe@acme.com"

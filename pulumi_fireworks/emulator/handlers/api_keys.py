@@ -72,7 +72,7 @@ class ApiKeys(Collection):
             record = Record(f"{user.name}/{self.collection}/{key_id}", {**doc, "name": f"{user.name}/{self.collection}/{key_id}"})
             store.insert(record)
             store.add_credential(req.params["account"], key, key_id=key_id, label=f"API key of {user.name}")
-        return {**self.render(req, record, single=True), "key": key}
+        return {**self.view(req, record, single=True), "key": key}
 
     def list(self, req: Request) -> Any:
         with req.emulator.store.transaction():

@@ -54,7 +54,7 @@ class DeploymentShapeVersions(Collection):
             raise invalid_field("create_deployment_request.deployment.base_model", "is required")
         base_model = resolve_base_model(req.emulator.store, base_model)
         versions = [
-            self.render(req, r, single=False)
+            self.view(req, r, single=False)
             for r in latest_validated_versions(req.emulator.store, base_model)
             if not deployment.get("enableAddons") or r.doc.get("snapshot", {}).get("enableAddons", True)
         ]

@@ -43,7 +43,6 @@ from ..._wire._enums import (
     REGIONS,
 )
 from ..._wire.deployment import Deployment, ScaleRequest
-from ..auth import PUBLIC_ACCOUNT
 from ..errors import ApiError, Code, failed_precondition, invalid_field
 from ..lifecycle import Settlement
 from ..resource import Collection, parse_input
@@ -51,6 +50,7 @@ from ..routing import Request, Route
 from ..seed import FALLBACK_DEFAULTS
 from ..store import Record
 from ..validation import duration, enum, enum_list, int_range, max_length, parse_duration, run_checks, timestamp
+from ._refs import load_settled, visible
 from .deployment_shapes import latest_validated_versions, resolve_base_model, resolve_shape_version
 
 #: Single-field checks, by proto field path. Absent fields are skipped.
@@ -186,12 +186,12 @@ class Deployments(Collection):
     def _require_model(self, req: Request, name: str, field: str) -> dict[str, Any]:
         if not _MODEL_NAME.match(name):
             raise invalid_field(field, f"{name!r} is not a model name (accounts/<account>/models/<model>)")
-        record = req.emulator.store.get(name)
-        readable = record is not None and (
-            record.account in (req.account, PUBLIC_ACCOUNT) or record.doc.get("public") is True
-        )
-        if record is None or not readable or record.deleted:
+        # Settle the model's own pending transition first: a model whose validateUpload
+        # has completed is READY for the next caller, whoever reads it first.
+        record = load_settled(req, name)
+        if not visible(req, record):
             raise ApiError(Code.NOT_FOUND, f"{field}: model not found: {name}")
+        assert record is not None
         if record.doc.get("state") not in (None, "READY"):
             raise failed_precondition(f"{field}: model {name} is not ready (state {record.doc.get('state')})")
         return record.doc

@@ -77,7 +77,7 @@ class Secrets(Collection):
                 store.insert(record)
             except AlreadyExists:
                 raise already_exists(name) from None
-        return self.render(req, record, single=True)
+        return self.view(req, record, single=True)
 
     def update(self, req: Request) -> Any:
         self.authorize(req, write=True)
