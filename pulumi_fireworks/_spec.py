@@ -68,6 +68,7 @@ class ResourceSpec:
     """Inputs the API accepts but never returns (secret values); refresh keeps ours."""
 
     secret_outputs: tuple[str, ...] = ()
+    """Inputs/outputs that are credentials: always secret in state, whatever the program passed."""
 
     ready_states: frozenset[str] = frozenset({"READY"})
     failed_states: frozenset[str] = frozenset({"FAILED"})

@@ -18,7 +18,8 @@ import pulumi.dynamic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from . import _durations
-from ._engine import NAME_KEY, FireworksProvider, register
+from ._engine import FireworksProvider, register
+from ._resource import resource_options, resource_props
 from ._spec import ResourceSpec
 from ._types import Duration, ModelName, ResourceId, at_least, at_most
 from ._wire import _enums
@@ -364,15 +365,8 @@ class Deployment(pulumi.dynamic.Resource, module="fireworks", name="Deployment")
         opts: Optional[pulumi.ResourceOptions] = None,
         **kwargs: Unpack[DeploymentArgs],
     ) -> None:
-        props: dict[str, Any] = {**(args or {}), **kwargs}
-        # Every input and output becomes an attribute of the resource, also after .get().
-        for output in (*SPEC.inputs_model.model_fields, *SPEC.output_names):
-            props.setdefault(output, None)
-        props[NAME_KEY] = resource_name
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=list(SPEC.secret_outputs))
-        )
-        super().__init__(FireworksProvider(SPEC.type_name), resource_name, props, opts)
+        props = resource_props(SPEC, resource_name, {**(args or {}), **kwargs})
+        super().__init__(FireworksProvider(SPEC.type_name), resource_name, props, resource_options(SPEC, opts))
 
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None) -> "Deployment":

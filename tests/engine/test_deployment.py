@@ -270,3 +270,22 @@ def test_get_reads_an_existing_deployment(deployment_stack: DeploymentStack, emu
     assert outputs["state"] == "READY" and outputs["display_name"] == "src"
     assert outputs["model"].endswith(f"/deployments/{source_id}")
     json.dumps(outputs)
+
+
+def test_direct_route_api_keys_are_secret_in_state_even_when_passed_plain(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator
+) -> None:
+    keys = ["direct-route-key-aaaaaaaa", "direct-route-key-bbbbbbbb"]
+    stack = deployment_stack(
+        {"routed": {"base_model": LLAMA, "direct_route_type": "INTERNET", "direct_route_api_keys": keys}}
+    )
+    stack.up()
+    assert stack.preview().change_summary == {"same": 2}
+    # (The test passes its specs as plain stack config, so only our resource is checked.)
+    state = json.loads(export(stack, env=emulator.env()))
+    [ours] = [json.dumps(r) for r in state["deployment"]["resources"] if r["type"] == TYPE]
+    assert "direct_route_api_keys" in ours
+    for key in keys:
+        assert key not in ours
+    assert all(key not in json.dumps(entry) for entry in emulator.admin.requests() for key in keys)
+    stack.destroy()
