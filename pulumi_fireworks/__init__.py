@@ -6,22 +6,8 @@ Configure with ``pulumi config set --secret fireworks:apiKey ...`` (or
 ``FIREWORKS_API_KEY``); see the README.
 """
 
-from ._errors import (
-    APIConnectionError,
-    APIStatusError,
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    ConflictError,
-    FireworksError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResourceFailedError,
-    ResourceOperationError,
-    WaitTimeoutError,
-)
+from . import _errors
+from ._errors import *  # noqa: F403  (the exception tree; see _errors)
 from .deployment import (
     AutoscalingPolicyArgs,
     AutoTuneArgs,
@@ -38,18 +24,5 @@ __all__ = [
     "AutoTuneArgs",
     "PlacementArgs",
     "ScalingScheduleArgs",
-    "FireworksError",
-    "ConfigurationError",
-    "APIConnectionError",
-    "APIStatusError",
-    "BadRequestError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "ConflictError",
-    "RateLimitError",
-    "InternalServerError",
-    "ResourceOperationError",
-    "ResourceFailedError",
-    "WaitTimeoutError",
+    *_errors.__all__,
 ]

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 import httpx
 
 from ._config import Settings
+from ._wire._enums import STATUS_CODES
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -30,26 +31,6 @@ __all__ = ["Client", "RetryPolicy"]
 
 _USER_AGENT = "pulumi-fireworks/0.1.0"
 
-# google.rpc.Code numbers, as grpc-gateway writes them in error bodies.
-_GRPC_CODE_NAMES = (
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-)
 
 _RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _MAX_RETRY_AFTER = 120.0
@@ -224,8 +205,8 @@ def _status_error(method: str, path: str, response: httpx.Response) -> APIStatus
     if isinstance(body, dict):
         error = body.get("error") if isinstance(body.get("error"), dict) else body
         raw_code = error.get("code")
-        if isinstance(raw_code, int) and 0 <= raw_code < len(_GRPC_CODE_NAMES):
-            code = _GRPC_CODE_NAMES[raw_code]
+        if isinstance(raw_code, int) and 0 <= raw_code < len(STATUS_CODES):
+            code = STATUS_CODES[raw_code]
         elif isinstance(raw_code, str):
             code = raw_code
         message = str(error.get("message") or message)

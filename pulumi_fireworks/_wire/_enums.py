@@ -121,6 +121,8 @@ DEPLOYMENT_STATES: tuple[str, ...] = (
 )
 
 STATUS_CODES: tuple[str, ...] = (
+    # google.rpc.Code names in numeric order: STATUS_CODES[n] is the name of code n, as
+    # error bodies carry the number and resource ``status`` fields carry the name.
     "OK",
     "CANCELLED",
     "UNKNOWN",
@@ -129,7 +131,6 @@ STATUS_CODES: tuple[str, ...] = (
     "NOT_FOUND",
     "ALREADY_EXISTS",
     "PERMISSION_DENIED",
-    "UNAUTHENTICATED",
     "RESOURCE_EXHAUSTED",
     "FAILED_PRECONDITION",
     "ABORTED",
@@ -138,4 +139,5 @@ STATUS_CODES: tuple[str, ...] = (
     "INTERNAL",
     "UNAVAILABLE",
     "DATA_LOSS",
+    "UNAUTHENTICATED",
 )

@@ -36,3 +36,10 @@ def test_checked_in_schema_matches_the_code() -> None:
     assert set(_schema.render_all()) == {"deployment.json"} | {
         f"{_schema._file_stem(name)}.json" for name in _SPECS
     }
+
+
+def test_client_and_emulator_agree_on_grpc_code_numbers() -> None:
+    from pulumi_fireworks._wire._enums import STATUS_CODES
+    from pulumi_fireworks.emulator.errors import Code
+
+    assert [code.name for code in sorted(Code)] == list(STATUS_CODES)
