@@ -196,7 +196,8 @@ def test_api_key_from_the_environment_never_lands_in_state_and_rotates_freely(
     deployment_stack: DeploymentStack, emulator: RunningEmulator
 ) -> None:
     old_key = emulator.admin.add_key(emulator.account_id, "fw-env-old-key-0123")
-    env = {**emulator.env(), "FIREWORKS_API_KEY": old_key["key"]}
+    # No FIREWORKS_ACCOUNT_ID: the provider finds the account from the key.
+    env = {"FIREWORKS_BASE_URL": emulator.url, "FIREWORKS_API_KEY": old_key["key"]}
     stack = deployment_stack({"env-keyed": {"base_model": LLAMA}}, env=env)
     stack.up()
     for flags in ((), ("--show-secrets",)):
