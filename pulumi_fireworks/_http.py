@@ -110,7 +110,7 @@ class Client:
 
     def _discover_account_id(self) -> str:
         body = self.request("GET", "/v1/accounts", params={"pageSize": 2})
-        names = [a.get("name", "") for a in body.get("accounts", [])]
+        names = [str(a.get("name", "")) for a in body.get("accounts", [])]
         if len(names) != 1:
             raise ConfigurationError(
                 f"Could not tell which account to use: the API key sees {len(names)} accounts. "
@@ -203,7 +203,8 @@ def _status_error(method: str, path: str, response: httpx.Response) -> APIStatus
     except ValueError:
         body = None
     if isinstance(body, dict):
-        error = body.get("error") if isinstance(body.get("error"), dict) else body
+        nested = body.get("error")
+        error: dict[str, Any] = nested if isinstance(nested, dict) else body
         raw_code = error.get("code")
         if isinstance(raw_code, int) and 0 <= raw_code < len(STATUS_CODES):
             code = STATUS_CODES[raw_code]

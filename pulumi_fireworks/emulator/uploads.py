@@ -52,7 +52,7 @@ def _key(emulator: "Emulator") -> bytes:
     key = emulator.__dict__.get("_upload_signing_key")
     if key is None:
         key = emulator.__dict__.setdefault("_upload_signing_key", secrets.token_bytes(32))
-    return key
+    return bytes(key)
 
 
 def _b64(data: bytes) -> str:
