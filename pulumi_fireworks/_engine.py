@@ -55,6 +55,10 @@ ADOPT = "adopt_existing"
 
 _SPECS: dict[str, ResourceSpec] = {}
 
+_CLEANUP_MIN_WAIT = 600.0
+"""Cleaning up after a failed create waits at least this long, even when the user's
+``wait_timeout`` (which may be what just expired) is shorter."""
+
 
 def register(spec: ResourceSpec) -> ResourceSpec:
     """Make ``spec`` available to providers in the provider process."""
@@ -127,8 +131,12 @@ class FireworksProvider(ResourceProvider):
         fields = set(spec.inputs_model.model_fields)
         changed = sorted(f for f in fields if not _same(olds.get(f), news.get(f)))
         replaces = [f for f in changed if f in spec.replace_on_change or f == spec.id_field]
+        if olds.get("state") in spec.failed_states:
+            # A refresh found it failed (or being deleted) on the server: nothing can be
+            # patched into shape, so the next `up` replaces it — like a tainted resource.
+            replaces.append("state")
         return DiffResult(
-            changes=bool(changed),
+            changes=bool(changed) or bool(replaces),
             replaces=replaces,
             stables=sorted(fields - set(changed)),
             # A replacement that keeps a user-chosen id must free it first.
@@ -177,7 +185,14 @@ class FireworksProvider(ResourceProvider):
             except (APIConnectionError, InternalServerError) as exc:
                 if spec.id_strategy == "server" or not object_id:
                     raise
-                existing = self._get(client, object_id)
+                try:
+                    existing = self._get(client, object_id)
+                except FireworksError as check_error:
+                    raise FireworksError(
+                        f"{self._label(props, client)}: the create call got no usable answer ({exc}) "
+                        f"and checking whether it was applied failed too ({check_error}). It may exist: "
+                        f"if it does, take it over with {spec.id_field}={object_id!r} and {ADOPT}=True."
+                    ) from exc
                 if existing is not None:
                     return existing  # the create was applied; only the response was lost
                 if attempt == attempts - 1:
@@ -283,7 +298,7 @@ class FireworksProvider(ResourceProvider):
                 spec.object_path(client.account_id, object_id),
                 params=spec.cleanup_query(props),
             )
-            self._wait_gone(client, props, object_id, hard=True)
+            self._wait_gone(client, props, object_id, hard=True, at_least=_CLEANUP_MIN_WAIT)
         except NotFoundError:
             return
         except FireworksError as cleanup_error:
@@ -332,9 +347,12 @@ class FireworksProvider(ResourceProvider):
         result = poll(lambda: self._get(client, object_id, include_gone=True), done, timeout=timeout, describe=describe)
         return result or {}
 
-    def _wait_gone(self, client: Client, props: Props, object_id: str, *, hard: bool = False) -> None:
+    def _wait_gone(
+        self, client: Client, props: Props, object_id: str, *, hard: bool = False, at_least: float = 0.0
+    ) -> None:
         spec = self.spec
         label = self._label(props, client, object_id)
+        timeout = max(self._timeout(props), at_least)
 
         def gone(obj: Optional[dict[str, Any]]) -> bool:
             return obj is None or (not hard and obj.get("state") in spec.gone_states)
@@ -342,8 +360,8 @@ class FireworksProvider(ResourceProvider):
         poll(
             lambda: self._get(client, object_id, include_gone=True),
             gone,
-            timeout=self._timeout(props),
-            describe=lambda obj: f"{label} was not deleted within {self._timeout(props):g}s "
+            timeout=timeout,
+            describe=lambda obj: f"{label} was not deleted within {timeout:g}s "
             f"(state {(obj or {}).get('state')}).",
         )
 

@@ -290,3 +290,28 @@ def test_direct_route_api_keys_are_secret_in_state_even_when_passed_plain(
         assert key not in ours
     assert all(key not in json.dumps(entry) for entry in emulator.admin.requests() for key in keys)
     stack.destroy()
+
+
+def test_deleted_behind_pulumis_back_is_dropped_by_refresh_and_recreated(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator
+) -> None:
+    stack = deployment_stack({"gone": {"base_model": LLAMA}})
+    first = stack.up().outputs["gone"]["id"]
+    emulator.admin.delete_resource(f"accounts/{emulator.account_id}/deployments/{first}")
+    refresh = stack.refresh()
+    assert refresh.change_summary.get("delete") == 1
+    assert stack.resources(TYPE) == []
+    up = stack.up()
+    assert up.change_summary.get("create") == 1
+    assert [d["name"] for d in live_deployments(emulator)] == [up.outputs["gone"]["name"]]
+
+
+def test_failed_on_the_server_is_replaced_by_the_next_up(deployment_stack: DeploymentStack, emulator: RunningEmulator) -> None:
+    stack = deployment_stack({"broken": {"base_model": LLAMA}})
+    first = stack.up().outputs["broken"]
+    emulator.admin.patch_resource(first["name"], {"state": "FAILED", "status": {"code": "INTERNAL", "message": "node lost"}})
+    stack.refresh()
+    assert stack.preview().change_summary == {"same": 1, "replace": 1}
+    second = stack.up().outputs["broken"]
+    assert second["state"] == "READY" and second["id"] != first["id"]
+    assert [d["name"] for d in live_deployments(emulator)] == [second["name"]]

@@ -134,3 +134,10 @@ def test_autonamed_replacement_creates_before_deleting() -> None:
     result = provider.diff(olds["deployment_id"], olds, news)
     assert result.replaces == ["base_model"]
     assert result.delete_before_replace is False
+
+
+def test_a_failed_deployment_is_replaced_even_without_input_changes() -> None:
+    olds = dict(checked(), state="FAILED")
+    news = {k: v for k, v in olds.items() if k not in ("state", "name")}
+    result = provider.diff("dep", olds, news)
+    assert result.changes is True and result.replaces == ["state"]
