@@ -1,0 +1,138 @@
+"""Our requests, checked against the official SDK (fireworks-ai 1.2.30) as an independent oracle.
+
+The same snake_case inputs go through our provider and through the SDK's own methods
+(their parameter names are the API's field names, as ours are); both requests are
+captured with httpx's MockTransport and must carry the same JSON body and query.
+Fields newer than SDK 1.2.30 (annotations, scaling schedules, ...) are compared only
+through the fields the SDK knows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from fireworks import Fireworks
+
+from pulumi_fireworks._config import Settings
+from pulumi_fireworks._engine import NAME_KEY, FireworksProvider
+from pulumi_fireworks._http import Client
+
+FULL_INPUTS: dict[str, Any] = {
+    "base_model": "accounts/fireworks/models/llama-v3p1-8b-instruct",
+    "display_name": "Chat",
+    "description": "all the fields",
+    "min_replica_count": 1,
+    "max_replica_count": 3,
+    "max_with_revocable_replica_count": 4,
+    "autoscaling_policy": {
+        "scale_up_window": "30s",
+        "scale_down_window": "600s",
+        "scale_to_zero_window": "3600s",
+        "load_targets": {"default": 0.7},
+    },
+    "accelerator_type": "NVIDIA_H100_80GB",
+    "accelerator_count": 2,
+    "precision": "FP8",
+    "enable_addons": True,
+    "draft_model": "accounts/fireworks/models/qwen3-0p6b",
+    "draft_token_count": 4,
+    "enable_mtp": True,
+    "enable_session_affinity": True,
+    "direct_route_type": "INTERNET",
+    "direct_route_api_keys": ["k1"],
+    "auto_tune": {"long_prompt": True},
+    "placement": {"regions": ["US_IOWA_1", "US_TEXAS_2"]},
+    "max_context_length": 32768,
+    "disable_deployment_size_validation": True,
+    "deployment_template": "tmpl",
+}
+CREATE_FLAGS = {"skip_shape_validation": True, "disable_speculative_decoding": True, "disable_auto_deploy": True}
+
+
+class Capture:
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        body = {"name": "accounts/acct/deployments/dep", "baseModel": FULL_INPUTS["base_model"], "state": "READY"}
+        return httpx.Response(200, json=body)
+
+    def only(self, method: str) -> httpx.Request:
+        [request] = [r for r in self.requests if r.method == method]
+        return request
+
+
+def sdk(capture: Capture) -> Fireworks:
+    return Fireworks(
+        api_key="k",
+        account_id="acct",
+        base_url="http://127.0.0.1:1",
+        http_client=httpx.Client(transport=httpx.MockTransport(capture)),
+        max_retries=0,
+    )
+
+
+def ours(capture: Capture) -> FireworksProvider:
+    provider = FireworksProvider("Deployment")
+    provider._http_client = Client(
+        Settings(api_key="k", base_url="http://127.0.0.1:1", account_id="acct"),
+        transport=httpx.MockTransport(capture),
+    )
+    return provider
+
+
+def checked(provider: FireworksProvider, **inputs: Any) -> dict[str, Any]:
+    result = provider.check({}, {**inputs, "deployment_id": "dep", NAME_KEY: "dep"})
+    assert result.failures == []
+    return dict(result.inputs)
+
+
+def body(request: httpx.Request) -> Any:
+    return json.loads(request.content)
+
+
+def test_create_sends_what_the_sdk_sends() -> None:
+    ours_capture, sdk_capture = Capture(), Capture()
+    provider = ours(ours_capture)
+    provider.create(checked(provider, **FULL_INPUTS, **CREATE_FLAGS))
+    sdk(sdk_capture).deployments.create(**FULL_INPUTS, **CREATE_FLAGS, deployment_id="dep")
+
+    mine, theirs = ours_capture.only("POST"), sdk_capture.only("POST")
+    assert mine.url.path == theirs.url.path == "/v1/accounts/acct/deployments"
+    assert dict(mine.url.params) == dict(theirs.url.params)
+    assert body(mine) == body(theirs)
+
+
+def test_update_sends_the_sdk_body_for_the_changed_fields_plus_a_mask() -> None:
+    ours_capture, sdk_capture = Capture(), Capture()
+    provider = ours(ours_capture)
+    olds = dict(checked(provider, **FULL_INPUTS), state="READY")
+    changes = {"display_name": "Chat 2", "autoscaling_policy": {"scale_up_window": "60s"}, "max_replica_count": 4}
+    provider.update("dep", olds, checked(provider, **{**FULL_INPUTS, **changes}))
+    sdk(sdk_capture).deployments.update("dep", base_model=FULL_INPUTS["base_model"], **changes)
+
+    mine, theirs = ours_capture.only("PATCH"), sdk_capture.only("PATCH")
+    assert mine.url.path == theirs.url.path == "/v1/accounts/acct/deployments/dep"
+    assert body(mine) == body(theirs)
+    assert mine.url.params["updateMask"] == "autoscaling_policy,display_name,max_replica_count"
+
+
+def test_delete_sends_the_sdk_query() -> None:
+    ours_capture, sdk_capture = Capture(), Capture()
+
+    def gone(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(404, json={"code": 5, "message": "not found"})
+        return ours_capture(request)
+
+    provider = FireworksProvider("Deployment")
+    provider._http_client = Client(
+        Settings(api_key="k", base_url="http://127.0.0.1:1", account_id="acct"), transport=httpx.MockTransport(gone)
+    )
+    provider.delete("dep", {"hard_delete": True, "ignore_checks": True})
+    sdk(sdk_capture).deployments.delete("dep", hard=True, ignore_checks=True)
+    mine, theirs = ours_capture.only("DELETE"), sdk_capture.only("DELETE")
+    assert (mine.url.path, dict(mine.url.params)) == (theirs.url.path, dict(theirs.url.params))
