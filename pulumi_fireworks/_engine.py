@@ -138,7 +138,6 @@ class FireworksProvider(ResourceProvider):
         return DiffResult(
             changes=bool(changed) or bool(replaces),
             replaces=replaces,
-            stables=sorted(fields - set(changed)),
             # A replacement that keeps a user-chosen id must free it first.
             delete_before_replace=bool(replaces) and not news.get(AUTONAMED_KEY),
         )
