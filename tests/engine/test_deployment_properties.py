@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pulumi_fireworks._wire import _enums
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.engine.conftest import DeploymentStack, live_deployments, set_deployments
+from tests.support.engine import EngineStack
 
 BASE_MODELS = [
     "accounts/fireworks/models/llama-v3p1-8b-instruct",
@@ -83,12 +85,18 @@ def deployment_specs(draw: st.DrawFn) -> dict[str, Any]:
     return spec
 
 
+@pytest.fixture
+def walking_stack(deployment_stack: DeploymentStack) -> EngineStack:
+    """One stack for every example: function-scoped fixtures are shared across examples."""
+    return deployment_stack({})
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=deployment_specs())
 def test_any_valid_spec_converges_with_no_diff(
-    deployment_stack: DeploymentStack, emulator: RunningEmulator, spec: dict[str, Any]
+    walking_stack: EngineStack, emulator: RunningEmulator, spec: dict[str, Any]
 ) -> None:
-    stack = _stack_for_this_test(deployment_stack)
+    stack = walking_stack
     set_deployments(stack, {"prop": spec})
     up = stack.up()
     assert up.outputs["prop"]["state"] == "READY"
@@ -98,14 +106,3 @@ def test_any_valid_spec_converges_with_no_diff(
     assert stack.preview().change_summary == {"same": 2}, f"diff after refresh for {spec}"
     assert len(live_deployments(emulator)) == 1
 
-
-_STACKS: dict[int, Any] = {}
-
-
-def _stack_for_this_test(make: DeploymentStack) -> Any:
-    """One stack for every example of the test (fixtures are shared across examples)."""
-    key = id(make)
-    if key not in _STACKS:
-        _STACKS.clear()
-        _STACKS[key] = make({})
-    return _STACKS[key]
