@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 
 from . import handlers, seed, uploads
 from .auth import authenticate
-from .config import EmulatorConfig
+from .config import Behaviour, EmulatorConfig
 from .errors import ApiError, Code
 from .faults import FaultRule, FaultTable
 from .lifecycle import Clock, Lifecycle, Policy, Timing
@@ -49,6 +49,7 @@ class Emulator:
         self.lifecycle = Lifecycle(Policy(timing=Timing.parse(config.transition)), Clock())
         self.faults = FaultTable()
         self.requests = RequestLog()
+        self.behaviour = Behaviour.of(config)
         self.collections = handlers.collections()
         self.router = Router(handlers.routes(self.collections))
         from .admin import create_admin_app
@@ -58,7 +59,9 @@ class Emulator:
 
     def reset(self) -> None:
         """Back to a fresh start: no resources but the seeds, the configured key only,
-        no faults, default lifecycle, empty request log, clock offset zero."""
+        no faults, default lifecycle, empty request log, clock offset zero, the
+        configured behaviour."""
+        self.behaviour = Behaviour.of(self.config)
         self.store.clear()
         self.faults.clear()
         self.requests.clear()

@@ -40,6 +40,7 @@ from .errors import ApiError, already_exists, failed_precondition, invalid_argum
 from .lifecycle import TRANSITIONS, Settlement, Transition
 from .query import (
     decode_page_token,
+    emit_zero_values,
     encode_page_token,
     get_path,
     omit_zero_values,
@@ -287,8 +288,15 @@ class Collection:
         req.emulator.store.put(record)
 
     def view(self, req: Request, record: Record, *, single: bool) -> dict[str, Any]:
-        """What the API sends for ``record``: :meth:`render`, zero values omitted (protojson)."""
-        return omit_zero_values(self.model, self.render(req, record, single=single))
+        """What the API sends for ``record``: :meth:`render`, zero values omitted (protojson)
+        or spelled out (the ``emit_zero_values`` behaviour)."""
+        return self.finish(req, self.render(req, record, single=single))
+
+    def finish(self, req: Request, doc: dict[str, Any]) -> dict[str, Any]:
+        """A rendered document as the wire carries it (see :meth:`view`)."""
+        if req.emulator.behaviour.emit_zero_values:
+            return emit_zero_values(self.model, omit_zero_values(self.model, doc))
+        return omit_zero_values(self.model, doc)
 
     def respond(self, req: Request, record: Record, *, single: bool = True) -> dict[str, Any]:
         paths = parse_mask(self.model, req.query.get("readMask"), "read_mask")
@@ -351,7 +359,7 @@ class Collection:
                 docs.append(doc)
         docs = sort_docs(docs, order)
         page = docs[offset : offset + size]
-        views = [project(omit_zero_values(self.model, d), mask) for d in page]
+        views = [project(self.finish(req, d), mask) for d in page]
         out: dict[str, Any] = {self.key: views, "totalSize": len(docs)}
         if offset + size < len(docs):
             out["nextPageToken"] = encode_page_token(offset + size, request_parts)
