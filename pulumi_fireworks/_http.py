@@ -126,16 +126,19 @@ class Client:
         params: Optional[Mapping[str, Any]] = None,
         json: Any = None,
         idempotent: bool = True,
+        max_retries: Optional[int] = None,
     ) -> dict[str, Any]:
-        """Send one API call and return its JSON body, retrying where that is safe."""
+        """Send one API call and return its JSON body, retrying where that is safe
+        (at most ``max_retries`` times; default: the client's retry policy)."""
         query = _encode_params(params)
+        retries = self._retry.max_retries if max_retries is None else max_retries
         attempt = 0
         while True:
             try:
                 response = self._http.request(method, path, params=query, json=json)
             except httpx.TransportError as exc:
                 never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                if (idempotent or never_sent) and attempt < self._retry.max_retries:
+                if (idempotent or never_sent) and attempt < retries:
                     self._sleep(self._retry.delay(attempt, None))
                     attempt += 1
                     continue
@@ -149,7 +152,7 @@ class Client:
             retryable = response.status_code in _RETRYABLE_STATUSES and (
                 idempotent or response.status_code == 429
             )
-            if retryable and attempt < self._retry.max_retries:
+            if retryable and attempt < retries:
                 self._sleep(self._retry.delay(attempt, response))
                 attempt += 1
                 continue

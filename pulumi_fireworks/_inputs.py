@@ -12,9 +12,16 @@ from typing import Any, Iterable, Optional
 
 from pulumi.dynamic import CheckFailure
 from pulumi.runtime.rpc import UNKNOWN
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 Path = tuple[Any, ...]
+
+
+class InputsModel(BaseModel):
+    """Base of every inputs model: unknown fields are errors (a typo must not be
+    silently ignored), and checked inputs are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def is_unknown(value: Any) -> bool:

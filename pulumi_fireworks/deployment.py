@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal, Mapping, Optional, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pulumi
-import pulumi.dynamic
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from . import _durations
-from ._engine import FireworksProvider, register
-from ._resource import resource_options, resource_props
+from ._engine import ResourceEngine, register
+from ._inputs import InputsModel
+from ._resource import FireworksResource
 from ._spec import ResourceSpec
 from ._types import Duration, ModelName, ResourceId, at_least, at_most
 from ._wire import _enums
@@ -51,11 +51,7 @@ LOAD_TARGET_KEYS = ("default", "tokens_generated_per_second", "requests_per_seco
 _CRON = re.compile(r"^\S+(\s+\S+){4}$")
 
 
-class _Inputs(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ScalingScheduleInputs(_Inputs):
+class ScalingScheduleInputs(InputsModel):
     min_replica_count: int = Field(ge=0)
     schedule: str = Field(description="5-field cron expression, e.g. '0 9 * * 1-5'")
     duration: Annotated[Duration, at_least(300), at_most(604800)]
@@ -88,7 +84,7 @@ class ScalingScheduleInputs(_Inputs):
         return value
 
 
-class AutoscalingPolicyInputs(_Inputs):
+class AutoscalingPolicyInputs(InputsModel):
     scale_up_window: Optional[Annotated[Duration, at_most(3600)]] = None
     scale_down_window: Optional[Annotated[Duration, at_most(3600)]] = None
     scale_to_zero_window: Optional[Annotated[Duration, at_least(300)]] = None
@@ -107,7 +103,7 @@ class AutoscalingPolicyInputs(_Inputs):
         return value
 
 
-class PlacementInputs(_Inputs):
+class PlacementInputs(InputsModel):
     region: Optional[Region] = None
     multi_region: Optional[MultiRegion] = None
     regions: Optional[list[Region]] = Field(default=None, min_length=1)
@@ -119,11 +115,11 @@ class PlacementInputs(_Inputs):
         return []
 
 
-class AutoTuneInputs(_Inputs):
+class AutoTuneInputs(InputsModel):
     long_prompt: Optional[bool] = None
 
 
-class DeploymentInputs(_Inputs):
+class DeploymentInputs(InputsModel):
     """Validation and canonical form of Deployment inputs; the published input schema."""
 
     base_model: ModelName = Field(description="Model to serve, e.g. accounts/fireworks/models/llama-v3p1-8b-instruct. Replaces on change.")
@@ -189,13 +185,6 @@ class DeploymentInputs(_Inputs):
         return errors
 
 
-def _equivalent(field: str, desired: Any, live: Any) -> bool:
-    # The server records the shape *version* it resolved a shape name to.
-    if field == "deployment_shape" and isinstance(desired, str) and isinstance(live, str):
-        return live.startswith(desired.rstrip("/") + "/versions/")
-    return False
-
-
 _CREATE_FLAGS = {
     "skip_shape_validation": "skipShapeValidation",
     "disable_speculative_decoding": "disableSpeculativeDecoding",
@@ -205,29 +194,15 @@ _CREATE_FLAGS = {
 }
 
 
-def _create_query(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {param: True for field, param in _CREATE_FLAGS.items() if props.get(field)}
-
-
-def _delete_query(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {"hard": bool(props.get("hard_delete")) or None, "ignoreChecks": bool(props.get("ignore_checks")) or None}
-
-
-def _inference_model(props: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
-    name = live.get("name")
-    base = props.get("base_model")
-    return {"inference_model": f"{base}#{name}" if name and base else None}
-
-
-SPEC = register(
-    ResourceSpec(
+class DeploymentEngine(ResourceEngine):
+    spec = ResourceSpec(
         type_name="Deployment",
         collection="deployments",
         collection_key="deployments",
         inputs_model=DeploymentInputs,
         wire_model=DeploymentWire,
         id_field="deployment_id",
-        id_strategy="query",
+        id_source="query",
         id_param="deploymentId",
         # Reference §2.2/§2.6: no update path exists for these (firectl's update lacks them).
         replace_on_change=frozenset({"base_model", "placement", "deployment_template"}),
@@ -237,18 +212,35 @@ SPEC = register(
         ready_states=frozenset({"READY"}),
         failed_states=frozenset({"FAILED", "DELETING"}),
         gone_states=frozenset({"DELETED"}),
-        equivalent=_equivalent,
-        create_query=_create_query,
-        # SDK 1.2.30 marks baseModel required on PATCH; sending it is harmless.
-        patch_body_extra=lambda props: {"baseModel": props.get("base_model")},
-        update_query=lambda props: {"skipShapeValidation": True} if props.get("skip_shape_validation") else {},
-        delete_query=_delete_query,
-        # A failed create must not leave the id blocked by a soft-deleted deployment.
-        cleanup_query=lambda props: {"hard": True, "ignoreChecks": True},
-        computed_outputs=_inference_model,
         computed_output_names=frozenset({"inference_model"}),
     )
-)
+
+    def equivalent(self, field: str, desired: Any, live: Any) -> bool:
+        # The server records the shape *version* it resolved a shape name to.
+        if field == "deployment_shape" and isinstance(desired, str) and isinstance(live, str):
+            return live.startswith(desired.rstrip("/") + "/versions/")
+        return False
+
+    def create_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {param: True for field, param in _CREATE_FLAGS.items() if props.get(field)}
+
+    def update_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {"skipShapeValidation": True} if props.get("skip_shape_validation") else {}
+
+    def delete_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {"hard": bool(props.get("hard_delete")) or None, "ignoreChecks": bool(props.get("ignore_checks")) or None}
+
+    def cleanup_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        # A failed create must not leave the id blocked by a soft-deleted deployment.
+        return {"hard": True, "ignoreChecks": True}
+
+    def computed_outputs(self, inputs: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
+        name = live.get("name")
+        base = inputs.get("base_model")
+        return {"inference_model": f"{base}#{name}" if name and base else None}
+
+
+SPEC = register(DeploymentEngine()).spec
 
 
 # -- the typed Python surface --------------------------------------------------------
@@ -323,7 +315,7 @@ class DeploymentArgs(TypedDict, total=False):
     adopt_existing: pulumi.Input[bool]
 
 
-class Deployment(pulumi.dynamic.Resource, module="fireworks", name="Deployment"):
+class Deployment(FireworksResource, module="fireworks", name="Deployment"):
     """An on-demand Fireworks deployment.
 
     Example::
@@ -358,6 +350,8 @@ class Deployment(pulumi.dynamic.Resource, module="fireworks", name="Deployment")
     create_time: pulumi.Output[str]
     update_time: pulumi.Output[str]
 
+    _spec = SPEC
+
     def __init__(
         self,
         resource_name: str,
@@ -365,10 +359,4 @@ class Deployment(pulumi.dynamic.Resource, module="fireworks", name="Deployment")
         opts: Optional[pulumi.ResourceOptions] = None,
         **kwargs: Unpack[DeploymentArgs],
     ) -> None:
-        props = resource_props(SPEC, resource_name, {**(args or {}), **kwargs})
-        super().__init__(FireworksProvider(SPEC.type_name), resource_name, props, resource_options(SPEC, opts))
-
-    @staticmethod
-    def get(resource_name: str, id: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None) -> "Deployment":
-        """Read an existing deployment into the program (read-only; not managed)."""
-        return Deployment(resource_name, opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)))
+        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

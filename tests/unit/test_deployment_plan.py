@@ -117,8 +117,9 @@ def test_diff_decides_update_or_replace_per_field(change: dict[str, Any], replac
     result = provider.diff("dep", olds, news)
     assert result.changes is True
     assert result.replaces == replaces
-    # A user-chosen id must be freed before its replacement is created.
-    assert result.delete_before_replace is bool(replaces)
+    # A user-chosen id that stays must be freed before its replacement is created;
+    # a new id lets the replacement come up first.
+    assert result.delete_before_replace is (bool(replaces) and news["deployment_id"] == "dep")
 
 
 def test_no_diff_for_equivalent_spellings_and_provider_key() -> None:
