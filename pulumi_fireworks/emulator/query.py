@@ -104,8 +104,24 @@ _ENUM_ZEROS = {
     "checkpointFormat": "CHECKPOINT_FORMAT_UNSPECIFIED",
     "accountType": "ACCOUNT_TYPE_UNSPECIFIED",
     "presetType": "PRESET_TYPE_UNSPECIFIED",
+    "snapshotType": "FULL_SNAPSHOT",  # this enum's zero value is its first, real, member
+    "suspendState": "UNSUSPENDED",  # likewise
+    "hotLoadBucketType": "BUCKET_TYPE_UNSPECIFIED",
+    "hotLoadTransitionType": "HOT_LOAD_TRANSITION_TYPE_UNSPECIFIED",
+    "encryptionState": "ENCRYPTION_STATE_UNSPECIFIED",
+    "originalFormat": "FORMAT_UNSPECIFIED",
     "code": "OK",
 }
+
+
+#: int64 fields, which proto3 JSON carries as strings: their zero is ``"0"``.
+_INT64_STRINGS = frozenset({"exampleCount", "estimatedTokenCount", "parameterCount"})
+
+
+def _is_message_string(key: str) -> bool:
+    """Timestamps and durations are messages on the wire (``google.protobuf.Timestamp``,
+    ``Duration``) that JSON spells as strings: unset, they are ``null``, not ``""``."""
+    return key.endswith(("Time", "Window")) or key in ("duration", "lastUsed")
 
 
 def emit_zero_values(model: type[BaseModel], doc: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +152,9 @@ def _zero_of(key: str, annotation: Any, origin: Any) -> Any:
     if annotation in (int, float):
         return 0
     if annotation is str:
-        return _ENUM_ZEROS.get(key, "")
+        if _is_message_string(key):
+            return None
+        return "0" if key in _INT64_STRINGS else _ENUM_ZEROS.get(key, "")
     return None  # a message (or anything else): null
 
 

@@ -17,7 +17,13 @@ LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 QWEN = "accounts/fireworks/models/qwen3-0p6b"
 
 
-def test_lifecycle_update_replace_drift_destroy(deployment_stack: DeploymentStack, emulator: RunningEmulator) -> None:
+@pytest.mark.parametrize("zero_values", ["omitted", "emitted"])
+def test_lifecycle_update_replace_drift_destroy(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator, zero_values: str
+) -> None:
+    # The server may omit zero values (protojson's default) or spell them out (as many
+    # gateways do): neither may ever show up as a change.
+    emulator.admin.set_behaviour(emit_zero_values=zero_values == "emitted")
     spec = {
         "base_model": LLAMA,
         "display_name": "chat v1",
