@@ -16,8 +16,11 @@ state written by any version of this package keeps working with every later one.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
-from typing import Any, ClassVar, Mapping, Optional
+import time
+from typing import Any, ClassVar, Iterator, Mapping, Optional
 
 from pulumi.dynamic import (
     CheckResult,
@@ -34,17 +37,24 @@ from ._config import CONFIG_ACCOUNT_ID, CONFIG_API_KEY, CONFIG_BASE_URL, resolve
 from ._drift import is_zero, project, same, satisfies
 from ._errors import (
     APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
     ConflictError,
     FireworksError,
     InternalServerError,
     NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResourceError,
     ResourceFailedError,
     ResourceOperationError,
 )
 from ._http import Client
 from ._ids import autoname
-from ._inputs import is_unknown, validate
+from ._inputs import is_unknown, map_paths, validate
+from ._reporting import install_short_tracebacks, resource_error
 from ._spec import Props, ResourceSpec
+from ._types import parse_timestamp
 from ._wait import poll
 
 NAME_KEY = "__name"
@@ -61,6 +71,10 @@ WAIT_TIMEOUT = "wait_timeout"
 ADOPT = "adopt_existing"
 
 _ENGINES: dict[str, "ResourceEngine"] = {}
+
+_CLOCK_SKEW = 30.0
+"""How far the API's clock may lag ours when telling whether an object appeared during
+our create call."""
 
 _CLEANUP_MIN_WAIT = 600.0
 """Cleaning up after a failed create waits at least this long, even when the user's
@@ -103,6 +117,8 @@ class FireworksProvider(ResourceProvider):
         self.type_name = state["type_name"]
 
     def configure(self, req: ConfigureRequest) -> None:
+        # Runs once per provider in the provider process, before any operation.
+        install_short_tracebacks()
         self._stack_config = {
             key: req.config.get(key) for key in (CONFIG_API_KEY, CONFIG_ACCOUNT_ID, CONFIG_BASE_URL)
         }
@@ -124,6 +140,14 @@ class FireworksProvider(ResourceProvider):
                 self._http_client = client
             return client
 
+    @contextlib.contextmanager
+    def _reported(self, operation: str, props: Props, object_id: Optional[str] = None) -> Iterator[None]:
+        """Any failure of ``operation`` becomes a short error naming this resource."""
+        try:
+            yield
+        except FireworksError as exc:
+            raise resource_error(self.engine.describe(props, self.__dict__.get("_http_client"), object_id), operation, exc) from exc
+
     def check(self, _olds: Props, news: Props) -> CheckResult:
         return self.engine.check(_olds or {}, news)
 
@@ -131,16 +155,20 @@ class FireworksProvider(ResourceProvider):
         return self.engine.diff(olds, news)
 
     def create(self, props: Props) -> CreateResult:
-        return self.engine.create(self._client(), props)
+        with self._reported("create", props):
+            return self.engine.create(self._client(), props)
 
     def read(self, id_: str, props: Props) -> ReadResult:
-        return self.engine.read(self._client(), id_, props)
+        with self._reported("read", props, id_):
+            return self.engine.read(self._client(), id_, props)
 
     def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
-        return self.engine.update(self._client(), id_, olds, news)
+        with self._reported("update", news, id_):
+            return self.engine.update(self._client(), id_, olds, news)
 
     def delete(self, id_: str, props: Props) -> None:
-        self.engine.delete(self._client(), id_, props)
+        with self._reported("delete", props, id_):
+            self.engine.delete(self._client(), id_, props)
 
 
 class ResourceEngine:
@@ -152,6 +180,11 @@ class ResourceEngine:
     """
 
     spec: ClassVar[ResourceSpec]
+
+    @functools.cached_property
+    def map_fields(self) -> frozenset[str]:
+        """Dotted paths of the map inputs, whose keys are all the user's (drift if added)."""
+        return map_paths(self.spec.inputs_model)
 
     # -- hooks ---------------------------------------------------------------------------
 
@@ -316,7 +349,13 @@ class ResourceEngine:
         return live
 
     def _create_once(self, client: Client, props: Props, object_id: Optional[str]) -> dict[str, Any]:
-        """POST the create; recover from lost responses without creating twice."""
+        """POST the create; recover from lost responses without creating twice.
+
+        Any failure that could have followed a commit (no response, a timeout, a 408,
+        429 or 5xx, even a 400 or 409 from a proxy that retried a request that had
+        landed) is checked before it is reported: only an object confirmed absent is
+        "not created", and only then is the create tried again, with backoff.
+        """
         spec = self.spec
         params = dict(self.create_query(props))
         if spec.id_source == "query":
@@ -324,8 +363,11 @@ class ResourceEngine:
         body = self.create_body(props, object_id)
         path = spec.collection_path(client.account_id, props)
         before = self.snapshot(client, props) if spec.id_source == "server" else None
-        attempts = 3
+        started = time.time()
+        attempts = 4
         for attempt in range(attempts):
+            if attempt:
+                client.backoff(attempt - 1)
             try:
                 return client.request("POST", path, params=params, json=body, idempotent=False)
             except ConflictError as exc:
@@ -340,22 +382,33 @@ class ResourceEngine:
                     except NotFoundError:
                         pass  # purged meanwhile
                     continue
-                if existing is not None and (attempt > 0 or props.get(AUTONAMED_KEY)):
-                    # Ours: an earlier attempt of this very create whose response was lost,
-                    # or what an interrupted run made under the id derived from this
-                    # resource's URN. Take it over instead of failing or making another.
+                if existing is not None and self._is_ours(props, existing, attempt, started):
                     self._patch_to_match(client, props, str(object_id), existing)
                     return existing
-                raise FireworksError(self._conflict_message(client, props, object_id, exc)) from exc
-            except (APIConnectionError, InternalServerError) as exc:
+                raise ResourceError(self._conflict_message(client, props, object_id, exc)) from exc
+            except (AuthenticationError, PermissionDeniedError):
+                raise  # refused before anything was done
+            except FireworksError as exc:
                 existing = self._check_landed(client, props, object_id, before, exc)
                 if existing is not None:
                     return existing  # the create was applied; only the response was lost
-                if attempt == attempts - 1:
-                    raise FireworksError(
-                        f"{self._label(props, client, object_id)}: create failed after {attempts} attempts: {exc}"
-                    ) from exc
-        raise FireworksError(f"{self._label(props, client, object_id)}: create failed after {attempts} attempts.")
+                if not _may_succeed_later(exc) or attempt == attempts - 1:
+                    raise  # confirmed: nothing was created
+        raise AssertionError("unreachable")
+
+    def _is_ours(self, props: Props, existing: Mapping[str, Any], attempt: int, started: float) -> bool:
+        """Whether an object found under the id of a create that answered 409 is ours:
+        an earlier attempt of this create whose response was lost, what an interrupted
+        run made under the id derived from this resource's URN, or (an explicit id) one
+        that appeared while this create was under way. Anything older is someone else's."""
+        if attempt > 0 or props.get(AUTONAMED_KEY):
+            return True
+        created = existing.get("createTime")
+        try:
+            created_at = parse_timestamp(str(created)).timestamp()
+        except ValueError:
+            return False
+        return created_at >= started - _CLOCK_SKEW
 
     def _check_landed(
         self, client: Client, props: Props, object_id: Optional[str], before: Any, exc: FireworksError
@@ -368,13 +421,13 @@ class ResourceEngine:
                 return self.fetch(client, props, object_id)
             return self.find_created(client, props, before)
         except _CannotTell:
-            raise FireworksError(
+            raise ResourceError(
                 f"{label}: the create call got no usable answer ({exc}); the server picks this "
                 f"object's id, so whether it was created cannot be checked. Look for it before "
                 f"running `pulumi up` again."
             ) from exc
         except FireworksError as check_error:
-            raise FireworksError(
+            raise ResourceError(
                 f"{label}: the create call got no usable answer ({exc}) and checking whether it "
                 f"was applied failed too ({check_error}). It may exist: " + self._adopt_hint(object_id)
             ) from exc
@@ -402,7 +455,7 @@ class ResourceEngine:
         differing = sorted(
             f
             for f in self.spec.api_inputs
-            if f in props and (f in self.spec.write_only or not satisfies(f, props[f], current.get(f), self.equivalent))
+            if f in props and (f in self.spec.write_only or not satisfies(f, props[f], current.get(f), self.equivalent, self.map_fields))
         )
         if differing:
             self._patch(client, props, object_id, differing)
@@ -435,7 +488,7 @@ class ResourceEngine:
             for field in spec.api_inputs - spec.write_only:
                 if props.get(field) is None:
                     continue
-                value = project(field, props[field], current.get(field), self.equivalent)
+                value = project(field, props[field], current.get(field), self.equivalent, self.map_fields)
                 if is_zero(value):
                     inputs.pop(field, None)
                 else:
@@ -486,7 +539,7 @@ class ResourceEngine:
             return
         except FireworksError as cleanup_error:
             where = self.spec.object_path(client.account_id, props, object_id)
-            raise FireworksError(
+            raise ResourceError(
                 f"{failure}\nCleaning up also failed, so {where} may still exist and cost money: "
                 f"delete it by hand. Cleanup error: {cleanup_error}"
             ) from failure
@@ -578,13 +631,27 @@ class ResourceEngine:
         return "\n".join(parts)
 
     def _label(self, props: Props, client: Client, object_id: Any = None) -> str:
+        return self.describe(props, client, object_id)
+
+    def describe(self, props: Mapping[str, Any], client: Optional[Client], object_id: Any = None) -> str:
+        """``fireworks:Deployment 'chat' (accounts/acme/deployments/chat-1a2b3c)``: how
+        messages name a resource (the path only when the account is already known)."""
         spec = self.spec
         object_id = object_id or props.get(spec.id_field)
         where = ""
-        if object_id:
-            where = spec.object_path(client.account_id, props, str(object_id)).removeprefix("/v1/")
+        account = client.known_account_id if client is not None else None
+        if object_id and account:
+            where = spec.object_path(account, props, str(object_id)).removeprefix("/v1/")
         name = props.get(NAME_KEY)
-        return f"fireworks:{spec.type_name} {name!r} ({where})" if name else f"fireworks:{spec.type_name} {where}"
+        head = f"fireworks:{spec.type_name} {name!r}" if name else f"fireworks:{spec.type_name}"
+        return f"{head} ({where})" if where else (f"{head} {object_id}" if object_id and not name else head)
+
+
+def _may_succeed_later(exc: FireworksError) -> bool:
+    """Failures worth another create attempt once the object is confirmed absent."""
+    if isinstance(exc, (APIConnectionError, InternalServerError, RateLimitError)):
+        return True
+    return isinstance(exc, APIStatusError) and exc.status == 408
 
 
 class _CannotTell(FireworksError):

@@ -108,6 +108,11 @@ class Client:
             self._account_id = self._discover_account_id()
         return self._account_id
 
+    @property
+    def known_account_id(self) -> Optional[str]:
+        """The account if already known, without asking the API."""
+        return self._account_id
+
     def _discover_account_id(self) -> str:
         body = self.request("GET", "/v1/accounts", params={"pageSize": 2})
         names = [str(a.get("name", "")) for a in body.get("accounts", [])]
@@ -157,6 +162,10 @@ class Client:
                 attempt += 1
                 continue
             raise _status_error(method, path, response)
+
+    def backoff(self, attempt: int) -> None:
+        """Wait before trying something again: jittered exponential backoff (attempt 0 first)."""
+        self._sleep(self._retry.delay(attempt, None))
 
     def paginate(
         self,

@@ -113,3 +113,30 @@ Email = Annotated[str, AfterValidator(_email)]
 Timestamp = Annotated[str, AfterValidator(_timestamp)]
 """An RFC 3339 instant; kept in UTC as ``2030-01-31T00:00:00Z``."""
 DisplayName = Annotated[str, Field(max_length=63)]
+
+
+def _whole_number(value: object) -> object:
+    # Pulumi sends every number as a float (2 arrives as 2.0); those pass. Booleans and
+    # strings are refused rather than coerced: `True` is not 1 and "5" is not 5.
+    if isinstance(value, (bool, str)):
+        raise ValueError(f"must be a whole number, not {type(value).__name__} {value!r}")
+    return value
+
+
+def _number(value: object) -> object:
+    if isinstance(value, (bool, str)):
+        raise ValueError(f"must be a number, not {type(value).__name__} {value!r}")
+    return value
+
+
+def _boolean(value: object) -> object:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {type(value).__name__} {value!r}")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_whole_number)]
+"""A whole number input: 2 and 2.0 pass; True, "2" and 2.5 do not."""
+Number = Annotated[float, BeforeValidator(_number)]
+Bool = Annotated[bool, BeforeValidator(_boolean)]
+"""A boolean input: only True and False ("yes", 1 and "true" are refused)."""

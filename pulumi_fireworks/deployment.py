@@ -21,7 +21,7 @@ from ._engine import ResourceEngine, register
 from ._inputs import InputsModel
 from ._resource import FireworksResource
 from ._spec import ResourceSpec
-from ._types import Duration, ModelName, ResourceId, at_least, at_most
+from ._types import Bool, Duration, Int, ModelName, Number, ResourceId, at_least, at_most
 from ._wire import _enums
 from ._wire.deployment import Deployment as DeploymentWire
 
@@ -52,12 +52,12 @@ _CRON = re.compile(r"^\S+(\s+\S+){4}$")
 
 
 class ScalingScheduleInputs(InputsModel):
-    min_replica_count: int = Field(ge=0)
+    min_replica_count: Int = Field(ge=0)
     schedule: str = Field(description="5-field cron expression, e.g. '0 9 * * 1-5'")
     duration: Annotated[Duration, at_least(300), at_most(604800)]
     timezone: str = Field(description="IANA time zone, e.g. 'America/New_York'")
     description: Optional[str] = None
-    disabled: Optional[bool] = None
+    disabled: Optional[Bool] = None
 
     @field_validator("schedule")
     @classmethod
@@ -88,12 +88,12 @@ class AutoscalingPolicyInputs(InputsModel):
     scale_up_window: Optional[Annotated[Duration, at_most(3600)]] = None
     scale_down_window: Optional[Annotated[Duration, at_most(3600)]] = None
     scale_to_zero_window: Optional[Annotated[Duration, at_least(300)]] = None
-    load_targets: Optional[dict[str, float]] = None
+    load_targets: Optional[dict[str, Number]] = None
     scaling_schedules: Optional[dict[str, ScalingScheduleInputs]] = Field(default=None, max_length=5)
 
     @field_validator("load_targets")
     @classmethod
-    def _targets(cls, value: Optional[dict[str, float]]) -> Optional[dict[str, float]]:
+    def _targets(cls, value: Optional[dict[str, Number]]) -> Optional[dict[str, Number]]:
         for key, target in (value or {}).items():
             if key not in LOAD_TARGET_KEYS:
                 raise ValueError(f"unknown load target {key!r}; use one of {', '.join(LOAD_TARGET_KEYS)}")
@@ -116,7 +116,7 @@ class PlacementInputs(InputsModel):
 
 
 class AutoTuneInputs(InputsModel):
-    long_prompt: Optional[bool] = None
+    long_prompt: Optional[Bool] = None
 
 
 class DeploymentInputs(InputsModel):
@@ -126,41 +126,41 @@ class DeploymentInputs(InputsModel):
     deployment_id: Optional[ResourceId] = Field(default=None, description="Id of the deployment; generated from the resource name when unset. Replaces on change.")
     display_name: Optional[str] = Field(default=None, max_length=63)
     description: Optional[str] = None
-    min_replica_count: Optional[int] = Field(default=None, ge=0)
-    max_replica_count: Optional[int] = Field(default=None, ge=0)
-    max_with_revocable_replica_count: Optional[int] = Field(default=None, ge=0)
+    min_replica_count: Optional[Int] = Field(default=None, ge=0)
+    max_replica_count: Optional[Int] = Field(default=None, ge=0)
+    max_with_revocable_replica_count: Optional[Int] = Field(default=None, ge=0)
     autoscaling_policy: Optional[AutoscalingPolicyInputs] = None
     accelerator_type: Optional[AcceleratorType] = None
-    accelerator_count: Optional[int] = Field(default=None, ge=1, le=64)
+    accelerator_count: Optional[Int] = Field(default=None, ge=1, le=64)
     precision: Optional[Precision] = None
     deployment_shape: Optional[str] = Field(default=None, description="Shape or shape-version name; the server records the version.")
     deployment_template: Optional[str] = Field(default=None, description="Enterprise only. Replaces on change.")
-    enable_addons: Optional[bool] = None
-    enable_hot_reload_latest_addon: Optional[bool] = None
+    enable_addons: Optional[Bool] = None
+    enable_hot_reload_latest_addon: Optional[Bool] = None
     draft_model: Optional[ModelName] = None
-    draft_token_count: Optional[int] = Field(default=None, ge=1, le=64)
-    ngram_speculation_length: Optional[int] = Field(default=None, ge=1, le=64)
-    enable_mtp: Optional[bool] = None
-    enable_session_affinity: Optional[bool] = None
+    draft_token_count: Optional[Int] = Field(default=None, ge=1, le=64)
+    ngram_speculation_length: Optional[Int] = Field(default=None, ge=1, le=64)
+    enable_mtp: Optional[Bool] = None
+    enable_session_affinity: Optional[Bool] = None
     direct_route_type: Optional[DirectRouteType] = None
     direct_route_api_keys: Optional[list[str]] = Field(default=None, description="Secret.")
     auto_tune: Optional[AutoTuneInputs] = None
     placement: Optional[PlacementInputs] = Field(default=None, description="Where the deployment may run. Replaces on change.")
-    max_context_length: Optional[int] = Field(default=None, ge=0)
-    max_concurrency_per_replica: Optional[int] = Field(default=None, ge=0)
-    disable_deployment_size_validation: Optional[bool] = None
+    max_context_length: Optional[Int] = Field(default=None, ge=0)
+    max_concurrency_per_replica: Optional[Int] = Field(default=None, ge=0)
+    disable_deployment_size_validation: Optional[Bool] = None
     annotations: Optional[dict[str, str]] = None
     # Create-time flags (query parameters of the create call).
-    skip_shape_validation: Optional[bool] = None
-    disable_speculative_decoding: Optional[bool] = None
-    disable_auto_deploy: Optional[bool] = None
-    accept_shapeless_risk: Optional[bool] = None
-    skip_image_tag_validation: Optional[bool] = None
+    skip_shape_validation: Optional[Bool] = None
+    disable_speculative_decoding: Optional[Bool] = None
+    disable_auto_deploy: Optional[Bool] = None
+    accept_shapeless_risk: Optional[Bool] = None
+    skip_image_tag_validation: Optional[Bool] = None
     # Provider behaviour.
     wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create/update/delete wait; default 1h.")
-    hard_delete: Optional[bool] = Field(default=None, description="Purge on delete instead of the default soft delete.")
-    ignore_checks: Optional[bool] = Field(default=None, description="Delete even while the deployment is in use.")
-    adopt_existing: Optional[bool] = Field(default=None, description="Take over an existing deployment with this deployment_id instead of failing.")
+    hard_delete: Optional[Bool] = Field(default=None, description="Purge on delete instead of the default soft delete.")
+    ignore_checks: Optional[Bool] = Field(default=None, description="Delete even while the deployment is in use.")
+    adopt_existing: Optional[Bool] = Field(default=None, description="Take over an existing deployment with this deployment_id instead of failing.")
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         errors: list[tuple[str, str]] = []

@@ -39,17 +39,27 @@ BAD_INPUTS: list[tuple[dict[str, Any], str, str]] = [
     ({"wait_timeout": "0s"}, "wait_timeout", "at least 1s"),
     ({"autoscaling_policy": {"scaling_schedules": {"w": {"min_replica_count": 1, "schedule": "daily", "duration": "1h", "timezone": "UTC"}}}}, "autoscaling_policy.scaling_schedules.w.schedule", "cron"),
     ({"autoscaling_policy": {"scaling_schedules": {"w": {"min_replica_count": 1, "schedule": "0 9 * * 1-5", "duration": "1h", "timezone": "Mars/Olympus"}}}}, "autoscaling_policy.scaling_schedules.w.timezone", "IANA"),
-    ({"enable_addons": "maybe"}, "enable_addons", "boolean"),
-    ({"replicas": 2}, "replicas", "Extra inputs are not permitted"),
+    ({"enable_addons": "maybe"}, "enable_addons", "true or false"),
+    ({"enable_addons": 1}, "enable_addons", "true or false"),
+    ({"min_replica_count": True}, "min_replica_count", "whole number"),
+    ({"max_replica_count": "3"}, "max_replica_count", "whole number"),
+    ({"max_replica_count": 2.5}, "max_replica_count", "fractional part"),
+    ({"replicas": 2}, "replicas", "not an input of this resource"),
+    ({"max_replicas": 2}, "max_replicas", "did you mean 'max_replica_count'?"),
+    ({"autoscaling_policy": {"scale_to_zero": "10m"}}, "autoscaling_policy.scale_to_zero", "did you mean 'scale_to_zero_window'?"),
+    ({"autoscaling_policy": "fast"}, "autoscaling_policy", "must be an object"),
+    ({"precision": "fp8"}, "precision", "did you mean 'FP8'?"),
 ]
 
 
 @pytest.mark.parametrize(("extra", "field", "words"), BAD_INPUTS, ids=[case[1] + ":" + str(i) for i, case in enumerate(BAD_INPUTS)])
 def test_bad_inputs_fail_naming_the_field(extra: dict[str, Any], field: str, words: str) -> None:
     result = provider.check({}, {"base_model": BASE, **extra, NAME_KEY: "d"})
-    assert [f.property for f in result.failures] == [field]
+    # Filed under the top-level input (Pulumi shows its value), the reason names the path.
+    assert [f.property for f in result.failures] == [field.split(".")[0]]
     assert words in result.failures[0].reason
     assert result.failures[0].reason.startswith(f"Deployment.{field}:")
+    assert "Inputs" not in result.failures[0].reason  # no internal class names
 
 
 def test_base_model_is_required_and_checked() -> None:

@@ -14,7 +14,7 @@ def test_exports_are_pinned() -> None:
             "ScalingScheduleArgs", "Secret", "SecretArgs", "User", "UserArgs", "ServiceAccount",
             "ServiceAccountArgs", "ApiKey", "ApiKeyArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
             "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
-            "NotFoundError", "ConflictError", "RateLimitError", "InternalServerError",
+            "NotFoundError", "ConflictError", "RateLimitError", "InternalServerError", "ResourceError",
             "ResourceOperationError", "ResourceFailedError", "WaitTimeoutError",
         ]
     )
