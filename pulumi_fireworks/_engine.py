@@ -52,7 +52,7 @@ from ._errors import (
 from ._http import Client
 from ._ids import autoname
 from ._inputs import is_unknown, map_paths, validate
-from ._reporting import install_short_tracebacks, resource_error
+from ._reporting import api_text, install_short_tracebacks, resource_error
 from ._spec import Props, ResourceSpec
 from ._types import parse_timestamp
 from ._wait import poll
@@ -71,6 +71,14 @@ WAIT_TIMEOUT = "wait_timeout"
 ADOPT = "adopt_existing"
 
 _ENGINES: dict[str, "ResourceEngine"] = {}
+
+_CREATE_ATTEMPTS = 8
+"""Create attempts before giving up on failures that may pass (429, 5xx, no response);
+each is preceded by a check of what exists, so attempts never duplicate anything."""
+
+DISCARDED: Any = object()
+"""What :meth:`ResourceEngine.find_created` returns for an object that was made but had
+to be deleted (an API key whose value was lost): the create must run again."""
 
 _CLOCK_SKEW = 30.0
 """How far the API's clock may lag ours when telling whether an object appeared during
@@ -244,15 +252,12 @@ class ResourceEngine:
         """Ask the API to delete the object; a 404 means it is already gone."""
         client.request("DELETE", self.spec.object_path(client.account_id, props, object_id), params=params)
 
-    def snapshot(self, client: Client, props: Mapping[str, Any]) -> Any:
-        """For ids the server picks, taken before the create: what exists already, so
-        that after a lost response :meth:`find_created` can tell what the create made."""
-        return None
-
-    def find_created(self, client: Client, props: Mapping[str, Any], before: Any) -> Optional[dict[str, Any]]:
-        """For ids the server picks: the object a create of these inputs made since
-        :meth:`snapshot` (found by what it is, e.g. model + deployment), or ``None`` when
-        it made none. The default cannot tell, so a lost response is reported as such."""
+    def find_created(self, client: Client, props: Mapping[str, Any]) -> Any:
+        """For ids the server picks, after a create got no usable answer: the object an
+        earlier create of these very inputs made (found by what it is, e.g. model +
+        deployment), ``None`` if there is none, or :data:`DISCARDED` when one was made
+        but is useless and has been deleted (so the create must run again). The default
+        cannot tell, so a lost response is reported as such."""
         raise _CannotTell()
 
     def id_of(self, live: Mapping[str, Any]) -> str:
@@ -362,39 +367,56 @@ class ResourceEngine:
             params[spec.id_param] = object_id
         body = self.create_body(props, object_id)
         path = spec.collection_path(client.account_id, props)
-        before = self.snapshot(client, props) if spec.id_source == "server" else None
         started = time.time()
-        attempts = 4
-        for attempt in range(attempts):
-            if attempt:
-                client.backoff(attempt - 1)
+        if object_id is None:
+            # The server picks the id: find what an earlier, interrupted run of this
+            # create made (by what it is) before making another.
+            try:
+                earlier = self.find_created(client, props)
+            except _CannotTell:
+                earlier = None
+            if isinstance(earlier, dict):
+                self._patch_to_match(client, props, self.id_of(earlier), earlier)
+                return earlier
+        failure: Optional[FireworksError] = None
+        for attempt in range(_CREATE_ATTEMPTS):
+            if failure is not None:
+                client.backoff(attempt - 1, failure)
             try:
                 return client.request("POST", path, params=params, json=body, idempotent=False)
             except ConflictError as exc:
-                existing = self.fetch(client, props, object_id) if object_id else None
+                failure = exc
+                if object_id is None:
+                    found = self._check_landed(client, props, object_id, exc)  # the server picks ids: no real conflict
+                    if isinstance(found, dict):
+                        return found
+                    continue
+                existing = self.fetch(client, props, object_id)
                 if existing is not None and existing.get("state") in spec.gone_states:
                     # A soft-deleted object holds the id: this resource was deleted (a
                     # replacement under the same id, a destroy) and is being made again.
                     # The program names this id, so the dead holder is purged, not undeleted:
                     # a fresh object is exactly what a create means.
                     try:
-                        self._purge(client, props, str(object_id))
+                        self._purge(client, props, object_id)
                     except NotFoundError:
                         pass  # purged meanwhile
                     continue
                 if existing is not None and self._is_ours(props, existing, attempt, started):
-                    self._patch_to_match(client, props, str(object_id), existing)
+                    self._patch_to_match(client, props, object_id, existing)
                     return existing
                 raise ResourceError(self._conflict_message(client, props, object_id, exc)) from exc
             except (AuthenticationError, PermissionDeniedError):
                 raise  # refused before anything was done
             except FireworksError as exc:
-                existing = self._check_landed(client, props, object_id, before, exc)
-                if existing is not None:
-                    return existing  # the create was applied; only the response was lost
-                if not _may_succeed_later(exc) or attempt == attempts - 1:
-                    raise  # confirmed: nothing was created
-        raise AssertionError("unreachable")
+                failure = exc
+                found = self._check_landed(client, props, object_id, exc)
+                if isinstance(found, dict):
+                    return found  # the create was applied; only the response was lost
+                if found is not DISCARDED and not _may_succeed_later(exc):
+                    raise  # confirmed: nothing was created, and trying again will not help
+        assert failure is not None
+        raise failure
 
     def _is_ours(self, props: Props, existing: Mapping[str, Any], attempt: int, started: float) -> bool:
         """Whether an object found under the id of a create that answered 409 is ours:
@@ -410,29 +432,29 @@ class ResourceEngine:
             return False
         return created_at >= started - _CLOCK_SKEW
 
-    def _check_landed(
-        self, client: Client, props: Props, object_id: Optional[str], before: Any, exc: FireworksError
-    ) -> Optional[dict[str, Any]]:
-        """After a create got no usable answer: the object it made, or ``None`` if it
-        provably made none. Raises when that cannot be told."""
+    def _check_landed(self, client: Client, props: Props, object_id: Optional[str], exc: FireworksError) -> Any:
+        """After a create got no usable answer: the object it made, ``None`` if it
+        provably made none, or :data:`DISCARDED`. Raises when that cannot be told."""
         label = self._label(props, client, object_id)
         try:
             if object_id:
                 return self.fetch(client, props, object_id)
-            return self.find_created(client, props, before)
+            return self.find_created(client, props)
         except _CannotTell:
             raise ResourceError(
-                f"{label}: the create call got no usable answer ({exc}); the server picks this "
+                f"{label}: the create call got no usable answer ({api_text(exc)}); the server picks this "
                 f"object's id, so whether it was created cannot be checked. Look for it before "
                 f"running `pulumi up` again."
             ) from exc
         except FireworksError as check_error:
             raise ResourceError(
-                f"{label}: the create call got no usable answer ({exc}) and checking whether it "
-                f"was applied failed too ({check_error}). It may exist: " + self._adopt_hint(object_id)
+                f"{label}: the create call got no usable answer ({api_text(exc)}) and checking whether it "
+                f"was applied failed too ({api_text(check_error)}). It may exist: " + self._adopt_hint(props, object_id)
             ) from exc
 
-    def _adopt_hint(self, object_id: Optional[str]) -> str:
+    def _adopt_hint(self, props: Props, object_id: Optional[str]) -> str:
+        if props.get(AUTONAMED_KEY) or (object_id is None and type(self).find_created is not ResourceEngine.find_created):
+            return "run `pulumi up` again: what it made is found and taken over, not duplicated."
         if object_id and ADOPT in self.spec.inputs_model.model_fields:
             return f"if it does, take it over with {self.spec.id_field}={object_id!r} and {ADOPT}=True."
         return "check before running `pulumi up` again."

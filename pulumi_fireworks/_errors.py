@@ -81,8 +81,11 @@ class APIStatusError(FireworksError):
         method: str,
         url: str,
         details: Optional[list[Any]] = None,
+        retry_after: Optional[float] = None,
     ) -> None:
         self.status = status
+        self.retry_after = retry_after
+        """Seconds the server asked to wait before trying again (``Retry-After``), if any."""
         self.code = code
         self.message = message
         self.method = method

@@ -1,11 +1,12 @@
 """The HTTP client every resource uses: auth, retries, error mapping, pagination.
 
 Retries follow the same rules as the official SDK, with one deliberate difference:
-a request that is not idempotent (a create) is only retried when we know it was not
-applied — the connection was never made, or the API refused it with 429. Anything
-else (a timeout after sending, a 5xx) may have been applied, so it is surfaced to the
-caller, who checks with a GET before trying again. That is how a create is never
-blindly retried into a 409 ALREADY_EXISTS, and how nothing is created twice.
+a request that is not idempotent (a create) is only retried here when it provably
+never reached the server (the connection was never made). Anything else — a timeout
+after sending, a 5xx, even a 429 from a proxy that had already passed the request on —
+may have been applied, so it is surfaced to the engine, which checks what exists
+before trying again (``ResourceEngine._create_once``). That is how nothing is ever
+created twice. The error carries the server's ``Retry-After`` for that next attempt.
 """
 
 from __future__ import annotations
@@ -154,18 +155,18 @@ class Client:
                 ) from exc
             if response.is_success:
                 return _json_body(response)
-            retryable = response.status_code in _RETRYABLE_STATUSES and (
-                idempotent or response.status_code == 429
-            )
+            retryable = idempotent and response.status_code in _RETRYABLE_STATUSES
             if retryable and attempt < retries:
                 self._sleep(self._retry.delay(attempt, response))
                 attempt += 1
                 continue
             raise _status_error(method, path, response)
 
-    def backoff(self, attempt: int) -> None:
-        """Wait before trying something again: jittered exponential backoff (attempt 0 first)."""
-        self._sleep(self._retry.delay(attempt, None))
+    def backoff(self, attempt: int, after: Optional[BaseException] = None) -> None:
+        """Wait before trying something again: the ``Retry-After`` the failure ``after``
+        carried, else jittered exponential backoff (attempt 0 first)."""
+        hinted = after.retry_after if isinstance(after, APIStatusError) else None
+        self._sleep(min(hinted, _MAX_RETRY_AFTER) if hinted is not None else self._retry.delay(attempt, None))
 
     def paginate(
         self,
@@ -234,4 +235,5 @@ def _status_error(method: str, path: str, response: httpx.Response) -> APIStatus
         method=method,
         url=path,
         details=details,
+        retry_after=_retry_after(response),
     )

@@ -6,10 +6,18 @@ the create body is wrapped (``{"apiKey": {...}}``), the server picks the id
 (``keyId``), the key itself is returned by the create call only, there is no Get (it is
 read through the list call) and no update (any change is a new key), and delete is
 ``POST .../apiKeys:delete {"keyId"}``.
+
+Because the key is shown once, a create whose response is lost leaves a key nobody can
+use. Each key therefore carries an annotation (``pulumi-fireworks/resource``: a digest
+of the resource's URN and inputs) by which such a key is found and deleted before the
+create runs again. (Annotations are a newer-spec field of ApiKey, kept by the emulator;
+a server that dropped them would leave such keys behind.)
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from datetime import datetime, timezone
 from typing import Any, Mapping, Optional, TypedDict
@@ -18,7 +26,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult
 from pydantic import Field
 
-from ._engine import ResourceEngine, register
+from ._engine import DISCARDED, NAME_KEY, URN_KEY, ResourceEngine, register
 from ._errors import NotFoundError
 from ._http import Client
 from ._inputs import InputsModel, is_unknown
@@ -65,6 +73,9 @@ class ApiKeyEngine(ResourceEngine):
 
     def check(self, olds: Props, news: Props) -> CheckResult:
         result = super().check(olds, news)
+        if MARKER in (result.inputs.get("annotations") or {}):
+            reason = f"ApiKey.annotations: {MARKER!r} is the provider's own annotation; use another key"
+            return CheckResult(news, [CheckFailure("annotations", reason)])
         expire = result.inputs.get("expire_time")
         if result.failures or expire is None or is_unknown(expire) or expire == olds.get("expire_time"):
             return result  # an expiry already applied may pass without blocking the stack
@@ -82,9 +93,14 @@ class ApiKeyEngine(ResourceEngine):
                 return False
         return False
 
+    def create_body(self, props: Mapping[str, Any], object_id: Optional[str]) -> dict[str, Any]:
+        body = super().create_body(props, object_id)
+        body["apiKey"]["annotations"] = {**body["apiKey"].get("annotations", {}), MARKER: _marker(props)}
+        return body
+
     def fetch(self, client: Client, props: Mapping[str, Any], object_id: str) -> Optional[dict[str, Any]]:
         # No Get exists: the list call is the only read.
-        return next((k for k in self._keys(client, props) if k.get("keyId") == object_id), None)
+        return next((_unmarked(k) for k in self._keys(client, props) if k.get("keyId") == object_id), None)
 
     def send_delete(self, client: Client, props: Mapping[str, Any], object_id: str, params: Mapping[str, Any]) -> None:
         path = self.spec.collection_path(client.account_id, props) + ":delete"
@@ -93,17 +109,15 @@ class ApiKeyEngine(ResourceEngine):
     def id_of(self, live: Mapping[str, Any]) -> str:
         return str(live.get("keyId", ""))
 
-    def snapshot(self, client: Client, props: Mapping[str, Any]) -> Any:
-        return {k.get("keyId") for k in self._keys(client, props)}
-
-    def find_created(self, client: Client, props: Mapping[str, Any], before: Any) -> Optional[dict[str, Any]]:
+    def find_created(self, client: Client, props: Mapping[str, Any]) -> Any:
         # A key whose create response was lost is useless: its value was never seen and
-        # is never shown again. Delete it, so that the retried create is the only key.
-        ours = props.get("display_name") or "default"
-        for key in self._keys(client, props):
-            if key.get("keyId") not in before and key.get("displayName") == ours:
-                self.send_delete(client, props, str(key["keyId"]), {})
-        return None
+        # is never shown again. The marker finds exactly the keys made for this resource
+        # with these inputs (no state knows them, or create would not run): delete them,
+        # so that the key made next is the only one.
+        ours = [k for k in self._keys(client, props) if (k.get("annotations") or {}).get(MARKER) == _marker(props)]
+        for key in ours:
+            self.send_delete(client, props, str(key["keyId"]), {})
+        return DISCARDED if ours else None
 
     def _keys(self, client: Client, props: Mapping[str, Any]) -> list[dict[str, Any]]:
         path = self.spec.collection_path(client.account_id, props)
@@ -111,6 +125,23 @@ class ApiKeyEngine(ResourceEngine):
             return list(client.paginate(path, self.spec.collection_key))
         except NotFoundError:
             return []  # the user is gone, and its keys with it
+
+
+MARKER = "pulumi-fireworks/resource"
+"""Annotation the provider puts on every key it creates: a digest of the resource's URN
+and inputs, by which a key whose create response was lost is found again."""
+
+
+def _marker(props: Mapping[str, Any]) -> str:
+    fields = {f: props.get(f) for f in sorted(ApiKeyInputs.model_fields)}
+    seed = json.dumps([props.get(URN_KEY) or props.get(NAME_KEY), fields], sort_keys=True, default=str)
+    return hashlib.sha256(seed.encode()).hexdigest()[:24]
+
+
+def _unmarked(key: Mapping[str, Any]) -> dict[str, Any]:
+    """A listed key without the provider's own annotation (it is no input of the user's)."""
+    annotations = {k: v for k, v in (key.get("annotations") or {}).items() if k != MARKER}
+    return {**key, "annotations": annotations}
 
 
 SPEC = register(ApiKeyEngine()).spec

@@ -313,6 +313,19 @@ class EngineStack:
             check=check,
         )
 
+    def spawn(self, *args: str) -> subprocess.Popen[str]:
+        """``pulumi <args> --stack <this>`` started in the background (stdout and stderr
+        merged, line-buffered text), for tests that interrupt it."""
+        return subprocess.Popen(
+            [str(self.engine_env.bin_dir / "pulumi"), *args, "--stack", self.name],
+            cwd=self.stack.workspace.work_dir,
+            env={**os.environ, **self.engine_env.env_with(self.stack.workspace.env_vars)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+        )
+
     def export_text(self, *, show_secrets: bool = False) -> str:
         """``pulumi stack export`` as the CLI prints it."""
         return self.cli("stack", "export", *(["--show-secrets"] if show_secrets else [])).stdout

@@ -1,0 +1,218 @@
+"""Nothing orphaned, nothing duplicated: interrupted and half-failed `up`s converge.
+
+Each scenario ends the way a user needs it to: every object the emulator holds is in the
+stack's state exactly once, and the state holds nothing else
+(:func:`tests.support.inventory.assert_state_is_the_server`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi.automation import errors as auto_errors
+
+from pulumi_fireworks.emulator.testing import RunningEmulator
+from tests.engine.conftest import DeploymentStack, ResourcesStack, live_deployments, set_deployments
+from tests.support.engine import EngineEnv, EngineStack, write_python_project
+from tests.support.inventory import assert_state_is_the_server, server_objects
+
+LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
+QWEN = "accounts/fireworks/models/qwen3-0p6b"
+
+#: One of every resource type, all named by the provider (the usual case).
+EVERY_TYPE: dict[str, dict[str, Any]] = {
+    "chat": {"type": "Deployment", "inputs": {"base_model": LLAMA, "max_replica_count": 1}},
+    "hf": {"type": "Secret", "inputs": {"key_name": "HF_TOKEN", "value": {"$secret": "hfToken"}}},
+    "jane": {"type": "User", "inputs": {"email": "jane@acme.com", "role": "user"}},
+    "ci": {"type": "ServiceAccount", "inputs": {"role": "inference-user"}},
+    "ci-key": {"type": "ApiKey", "inputs": {"user_id": "${ci.user_id}", "display_name": "ci"}},
+}
+SECRETS = {"hfToken": "hf_secret_value_for_convergence"}
+CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys)$"
+
+
+def every_type_stack(resources_stack: ResourcesStack) -> EngineStack:
+    return resources_stack(EVERY_TYPE, secrets=SECRETS)
+
+
+def interrupt_twice(process: Any) -> str:
+    """Ctrl-C, and once the CLI says it is cancelling, Ctrl-C again (terminate at once)."""
+    process.send_signal(signal.SIGINT)
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if "received; cancelling" in line:
+            process.send_signal(signal.SIGINT)
+            break
+    rest, _ = process.communicate(timeout=120)
+    return "".join(seen) + rest
+
+
+def wait_for(condition: Any, timeout: float = 60.0) -> None:
+    """Poll ``condition`` (an emulator query) until true; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
+
+
+def test_hard_interrupt_during_creates_then_a_plain_rerun_converges(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator
+) -> None:
+    emulator.admin.set_lifecycle_default(timing={"seconds": 10})
+    stack = deployment_stack({f"wave-{i}": {"base_model": LLAMA} for i in range(5)})
+    process = stack.spawn("up", "--yes", "--skip-preview", "--non-interactive")
+    wait_for(lambda: len(live_deployments(emulator)) == 5)  # all five are being created
+    output = interrupt_twice(process)
+    assert process.returncode != 0 and "terminating" in output
+    known = stack.resources("pulumi-python:dynamic/fireworks:Deployment")
+    assert len(known) < 5  # interrupted: the state does not know them all
+
+    rerun = stack.up()  # the plain re-run a user tries first
+    assert rerun.change_summary.get("create", 0) >= 5 - len(known)
+    assert len(live_deployments(emulator, show_deleted=True)) == 5  # taken over, not duplicated
+    assert_state_is_the_server(stack, emulator)
+    assert stack.preview().change_summary == {"same": 6}
+    stack.destroy()
+    assert live_deployments(emulator) == []
+
+
+@pytest.mark.parametrize("status", [400, 408, 409, 429, 500])
+def test_create_committed_but_answered_with_an_error_converges(
+    resources_stack: ResourcesStack, emulator: RunningEmulator, status: int
+) -> None:
+    emulator.admin.add_fault(
+        method="POST", path_regex=CREATE_PATHS, times=5, action={"type": "commit_then_error", "status": status}
+    )
+    stack = every_type_stack(resources_stack)
+    up = stack.up()
+    assert up.change_summary == {"create": 6}
+    assert emulator.admin.faults() == []  # every create was hit once
+    assert_state_is_the_server(stack, emulator)
+    assert len(server_objects(emulator)) == 5
+    assert stack.preview().change_summary == {"same": 6}
+    stack.destroy()
+    assert server_objects(emulator) == {}
+
+
+def test_create_committed_then_500_while_checks_fail_too_converges_on_the_next_up(
+    resources_stack: ResourcesStack, emulator: RunningEmulator
+) -> None:
+    emulator.admin.add_fault(
+        method="POST", path_regex=CREATE_PATHS, times=5, action={"type": "commit_then_error", "status": 500}
+    )
+    # Every check (Get, or the key list) fails for long enough that nothing can be confirmed.
+    emulator.admin.add_fault(
+        method="GET", path_regex=r"^/v1/accounts/[^/]+/(deployments|secrets|users)/[^/]+(/apiKeys)?$",
+        times=60, action={"type": "error", "status": 503},
+    )
+    stack = every_type_stack(resources_stack)
+    with pytest.raises(auto_errors.CommandError) as failure:
+        stack.up()
+    message = str(failure.value)
+    assert "checking whether it was applied failed too" in message
+    assert "run `pulumi up` again" in message and "Traceback" not in message
+    emulator.admin.clear_faults()
+
+    stack.up()
+    assert_state_is_the_server(stack, emulator)
+    assert len(server_objects(emulator)) == 5
+    stack.destroy()
+    assert server_objects(emulator) == {}
+
+
+def test_explicit_id_survives_replacement_and_destroy_then_up(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator
+) -> None:
+    spec = {"base_model": LLAMA, "deployment_id": "chat-prod"}
+    stack = deployment_stack({"chat": spec})
+    stack.up()
+    # A replacement keeping the id: the old one is deleted first (soft), its remains purged.
+    set_deployments(stack, {"chat": {**spec, "base_model": QWEN}})
+    up = stack.up()
+    assert up.change_summary == {"same": 1, "replace": 1}
+    [live] = live_deployments(emulator, show_deleted=True)
+    assert live["baseModel"] == QWEN and live["name"].endswith("/chat-prod")
+    assert_state_is_the_server(stack, emulator)
+    # destroy (a soft delete) and up again under the same id
+    stack.destroy()
+    assert [d["state"] for d in live_deployments(emulator, show_deleted=True)] == ["DELETED"]
+    stack.up()
+    [live] = live_deployments(emulator, show_deleted=True)
+    assert live["state"] == "READY"
+    assert_state_is_the_server(stack, emulator)
+    stack.destroy()
+
+
+def test_a_saved_plan_applies_as_previewed_and_the_preview_shows_the_real_id(
+    resources_stack: ResourcesStack, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    stack = every_type_stack(resources_stack)
+    plan = tmp_path / "plan.json"
+    preview = stack.preview(plan=str(plan), diff=True)
+    assert json.loads(plan.read_text())  # a plan was saved
+    up = stack.up(plan=str(plan))  # fails if any resource's checked inputs differ from the plan's
+    assert up.change_summary == {"create": 6}
+    for name, field in (("chat", "deployment_id"), ("hf", "secret_id"), ("jane", "user_id"), ("ci", "user_id")):
+        # the reviewer saw the real id
+        assert re.search(rf'{field}\s*: "{up.outputs[name][field]}"', preview.stdout), (name, field)
+    assert_state_is_the_server(stack, emulator)
+    stack.destroy()
+
+
+def test_get_of_a_missing_object_fails_with_its_id(
+    engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    project = write_python_project(
+        tmp_path / "reader",
+        "reader",
+        """
+        import pulumi_fireworks as fireworks
+        fireworks.Deployment.get("existing", "no-such-deployment")
+        """,
+    )
+    stack = engine_env.stack(project, env_vars=emulator.env())
+    with pytest.raises(auto_errors.CommandError) as failure:
+        stack.up()
+    message = str(failure.value)
+    assert "no-such-deployment" in message and "404" in message
+    assert stack.resources("pulumi-python:dynamic/fireworks:Deployment") == []
+
+
+def test_api_errors_are_short_and_say_what_to_do(resources_stack: ResourcesStack, emulator: RunningEmulator) -> None:
+    stack = resources_stack({"ghost": {"type": "Deployment", "inputs": {"base_model": "accounts/fireworks/models/no-such-model"}}})
+    with pytest.raises(auto_errors.CommandError) as failure:
+        stack.up()
+    message = str(failure.value)
+    assert "fireworks:Deployment 'ghost'" in message and "create failed: 404 NOT_FOUND:" in message
+    assert "To fix:" in message
+    assert "Traceback" not in message and "File \"" not in message
+
+
+def test_a_key_added_to_a_managed_map_elsewhere_is_reported_and_removed(
+    deployment_stack: DeploymentStack, emulator: RunningEmulator
+) -> None:
+    stack = deployment_stack({"tagged": {"base_model": LLAMA, "annotations": {"team": "ml"}}})
+    name = stack.up().outputs["tagged"]["name"]
+    emulator.admin.patch_resource(name, {"annotations": {"team": "ml", "cost-center": "42"}})
+    assert stack.refresh().change_summary.get("update") == 1
+    assert stack.preview().change_summary == {"same": 1, "update": 1}
+    stack.up()
+    [live] = live_deployments(emulator)
+    assert live["annotations"] == {"team": "ml"}
+    assert stack.preview().change_summary == {"same": 2}
+    stack.destroy()
+
+
+def test_changing_a_create_only_flag_later_is_no_change(deployment_stack: DeploymentStack, emulator: RunningEmulator) -> None:
+    stack = deployment_stack({"flags": {"base_model": LLAMA}})
+    stack.up()
+    set_deployments(stack, {"flags": {"base_model": LLAMA, "disable_speculative_decoding": True}})
+    assert stack.preview().change_summary == {"same": 2}
+    stack.destroy()
