@@ -15,6 +15,7 @@ import typing
 from typing import Any, Iterable, Optional
 
 from pulumi.dynamic import CheckFailure
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -29,7 +30,9 @@ class InputsModel(BaseModel):
 
 
 def is_unknown(value: Any) -> bool:
-    return isinstance(value, str) and value == UNKNOWN
+    """A value not known until apply: the dynamic provider server hands ``check`` and
+    ``diff`` an ``Unknown()`` object (or, on some paths, the wire sentinel string)."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
 def split_unknowns(value: Any, path: Path = ()) -> tuple[Any, list[Path]]:

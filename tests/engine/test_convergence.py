@@ -216,3 +216,17 @@ def test_changing_a_create_only_flag_later_is_no_change(deployment_stack: Deploy
     set_deployments(stack, {"flags": {"base_model": LLAMA, "disable_speculative_decoding": True}})
     assert stack.preview().change_summary == {"same": 2}
     stack.destroy()
+
+
+def test_inputs_unknown_at_preview_are_checked_later_not_refused(
+    resources_stack: ResourcesStack, emulator: RunningEmulator
+) -> None:
+    # The deployment's name is the server's: unknown while previewing its creation.
+    stack = resources_stack({
+        "chat": EVERY_TYPE["chat"],
+        "endpoint": {"type": "Secret", "inputs": {"key_name": "CHAT_DEPLOYMENT", "value": "${chat.name}"}},
+    })
+    assert stack.preview().change_summary == {"create": 3}
+    up = stack.up()
+    assert up.outputs["endpoint"]["value"] == up.outputs["chat"]["name"]
+    stack.destroy()

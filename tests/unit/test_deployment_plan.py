@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fireworks._engine import AUTONAMED_KEY, NAME_KEY, FireworksProvider
+from pulumi_fireworks._inputs import is_unknown
 
 BASE = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 provider = FireworksProvider("Deployment")
@@ -86,19 +88,28 @@ def test_check_keeps_the_generated_id_across_updates() -> None:
     assert again["deployment_id"] == first["deployment_id"]
 
 
-def test_unknown_values_at_preview_are_not_errors_and_stay_unknown() -> None:
+# The dynamic provider server hands `check` an `Unknown()` object; the wire sentinel
+# string is accepted too.
+UNKNOWNS = [pytest.param(Unknown(), id="Unknown-object"), pytest.param(UNKNOWN, id="sentinel-string")]
+
+
+@pytest.mark.parametrize("unknown", UNKNOWNS)
+def test_unknown_values_at_preview_are_not_errors_and_stay_unknown(unknown: Any) -> None:
     result = provider.check(
         {},
-        {"base_model": BASE, "autoscaling_policy": {"scale_up_window": UNKNOWN, "scale_down_window": "1m"}, NAME_KEY: "d"},
+        {"base_model": BASE, "display_name": unknown,
+         "autoscaling_policy": {"scale_up_window": unknown, "scale_down_window": "1m"}, NAME_KEY: "d"},
     )
     assert result.failures == []
     assert result.inputs["autoscaling_policy"] == {"scale_up_window": UNKNOWN, "scale_down_window": "60s"}
+    assert result.inputs["display_name"] == UNKNOWN
 
 
-def test_an_unknown_required_value_still_lets_other_errors_through() -> None:
-    fine = provider.check({}, {"base_model": UNKNOWN, NAME_KEY: "d"})
-    assert fine.failures == [] and fine.inputs["base_model"] == UNKNOWN
-    bad = provider.check({}, {"base_model": UNKNOWN, "min_replica_count": -1, NAME_KEY: "d"})
+@pytest.mark.parametrize("unknown", UNKNOWNS)
+def test_an_unknown_required_value_still_lets_other_errors_through(unknown: Any) -> None:
+    fine = provider.check({}, {"base_model": unknown, NAME_KEY: "d"})
+    assert fine.failures == [] and is_unknown(fine.inputs["base_model"])
+    bad = provider.check({}, {"base_model": unknown, "min_replica_count": -1, NAME_KEY: "d"})
     assert [f.property for f in bad.failures] == ["min_replica_count"]
 
 
