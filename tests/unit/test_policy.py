@@ -440,7 +440,9 @@ def test_secret_rule_cannot_see_secrecy_in_validations_and_says_so() -> None:
     harness = Harness(secret_value_is_secret(), config={"fireworks-secret-value-is-secret": "mandatory"})
     outcome = harness.step(SECRET, {"secret_id": "hf-token", "value": "hf_abc"})
     assert outcome.remediated_by == [] and outcome.findings == []
-    assert "only visible to a remediation" in outcome.not_applicable["fireworks-secret-value-is-secret"]
+    assert "only this policy's remediation, at enforcement level 'remediate'" in outcome.not_applicable[
+        "fireworks-secret-value-is-secret"
+    ]
 
 
 # -- the pack as a whole -------------------------------------------------------------------------------

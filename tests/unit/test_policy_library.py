@@ -151,3 +151,16 @@ def test_readme_rule_table_is_current() -> None:
     assert start in readme and end in readme, "README needs the policy rule table markers"
     table = readme.split(start, 1)[1].split(end, 1)[0]
     assert table == rule_table(), "run `python -m pulumi_fireworks.policy rules` and paste it into README.md"
+
+
+def test_readme_config_example_uses_real_rules_and_keys() -> None:
+    import json
+
+    section = (REPO / "README.md").read_text().split("## Policy pack", 1)[1]
+    example = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    for rule, config in example.items():
+        assert rule in RULES, rule
+        schema = RULES[rule]().config_schema
+        keys = set(schema.properties) if schema else set()
+        given = {} if isinstance(config, str) else config
+        assert set(given) - {"enforcementLevel"} <= keys, rule

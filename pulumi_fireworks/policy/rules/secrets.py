@@ -31,8 +31,8 @@ from ..values import is_unknown_sentinel, raw_props
 SECRET_VALUE_IS_SECRET = "fireworks-secret-value-is-secret"
 
 NOT_VISIBLE = (
-    "pulumi_policy shows validations secret values already unwrapped, so whether 'value' is a Pulumi "
-    "secret is only visible to a remediation; set this policy's enforcementLevel to 'remediate'."
+    "validations cannot see whether 'value' is a Pulumi secret (pulumi_policy unwraps secrets before "
+    "validating); only this policy's remediation, at enforcement level 'remediate', checks it."
 )
 
 
