@@ -198,6 +198,10 @@ def test_budget_with_unknowns_reports_only_a_lower_bound_that_already_exceeds() 
     assert budget({"maxGpus": 14}, items) == []  # 14 known, the rest not guessed
     [message] = budget({"maxGpus": 10}, items)
     assert "at least 14 GPUs" in message and "not known yet: new" in message
+    assert "new: replicas not known yet" in message
+    shaped = [dep_item("shaped", max_replica_count=4, deployment_shape="accounts/fireworks/deploymentShapes/s")]
+    [bound] = budget({"maxGpus": 3}, shaped)
+    assert "at least 4 GPUs" in bound and "shaped: 4 replicas x at least 1 GPU = at least 4" in bound
 
 
 def test_budget_ignores_other_resources_and_reads_outputs() -> None:

@@ -53,32 +53,39 @@ class Footprint:
     """The most GPUs one deployment may hold, as far as its inputs tell."""
 
     replicas: Optional[int]
+    """Most replicas (see :func:`max_replicas`); None when not known yet."""
     gpus_per_replica: int
-    exact: bool
-    """False when ``gpus_per_replica`` is only a lower bound (count not set or unknown)."""
+    count_known: bool
+    """False when ``gpus_per_replica`` is only the lower bound 1 (count not set or unknown)."""
     accelerator_type: Optional[str]
     """None when the shape, the API default or an unknown value decides it."""
 
     @property
+    def exact(self) -> bool:
+        return self.count_known and self.replicas is not None
+
+    @property
     def gpus(self) -> int:
-        """GPUs at most (a lower bound of that when not :attr:`exact`); 0 if replicas unknown."""
+        """GPUs at most (a lower bound of that unless :attr:`exact`); 0 when replicas are unknown."""
         return (self.replicas or 0) * self.gpus_per_replica
 
     def describe(self) -> str:
-        per = f"{self.gpus_per_replica} GPUs" if self.exact else "at least 1 GPU"
-        replicas = "? replicas" if self.replicas is None else f"{self.replicas} replicas"
-        return f"{replicas} x {per} = {'' if self.exact else 'at least '}{self.gpus}"
+        if self.replicas is None:
+            return "replicas not known yet"
+        if self.count_known:
+            per = f"{self.gpus_per_replica} GPU{'' if self.gpus_per_replica == 1 else 's'}"
+            return f"{self.replicas} replicas x {per} = {self.gpus}"
+        return f"{self.replicas} replicas x at least 1 GPU = at least {self.gpus}"
 
 
 def footprint(deployment: Deployment) -> Footprint:
     replicas, _ = max_replicas(deployment)
     count = deployment.accelerator_count
-    exact = isinstance(count, int)
     accelerator = deployment.accelerator_type
     return Footprint(
         replicas=replicas,
         gpus_per_replica=count if isinstance(count, int) else 1,
-        exact=exact and replicas is not None,
+        count_known=isinstance(count, int),
         accelerator_type=accelerator if isinstance(accelerator, str) else None,
     )
 
