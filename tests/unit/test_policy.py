@@ -294,6 +294,8 @@ def test_production_requires_protect() -> None:
     assert findings(production_deployments_protected, DEPLOYMENT, deployment(), stack="prod", protect=True) == []
     assert findings(production_deployments_protected, DEPLOYMENT, deployment(), stack="dev") == []
     assert findings(production_deployments_protected, DEPLOYMENT, deployment(), stack="PROD-eu")  # case-insensitive
+    # Resource options are always known, so unknown inputs do not hide a missing protect.
+    assert findings(production_deployments_protected, DEPLOYMENT, deployment(base_model=UNKNOWN, max_replica_count=UNKNOWN), stack="prod")
 
 
 def test_production_stack_patterns_are_configurable() -> None:
