@@ -392,9 +392,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 
 def escape(text: str) -> str:
     """Plain text with no Markdown, HTML or mentions left in it."""
-    text = " ".join(str(text).splitlines())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
 
 
 def fenced(text: str) -> list[str]:
