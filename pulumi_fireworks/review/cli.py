@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from .gates import GateOptions, gate_failures
-from .markdown import render
+from .markdown import MAX_LENGTH, render
 from .preview import PreviewFormatError, load_preview
 from .prices import PriceTable, PriceTableError, load_prices, parse_price_options
 
@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("preview", type=Path, help="output of `pulumi preview --json` (either form)")
     parser.add_argument("-o", "--output", type=Path, help="write the Markdown here instead of stdout")
     parser.add_argument("--title", help="heading of the summary (default: the project and stack)")
+    parser.add_argument(
+        "--max-length", type=int, default=MAX_LENGTH, metavar="CHARS",
+        help=f"cut per-resource details past this size (default {MAX_LENGTH}; GitHub comments hold 65536)",
+    )
     prices = parser.add_argument_group("prices")
     prices.add_argument(
         "--prices", type=Path, metavar="FILE",
@@ -83,7 +87,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         protect_patterns=tuple(args.protect),
     )
     failures = gate_failures(preview, options)
-    markdown = render(preview, table, failures, title=args.title)
+    markdown = render(preview, table, failures, title=args.title, max_length=args.max_length)
     if args.output:
         args.output.write_text(markdown, encoding="utf-8")
     else:

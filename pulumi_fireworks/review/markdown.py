@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Optional
 
 from .changes import ABSENT, FieldChange, field_changes, replacement_reason_values
-from .footprint import Amount, DeploymentGpus, Footprint, FootprintRow, footprint
+from .footprint import DEPLOYMENT_TYPE, Amount, DeploymentGpus, Footprint, FootprintRow, footprint
 from .gates import GateFailure
 from .preview import Diagnostic, Preview, ResourceChange
 from .prices import PriceTable
@@ -35,22 +35,35 @@ ACTION_SIGN = {"create": "+", "update": "~", "replace": "+-", "delete": "-", "im
 SUMMARY_ORDER = ("create", "update", "replace", "delete", "import", "read", "same")
 
 
+MAX_LENGTH = 60_000
+"""Default size limit: GitHub refuses comments over 65,536 characters."""
+
+
 def render(
     preview: Preview,
     prices: Optional[PriceTable] = None,
     failures: Sequence[GateFailure] = (),
     title: Optional[str] = None,
+    max_length: int = MAX_LENGTH,
 ) -> str:
-    """The whole comment. ``prices`` adds dollars per hour; ``failures`` lists broken CI rules."""
+    """The whole comment. ``prices`` adds dollars per hour; ``failures`` lists broken CI rules.
+
+    Past ``max_length`` characters the per-resource details are cut (the most dangerous
+    changes, which come first, are kept) and the comment says how many were left out.
+    """
     lines: list[str] = []
     lines += _header(preview, title)
     lines += _failures(failures)
     lines += _diagnostics(preview.diagnostics)
     lines += _violations(preview)
-    lines += _footprint(footprint(preview), prices)
-    lines += _changes(preview)
+    lines += _footprint(footprint(preview), prices, max_length // 4)
+    lines += _changes(preview, max_length - _length(lines))
     text = "\n".join(lines).rstrip("\n") + "\n"
     return redact(text, secret_plaintexts(preview))
+
+
+def _length(lines: Sequence[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
 
 
 # -- header ----------------------------------------------------------------------------
@@ -134,7 +147,7 @@ def _urn_label(urn: Optional[str]) -> str:
 # -- GPU footprint ----------------------------------------------------------------------------
 
 
-def _footprint(fp: Footprint, prices: Optional[PriceTable]) -> list[str]:
+def _footprint(fp: Footprint, prices: Optional[PriceTable], budget: int) -> list[str]:
     if not fp.rows:
         return []
     priced = prices is not None and bool(prices.usd_per_gpu_hour)
@@ -156,7 +169,7 @@ def _footprint(fp: Footprint, prices: Optional[PriceTable]) -> list[str]:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
     lines += _footprint_notes(fp, prices, priced)
-    lines += _per_deployment(fp)
+    lines += _per_deployment(fp, budget)
     return lines
 
 
@@ -202,34 +215,35 @@ def _footprint_notes(fp: Footprint, prices: Optional[PriceTable], priced: bool) 
     return lines
 
 
-def _per_deployment(fp: Footprint) -> list[str]:
+def _per_deployment(fp: Footprint, budget: int) -> list[str]:
+    """The deployments whose GPUs change, one row each (folded: the table above is the summary)."""
     before = {d.name: d for d in fp.deployments_before}
     after = {d.name: d for d in fp.deployments_after}
-    names = sorted(set(before) | set(after))
+    names = [n for n in sorted(set(before) | set(after)) if before.get(n) != after.get(n)]
     if not names:
         return []
     lines = [
-        "<details><summary>Per deployment</summary>",
+        "<details><summary>Deployments whose GPUs change</summary>",
         "",
         "| Deployment | Accelerator | Per replica | Replicas (min–max) | GPUs at min | GPUs at max |",
         "|---|---|--:|--:|--:|--:|",
     ]
-    for name in names:
+    for shown, name in enumerate(names):
         b, a = before.get(name), after.get(name)
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    code(name),
-                    _pair(b, a, lambda d: code(d.accelerator)),
-                    _pair(b, a, lambda d: str(d.per_replica) if d.per_replica is not None else "?"),
-                    _pair(b, a, _replica_range),
-                    _pair(b, a, lambda d: _gpus(d.gpus("min"))),
-                    _pair(b, a, lambda d: _gpus(d.gpus("max"))),
-                ]
-            )
-            + " |"
-        )
+        row = "| " + " | ".join(
+            [
+                code(name),
+                _pair(b, a, lambda d: code(d.accelerator)),
+                _pair(b, a, lambda d: str(d.per_replica) if d.per_replica is not None else "?"),
+                _pair(b, a, _replica_range),
+                _pair(b, a, lambda d: _gpus(d.gpus("min"))),
+                _pair(b, a, lambda d: _gpus(d.gpus("max"))),
+            ]
+        ) + " |"
+        if _length(lines) + len(row) > budget:
+            lines += ["", f"*{len(names) - shown} more not shown (comment size limit).*"]
+            break
+        lines.append(row)
     return lines + ["", "</details>", ""]
 
 
@@ -270,16 +284,33 @@ def _change_cell(before: Amount, after: Amount, show: Any) -> str:
 # -- changes --------------------------------------------------------------------------------------
 
 
-def _changes(preview: Preview) -> list[str]:
+def _changes(preview: Preview, budget: int) -> list[str]:
     changes = preview.changes
     if not changes:
         return ["No resource changes.", ""]
     rank = {action: i for i, action in enumerate(ACTION_ORDER)}
     ordered = sorted(changes, key=lambda c: (rank.get(c.action, len(rank)), c.type_label, c.name, c.urn))
     lines = ["### Changes", ""]
-    for change in ordered:
-        lines += _resource(change)
+    reserve = 300  # room for the note on what was left out
+    for shown, change in enumerate(ordered):
+        entry = _resource(change)
+        if _length(lines) + _length(entry) > budget - reserve:
+            left = ordered[shown:]
+            lines += [
+                f"*{len(left)} more changes not shown here: the comment would pass GitHub's size limit. "
+                f"They are {_action_counts(left)}; `pulumi preview` shows them all.*",
+                "",
+            ]
+            break
+        lines += entry
     return lines
+
+
+def _action_counts(changes: Sequence[ResourceChange]) -> str:
+    counts: dict[str, int] = {}
+    for change in changes:
+        counts[change.action] = counts.get(change.action, 0) + 1
+    return ", ".join(f"{n} {escape(action)}" for action, n in sorted(counts.items()))
 
 
 def _resource(change: ResourceChange) -> list[str]:
@@ -293,10 +324,11 @@ def _resource(change: ResourceChange) -> list[str]:
     fields = field_changes(change)
     if change.action == "replace":
         facts.append(_replacement_reason(change, fields))
+        serving = change.type == DEPLOYMENT_TYPE
         if change.delete_before_create is True:
-            facts.append("the old one is **deleted before** its replacement is created")
+            facts.append("the old one is **deleted before** its replacement is created" + (" (nothing serves in between)" if serving else ""))
         elif change.delete_before_create is False:
-            facts.append("the replacement is created before the old one is deleted")
+            facts.append("the replacement is created before the old one is deleted" + (" (both hold GPUs meanwhile)" if serving else ""))
     if facts:
         lines += [" · ".join(facts), ""]
     lines += _field_table(change, fields)

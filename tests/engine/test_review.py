@@ -170,7 +170,7 @@ def test_review_of_real_previews_matches_golden_and_never_shows_secrets(
         assert "replaced because of `base_model`" in text
         assert "| `autoscaling_policy.scale_to_zero_window` | *(not set)* | `600s` |" in text
     # Only the event stream says the old deployment goes before its replacement (explicit id).
-    assert "the old one is **deleted before** its replacement is created" in review.stdout
+    assert "the old one is **deleted before** its replacement is created (nothing serves in between)" in review.stdout
     assert "| **mandatory** | `gpu-budget/no-h200@" in review.stdout
 
     # CI rules on the same real JSON.

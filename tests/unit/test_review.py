@@ -288,3 +288,32 @@ def test_markdown_cannot_be_injected() -> None:
 @pytest.mark.parametrize("source, golden", [(DOCUMENT, "review_preview.md"), (EVENTS, "review_events.md")])
 def test_rendering_matches_golden(source: Path, golden: str) -> None:
     _golden(golden, render(parse_preview(source.read_text()), PRICES))
+
+
+def test_a_huge_preview_is_cut_to_fit_a_comment() -> None:
+    steps = [_step("create", f"d{i:03d}", None, {"base_model": "m", "description": "x" * 50}) for i in range(300)]
+    steps.append(_step("delete", "gone", {"base_model": "m"}, None))
+    preview = parse_preview(_doc(*steps))
+    text = render(preview, max_length=5_000)
+    assert len(text) <= 5_000
+    assert "`fireworks:Deployment::gone`" in text  # deletes come first and are kept
+    assert "more changes not shown here" in text and "create" in text.rsplit("more changes", 1)[1]
+    assert "not shown here" not in render(preview, max_length=10**7)
+
+
+def test_replacement_order_from_the_event_stream() -> None:
+    urn = f"urn:pulumi:prod::infra::{FW}Deployment::chat"
+    old = {"type": FW + "Deployment", "urn": urn, "id": "chat-1", "inputs": {"base_model": "a", "__autonamed": True}}
+    new = {"type": FW + "Deployment", "urn": urn, "id": "", "inputs": {"base_model": "b", "__autonamed": True}}
+    events = [
+        {"sequence": i, "resourcePreEvent": {"metadata": {"op": op, "urn": urn, "type": FW + "Deployment", "old": old, "new": new,
+                                                          "keys": ["base_model"]}}}
+        for i, op in enumerate(["create-replacement", "replace", "delete-replaced"])
+    ]
+    events.append({"sequence": 9, "summaryEvent": {"resourceChanges": {"replace": 1}}})
+    preview = parse_preview("\n".join(json.dumps(e) for e in events))
+    [change] = preview.resources
+    assert change.action == "replace" and change.delete_before_create is False
+    text = render(preview)
+    assert "the replacement is created before the old one is deleted (both hold GPUs meanwhile)" in text
+    assert "__autonamed" not in text
