@@ -78,6 +78,12 @@ def test_hard_interrupt_during_creates_then_a_plain_rerun_converges(
     assert rerun.change_summary.get("create", 0) >= 5 - len(known)
     assert len(live_deployments(emulator, show_deleted=True)) == 5  # taken over, not duplicated
     assert_state_is_the_server(stack, emulator)
+    # The engine keeps the interrupted creates as pending operations (and warns about them)
+    # until a refresh drops them; they are in the state already, so dropping is right.
+    assert json.loads(stack.export_text())["deployment"].get("pending_operations")
+    stack.cli("refresh", "--yes", "--non-interactive", "--clear-pending-creates")
+    assert not json.loads(stack.export_text())["deployment"].get("pending_operations")
+    assert_state_is_the_server(stack, emulator)
     assert stack.preview().change_summary == {"same": 6}
     stack.destroy()
     assert live_deployments(emulator) == []
