@@ -18,7 +18,7 @@ import pytest
 from pulumi.automation import errors as auto_errors
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
-from tests.engine.conftest import DeploymentStack, ResourcesStack, live_deployments, set_deployments
+from tests.engine.conftest import DeploymentStack, ResourcesStack, live_deployments, set_deployments, set_resources
 from tests.support.engine import EngineEnv, EngineStack, write_python_project
 from tests.support.inventory import assert_state_is_the_server, server_objects
 
@@ -236,3 +236,40 @@ def test_inputs_unknown_at_preview_are_checked_later_not_refused(
     up = stack.up()
     assert up.outputs["endpoint"]["value"] == up.outputs["chat"]["name"]
     stack.destroy()
+
+
+def test_saved_plans_apply_as_previewed_for_updates_replacements_and_deletes_of_every_type(
+    resources_stack: ResourcesStack, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """`pulumi preview --save-plan` in review, `pulumi up --plan` on merge: the engine
+    refuses the plan if any resource's checked inputs differ from what was previewed."""
+    stack = every_type_stack(resources_stack)
+
+    def planned(resources: dict[str, dict[str, Any]], expected: dict[str, int]) -> None:
+        set_resources(stack, resources)
+        plan = tmp_path / f"plan-{len(list(tmp_path.iterdir()))}.json"
+        assert stack.preview(plan=str(plan)).change_summary == expected
+        assert stack.up(plan=str(plan)).change_summary == expected
+        assert_state_is_the_server(stack, emulator)
+        assert stack.preview().change_summary == {"same": sum(expected.values()) - expected.get("delete", 0)}
+
+    def edit(**changes: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        out = json.loads(json.dumps(EVERY_TYPE))
+        for name, inputs in changes.items():
+            out[name]["inputs"].update(inputs)
+        return out
+
+    planned(EVERY_TYPE, {"create": 6})
+    # in place: Deployment, Secret, User, ServiceAccount; replaced: ApiKey (keys never change)
+    in_place = edit(chat={"display_name": "Chat"}, hf={"key_name": "HF_TOKEN_2"}, jane={"role": "admin"},
+                    ci={"display_name": "CI"}, **{"ci-key": {"display_name": "ci-2"}})
+    planned(in_place, {"same": 1, "update": 4, "replace": 1})
+    # replaced: Deployment, Secret, User, ServiceAccount (its key follows it)
+    replaced = json.loads(json.dumps(in_place))
+    for name, inputs in {"chat": {"base_model": QWEN}, "hf": {"secret_id": "hf-explicit"},
+                         "jane": {"email": "jane.doe@acme.com"}, "ci": {"user_id": "ci-explicit"}}.items():
+        replaced[name]["inputs"].update(inputs)
+    planned(replaced, {"same": 1, "replace": 5})
+    # deleted: everything
+    planned({}, {"same": 1, "delete": 5})
+    assert server_objects(emulator) == {}
