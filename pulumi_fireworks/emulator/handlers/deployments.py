@@ -199,7 +199,7 @@ class Deployments(Collection):
     # -- normalisation ----------------------------------------------------------------------
 
     def normalize(self, req: Request, doc: dict[str, Any], old: Optional[dict[str, Any]]) -> None:
-        store = req.emulator.store
+        store = req.backend.store
         doc.setdefault("minReplicaCount", 0)
         doc.setdefault("maxReplicaCount", max(doc["minReplicaCount"], 1))
         policy = doc.setdefault("autoscalingPolicy", {})
@@ -256,7 +256,7 @@ class Deployments(Collection):
     def _shape_version(
         self, req: Request, shape: str, doc: dict[str, Any], old: Optional[dict[str, Any]]
     ) -> Record:
-        store = req.emulator.store
+        store = req.backend.store
         base = resolve_base_model(store, doc["baseModel"])
         if shape == "default":
             if old is not None:
@@ -313,7 +313,7 @@ class Deployments(Collection):
         self.authorize(req, write=True)
         body = parse_input(ScaleRequest, req.json_object())
         count = body.get("replicaCount", 0)
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self.require(req, read=False)
             if record.deleted:
                 raise failed_precondition(f"deployment {record.name} is deleted")
@@ -334,13 +334,13 @@ class Deployments(Collection):
     def undelete(self, req: Request) -> Any:
         """``POST ...:undelete {}`` -> the deployment, provisioning again (CREATING)."""
         self.authorize(req, write=True)
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self.require(req, read=False)
             if not record.deleted and record.doc.get("state") != "DELETING":
                 raise failed_precondition(f"deployment {record.name} is not deleted")
             if (record.meta.get("pending") or {}).get("target", "DELETED") is None:
                 raise failed_precondition(f"deployment {record.name} is being hard-deleted")
-            req.emulator.lifecycle.cancel(record)
+            req.backend.lifecycle.cancel(record)
             record.deleted = False
             for key in ("deleteTime", "purgeTime"):
                 record.doc.pop(key, None)

@@ -60,7 +60,7 @@ class Secrets(Collection):
         try:
             return super().get(req)
         except ApiError as exc:
-            if exc.code == Code.NOT_FOUND and req.emulator.behaviour.missing_secret_status == 500:
+            if exc.code == Code.NOT_FOUND and req.backend.behaviour.missing_secret_status == 500:
                 raise ApiError(Code.INTERNAL, "internal error") from None
             raise
 
@@ -75,7 +75,7 @@ class Secrets(Collection):
         body = parse_input(Secret, raw)
         key_name = rules.check_key_name(body.get("keyName"))
         name = f"{self.parent_name(req)}/{self.collection}/{secret_id}"
-        store = req.emulator.store
+        store = req.backend.store
         with store.transaction():
             if store.get(name) is not None:
                 raise already_exists(name)
@@ -95,7 +95,7 @@ class Secrets(Collection):
         raw.pop("name", None)  # output only on update
         body = UpdateSecretRequest.model_validate(parse_input(UpdateSecretRequest, raw))
         key_name = rules.check_key_name(body.key_name)
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self.require(req, read=False)
             record.doc["keyName"] = key_name
             if value is not None:
