@@ -80,9 +80,9 @@ DISCARDED: Any = object()
 """What :meth:`ResourceEngine.find_created` returns for an object that was made but had
 to be deleted (an API key whose value was lost): the create must run again."""
 
-_CLOCK_SKEW = 30.0
+_CLOCK_SKEW = 5.0
 """How far the API's clock may lag ours when telling whether an object appeared during
-our create call."""
+our create call (NTP keeps both within well under a second)."""
 
 _CLEANUP_MIN_WAIT = 600.0
 """Cleaning up after a failed create waits at least this long, even when the user's
@@ -422,15 +422,15 @@ class ResourceEngine:
         """Whether an object found under the id of a create that answered 409 is ours:
         an earlier attempt of this create whose response was lost, what an interrupted
         run made under the id derived from this resource's URN, or (an explicit id) one
-        that appeared while this create was under way. Anything older is someone else's."""
+        that appeared while this create was under way and is exactly what it asked for.
+        Anything else is someone else's, and is never taken over silently."""
         if attempt > 0 or props.get(AUTONAMED_KEY):
             return True
-        created = existing.get("createTime")
         try:
-            created_at = parse_timestamp(str(created)).timestamp()
+            created_at = parse_timestamp(str(existing.get("createTime"))).timestamp()
         except ValueError:
             return False
-        return created_at >= started - _CLOCK_SKEW
+        return created_at >= started - _CLOCK_SKEW and not self._differing_fields(props, existing)
 
     def _check_landed(self, client: Client, props: Props, object_id: Optional[str], exc: FireworksError) -> Any:
         """After a create got no usable answer: the object it made, ``None`` if it
@@ -470,15 +470,19 @@ class ResourceEngine:
             todo = f"Choose another {spec.id_field}, or delete the existing {spec.type_name.lower()} first."
         return f"{where} already exists (API: {exc.message}). {todo}"
 
-    def _patch_to_match(self, client: Client, props: Props, object_id: str, live: Mapping[str, Any]) -> None:
-        """PATCH whatever an existing object does not already satisfy (write-only
-        inputs cannot be compared, so they are always sent)."""
+    def _differing_fields(self, props: Props, live: Mapping[str, Any]) -> list[str]:
+        """Inputs an existing object does not already satisfy (write-only inputs cannot be
+        compared, so they always count as differing)."""
         current = self.snake(live)
-        differing = sorted(
+        return sorted(
             f
             for f in self.spec.api_inputs
             if f in props and (f in self.spec.write_only or not satisfies(f, props[f], current.get(f), self.equivalent, self.map_fields))
         )
+
+    def _patch_to_match(self, client: Client, props: Props, object_id: str, live: Mapping[str, Any]) -> None:
+        """PATCH whatever an existing object does not already satisfy."""
+        differing = self._differing_fields(props, live)
         if differing:
             self._patch(client, props, object_id, differing)
 

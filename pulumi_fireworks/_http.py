@@ -33,7 +33,7 @@ __all__ = ["Client", "RetryPolicy"]
 _USER_AGENT = "pulumi-fireworks/0.1.0"
 
 
-_RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _MAX_RETRY_AFTER = 120.0
 
 
@@ -132,12 +132,12 @@ class Client:
         params: Optional[Mapping[str, Any]] = None,
         json: Any = None,
         idempotent: bool = True,
-        max_retries: Optional[int] = None,
+        retry_statuses: frozenset[int] = RETRYABLE_STATUSES,
     ) -> dict[str, Any]:
         """Send one API call and return its JSON body, retrying where that is safe
-        (at most ``max_retries`` times; default: the client's retry policy)."""
+        (error statuses in ``retry_statuses``, for idempotent calls)."""
         query = _encode_params(params)
-        retries = self._retry.max_retries if max_retries is None else max_retries
+        retries = self._retry.max_retries
         attempt = 0
         while True:
             try:
@@ -155,7 +155,7 @@ class Client:
                 ) from exc
             if response.is_success:
                 return _json_body(response)
-            retryable = idempotent and response.status_code in _RETRYABLE_STATUSES
+            retryable = idempotent and response.status_code in retry_statuses
             if retryable and attempt < retries:
                 self._sleep(self._retry.delay(attempt, response))
                 attempt += 1

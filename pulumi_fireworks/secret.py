@@ -16,7 +16,7 @@ from pydantic import Field
 
 from ._engine import ResourceEngine, register
 from ._errors import InternalServerError, NotFoundError
-from ._http import Client
+from ._http import RETRYABLE_STATUSES, Client
 from ._inputs import InputsModel
 from ._resource import FireworksResource
 from ._spec import ResourceSpec
@@ -59,7 +59,8 @@ class SecretEngine(ResourceEngine):
     def fetch(self, client: Client, props: Mapping[str, Any], object_id: str) -> Optional[dict[str, Any]]:
         path = self.spec.object_path(client.account_id, props, object_id)
         try:
-            return client.request("GET", path, max_retries=1)
+            # A 500 is asked about through the list at once instead of being retried.
+            return client.request("GET", path, retry_statuses=RETRYABLE_STATUSES - {500})
         except NotFoundError:
             return None
         except InternalServerError:

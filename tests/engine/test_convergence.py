@@ -89,48 +89,6 @@ def test_hard_interrupt_during_creates_then_a_plain_rerun_converges(
     assert live_deployments(emulator) == []
 
 
-@pytest.mark.parametrize("status", [400, 408, 409, 429, 500])
-def test_create_committed_but_answered_with_an_error_converges(
-    resources_stack: ResourcesStack, emulator: RunningEmulator, status: int
-) -> None:
-    emulator.admin.add_fault(
-        method="POST", path_regex=CREATE_PATHS, times=5, action={"type": "commit_then_error", "status": status}
-    )
-    stack = every_type_stack(resources_stack)
-    up = stack.up()
-    assert up.change_summary == {"create": 6}
-    assert emulator.admin.faults() == []  # every create was hit once
-    assert_state_is_the_server(stack, emulator)
-    assert len(server_objects(emulator)) == 5
-    assert stack.preview().change_summary == {"same": 6}
-    stack.destroy()
-    assert server_objects(emulator) == {}
-
-
-def test_create_committed_then_500_while_checks_fail_too_converges_on_the_next_up(
-    resources_stack: ResourcesStack, emulator: RunningEmulator
-) -> None:
-    emulator.admin.add_fault(
-        method="POST", path_regex=CREATE_PATHS, times=5, action={"type": "commit_then_error", "status": 500}
-    )
-    # Every check (Get, or the key list) fails for long enough that nothing can be confirmed.
-    emulator.admin.add_fault(
-        method="GET", path_regex=r"^/v1/accounts/[^/]+/(deployments|secrets|users)/[^/]+(/apiKeys)?$",
-        times=60, action={"type": "error", "status": 503},
-    )
-    stack = every_type_stack(resources_stack)
-    with pytest.raises(auto_errors.CommandError) as failure:
-        stack.up()
-    message = str(failure.value)
-    assert "checking whether it was applied failed too" in message
-    assert "run `pulumi up` again" in message and "Traceback" not in message
-    emulator.admin.clear_faults()
-
-    stack.up()
-    assert_state_is_the_server(stack, emulator)
-    assert len(server_objects(emulator)) == 5
-    stack.destroy()
-    assert server_objects(emulator) == {}
 
 
 def test_explicit_id_survives_replacement_and_destroy_then_up(
@@ -201,27 +159,6 @@ def test_api_errors_are_short_and_say_what_to_do(resources_stack: ResourcesStack
     assert "Traceback" not in message and "File \"" not in message
 
 
-def test_a_key_added_to_a_managed_map_elsewhere_is_reported_and_removed(
-    deployment_stack: DeploymentStack, emulator: RunningEmulator
-) -> None:
-    stack = deployment_stack({"tagged": {"base_model": LLAMA, "annotations": {"team": "ml"}}})
-    name = stack.up().outputs["tagged"]["name"]
-    emulator.admin.patch_resource(name, {"annotations": {"team": "ml", "cost-center": "42"}})
-    assert stack.refresh().change_summary.get("update") == 1
-    assert stack.preview().change_summary == {"same": 1, "update": 1}
-    stack.up()
-    [live] = live_deployments(emulator)
-    assert live["annotations"] == {"team": "ml"}
-    assert stack.preview().change_summary == {"same": 2}
-    stack.destroy()
-
-
-def test_changing_a_create_only_flag_later_is_no_change(deployment_stack: DeploymentStack, emulator: RunningEmulator) -> None:
-    stack = deployment_stack({"flags": {"base_model": LLAMA}})
-    stack.up()
-    set_deployments(stack, {"flags": {"base_model": LLAMA, "disable_speculative_decoding": True}})
-    assert stack.preview().change_summary == {"same": 2}
-    stack.destroy()
 
 
 def test_inputs_unknown_at_preview_are_checked_later_not_refused(

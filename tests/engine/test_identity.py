@@ -164,33 +164,6 @@ def test_identity_lifecycle(resources_stack: ResourcesStack, emulator: RunningEm
     assert_never_shown(stack, emulator, results, credentials)
 
 
-def test_missing_secret_answered_with_500_is_still_told_apart(
-    resources_stack: ResourcesStack, emulator: RunningEmulator
-) -> None:
-    """The real service was seen answering 500 for a missing secret: refresh must drop a
-    deleted secret, and keep (not drop) one that exists while Get is broken."""
-    stack = resources_stack({"hf": STACK["hf"], "wandb": STACK["wandb"]}, secrets=SECRET_CONFIG)
-    out = stack.up().outputs
-    emulator.admin.set_behaviour(missing_secret_status=500)
-    emulator.admin.delete_resource(f"accounts/{emulator.account_id}/secrets/{out['hf']['secret_id']}")
-    # Get of the other one fails with 500 too, though it exists: it stays.
-    emulator.admin.add_fault(
-        method="GET", path=f"/v1/accounts/*/secrets/{out['wandb']['secret_id']}", action={"type": "error", "status": 500}
-    )
-    refresh = stack.refresh()
-    assert refresh.change_summary == {"same": 2, "delete": 1}
-    assert [r["outputs"]["secret_id"] for r in stack.resources("pulumi-python:dynamic/fireworks:Secret")] == [
-        out["wandb"]["secret_id"]
-    ]
-    # A list that fails too is an error, never a guess.
-    emulator.admin.add_fault(method="GET", path="/v1/accounts/*/secrets", action={"type": "error", "status": 403})
-    with pytest.raises(auto_errors.CommandError):
-        stack.refresh()
-    assert len(stack.resources("pulumi-python:dynamic/fireworks:Secret")) == 1
-    emulator.admin.clear_faults()
-    stack.up()
-    assert len(live_objects(emulator, "secrets")) == 2
-
 
 BAD_INPUTS: list[tuple[str, str, dict[str, Any], str]] = [
     ("Secret", "dash-in-key-name", {"key_name": "HF-TOKEN", "value": "v"}, "key_name"),

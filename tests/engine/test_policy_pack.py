@@ -26,7 +26,6 @@ from pulumi_fireworks.policy import PACK_NAME, write_pack
 from tests.engine.conftest import live_deployments
 from tests.support.engine import EngineEnv, EngineStack, engine_is_ours, write_python_project
 
-pytestmark = pytest.mark.engine
 
 PROGRAM = Path(__file__).with_name("policy_program.py")
 REPO = Path(__file__).resolve().parents[2]

@@ -22,12 +22,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.support.engine import EngineEnv, EngineStack, write_python_policy_pack, write_python_project
 
-pytestmark = pytest.mark.engine
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"

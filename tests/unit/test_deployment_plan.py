@@ -163,3 +163,12 @@ def test_a_failed_deployment_is_replaced_even_without_input_changes() -> None:
     news = {k: v for k, v in olds.items() if k not in ("state", "name")}
     result = provider.diff("dep", olds, news)
     assert result.changes is True and result.replaces == ["state"]
+
+
+def test_a_create_only_flag_changed_later_is_no_diff() -> None:
+    # Sent with the create call only: changing it later could not do anything, so it
+    # must not show an update that sends nothing.
+    olds = checked()
+    news = {k: v for k, v in olds.items() if k not in ("state", "name")}
+    news.update(provider.check({}, {**news, "disable_speculative_decoding": True}).inputs)
+    assert provider.diff("dep", olds, news).changes is False
