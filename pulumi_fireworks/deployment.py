@@ -347,8 +347,14 @@ class Deployment(FireworksResource, module="fireworks", name="Deployment"):
     desired_replica_count: pulumi.Output[int]
     replica_stats: pulumi.Output[Mapping[str, Any]]
     region: pulumi.Output[str]
+    direct_route_handle: pulumi.Output[str]
+    """Where to send direct-route requests, when ``direct_route_type`` is set."""
+    num_peft_device_cached: pulumi.Output[int]
+    cluster: pulumi.Output[str]
     create_time: pulumi.Output[str]
     update_time: pulumi.Output[str]
+    delete_time: pulumi.Output[str]
+    purge_time: pulumi.Output[str]
 
     _spec = SPEC
 

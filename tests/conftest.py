@@ -22,12 +22,21 @@ ENGINE_TIERS = ("engine", "faults", "packaging")
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = Path(__file__).parent
+    live_asked = "live" in (config.option.markexpr or "")
+    kept, deselected = [], []
     for item in items:
         tier = Path(str(item.fspath)).relative_to(root).parts[0]
         if tier in ENGINE_TIERS:
             item.add_marker(pytest.mark.engine)
         elif tier == "live":
             item.add_marker(pytest.mark.live)
+            if not live_asked:
+                deselected.append(item)  # never part of a normal run (nor CI): ask with -m live
+                continue
+        kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture
