@@ -9,6 +9,7 @@ Configure with ``pulumi config set --secret fireworks:apiKey ...`` (or
 from . import _errors
 from ._errors import *  # noqa: F403  (the exception tree; see _errors)
 from .api_key import ApiKey, ApiKeyArgs
+from .deployed_model import DeployedModel, DeployedModelArgs
 from .deployment import (
     AutoscalingPolicyArgs,
     AutoTuneArgs,
@@ -35,5 +36,7 @@ __all__ = [
     "ServiceAccountArgs",
     "ApiKey",
     "ApiKeyArgs",
+    "DeployedModel",
+    "DeployedModelArgs",
     *_errors.__all__,
 ]

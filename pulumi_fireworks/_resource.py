@@ -69,8 +69,23 @@ class FireworksResource(pulumi.dynamic.Resource):
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> None:
         spec = self._spec
+        self._declared = dict(given or {})
         props = resource_props(spec, resource_name, given or {}, opts)
         super().__init__(FireworksProvider(spec.type_name), resource_name, props, resource_options(spec, opts))
+
+    #: Declared inputs another resource may check itself against at preview (a LoRA load
+    #: against its deployment and model); never credentials.
+    _FACTS = ("base_model", "enable_addons", "enable_hot_reload_latest_addon")
+
+    def declared_facts(self) -> dict[str, Any]:
+        """What this resource's program declares that others may check against: its
+        resource name and a few inputs (values may still be Outputs)."""
+        facts: dict[str, Any] = {"resource": self._name}
+        facts.update({k: self._declared[k] for k in self._FACTS if self._declared.get(k) is not None})
+        peft = self._declared.get("peft_details")
+        if "base_model" not in facts and isinstance(peft, Mapping) and peft.get("base_model") is not None:
+            facts["base_model"] = peft["base_model"]
+        return facts
 
     @classmethod
     def get(

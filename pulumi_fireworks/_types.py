@@ -36,7 +36,20 @@ def _model_name(value: str) -> str:
     return value
 
 
+_DEPLOYMENT_NAME = re.compile(r"^accounts/[a-z0-9][a-z0-9-]*/deployments/[a-z0-9][a-z0-9-]*$")
+
+
+def _deployment_name(value: str) -> str:
+    if not _DEPLOYMENT_NAME.match(value):
+        raise ValueError(
+            f"{value!r} is not a deployment resource name; write e.g. 'accounts/my-account/deployments/chat' "
+            "(a Deployment's `name` output)"
+        )
+    return value
+
+
 ResourceId = Annotated[str, AfterValidator(_resource_id)]
+DeploymentName = Annotated[str, AfterValidator(_deployment_name)]
 ModelName = Annotated[str, AfterValidator(_model_name)]
 
 

@@ -6,7 +6,8 @@ The stack config ``resources`` (JSON) lists them in order: ``{resource name: {"t
 * ``"${other.attr}"`` is an output of a resource listed before (``"${ci.user_id}"``);
 * ``{"$secret": "key"}`` is ``config.require_secret("key")`` — how users pass secrets;
 * ``{"$plain": "key"}`` is that config value as a plain, non-secret Output — a secret
-  passed carelessly, which the resource must still store encrypted.
+  passed carelessly, which the resource must still store encrypted;
+* ``{"$resource": "other"}`` is the resource object itself (``deployment=dep``).
 
 Each resource is exported under its name with its id and every input and output.
 """
@@ -31,6 +32,8 @@ def resolve(value):
             return config.require_secret(value["$secret"])
         if set(value) == {"$plain"}:
             return pulumi.Output.unsecret(config.require_secret(value["$plain"]))
+        if set(value) == {"$resource"}:
+            return made[value["$resource"]]
         return {k: resolve(v) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve(v) for v in value]

@@ -15,7 +15,7 @@ from tests.support.inventory import server_objects
 
 LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 QWEN = "accounts/fireworks/models/qwen3-0p6b"
-CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys)$"
+CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys|deployedModels)$"
 
 #: type -> (inputs, an in-place change or None, a replacing change)
 CASES: dict[str, tuple[dict[str, Any], Any, dict[str, Any]]] = {
@@ -25,15 +25,32 @@ CASES: dict[str, tuple[dict[str, Any], Any, dict[str, Any]]] = {
     "User": ({"email": "ann@acme.com", "role": "user"}, {"role": "admin", "display_name": "Ann"}, {"email": "ann.b@acme.com"}),
     "ServiceAccount": ({"role": "inference-user"}, {"display_name": "robot", "role": "user"}, {"user_id": "robot-2"}),
     "ApiKey": ({"display_name": "k", "expire_time": "2031-01-01T00:00:00+02:00"}, None, {"display_name": "k2"}),
+    "DeployedModel": ({"display_name": "support"}, {"display_name": "support v2", "public": True, "default": True},
+                      {"deployment": None}),
 }
 
 
-def prepare(kind: str, inputs: dict[str, Any], driver: Callable[..., Driver]) -> dict[str, Any]:
-    """Inputs that need another object first (an API key needs its user)."""
-    if kind != "ApiKey":
-        return inputs
-    owner, _ = driver("ServiceAccount", "owner").create({"role": "inference-user"})
-    return {**inputs, "user_id": owner}
+def prepare(kind: str, inputs: dict[str, Any], driver: Callable[..., Driver], emulator: RunningEmulator) -> dict[str, Any]:
+    """Inputs that need other objects first (an API key needs its user; a LoRA load a
+    deployment that accepts addons and a READY LoRA model)."""
+    if kind == "ApiKey":
+        owner, _ = driver("ServiceAccount", "owner").create({"role": "inference-user"})
+        return {**inputs, "user_id": owner}
+    if kind == "DeployedModel":
+        _, deployment = driver("Deployment", "multi-lora").create({"base_model": LLAMA, "enable_addons": True})
+        return {**inputs, "model": ready_lora(emulator, "support-lora"), "deployment": deployment["name"]}
+    return inputs
+
+
+def ready_lora(emulator: RunningEmulator, model_id: str) -> str:
+    """A READY LoRA addon of LLAMA, made through the official SDK (the Model resource's
+    own tests live elsewhere)."""
+    from fireworks import Fireworks
+
+    from tests.emulator.helpers import ready_lora as upload
+
+    with Fireworks(api_key=emulator.api_key, account_id=emulator.account_id, base_url=emulator.url) as sdk:
+        return upload(sdk, model_id, LLAMA)
 
 
 @pytest.mark.parametrize("zero_values", ["omitted", "emitted"])
@@ -41,11 +58,12 @@ def prepare(kind: str, inputs: dict[str, Any], driver: Callable[..., Driver]) ->
 def test_lifecycle(kind: str, zero_values: str, emulator: RunningEmulator, driver: Callable[..., Driver]) -> None:
     emulator.admin.set_behaviour(emit_zero_values=zero_values == "emitted")
     inputs, in_place, replacing = CASES[kind]
-    inputs = prepare(kind, inputs, driver)
+    inputs = prepare(kind, inputs, driver, emulator)
     d = driver(kind)
     checked = d.check(inputs)
+    before = len(server_objects(emulator))
     id_, state = d.create(inputs)
-    assert id_ and len(server_objects(emulator)) == (2 if kind == "ApiKey" else 1)
+    assert id_ and len(server_objects(emulator)) == before + 1
 
     # refresh finds no drift, and the next plan has nothing to do
     read_id, state, read_inputs = d.read(id_, state)
@@ -66,7 +84,8 @@ def test_lifecycle(kind: str, zero_values: str, emulator: RunningEmulator, drive
                 assert refreshed[field] == value, field
         assert d.diff(state, changed, olds=refreshed).changes is False
 
-    decision = d.diff(state, {**inputs, **replacing}, olds=checked)
+    replaced = {k: v for k, v in {**inputs, **replacing}.items() if v is not None}
+    decision = d.diff(state, replaced, olds=checked)
     assert decision.replaces, f"{kind}: {sorted(replacing)} must replace"
 
     d.delete(id_, state)
@@ -77,7 +96,7 @@ def test_lifecycle(kind: str, zero_values: str, emulator: RunningEmulator, drive
 def test_a_create_whose_response_is_lost_makes_exactly_one_object(
     kind: str, emulator: RunningEmulator, driver: Callable[..., Driver]
 ) -> None:
-    inputs = prepare(kind, CASES[kind][0], driver)
+    inputs = prepare(kind, CASES[kind][0], driver, emulator)
     before = len(server_objects(emulator))
     emulator.admin.add_fault(method="POST", path_regex=CREATE_PATHS, times=1,
                              action={"type": "commit_then_error", "status": 500})

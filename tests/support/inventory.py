@@ -56,9 +56,12 @@ def state_objects(stack: EngineStack, account_id: str) -> Counter[str]:
     return names
 
 
-def assert_state_is_the_server(stack: EngineStack, emulator: RunningEmulator) -> None:
-    """Every live object is in the state exactly once, and the state holds nothing else."""
+def assert_state_is_the_server(stack: EngineStack, emulator: RunningEmulator, *, made_elsewhere: tuple[str, ...] = ()) -> None:
+    """Every live object is in the state exactly once, and the state holds nothing else
+    (``made_elsewhere``: names of objects the test made outside the stack)."""
     server, state = server_objects(emulator), state_objects(stack, emulator.account_id)
+    for name in made_elsewhere:
+        server.pop(name, None)
     duplicates = {n: c for n, c in (server + state).items() if server[n] > 1 or state[n] > 1}
     assert not duplicates, f"duplicated: {duplicates}"
     assert set(server) - set(state) == set(), "orphaned on the server (no state knows them)"

@@ -12,7 +12,7 @@ def test_exports_are_pinned() -> None:
         [
             "Deployment", "DeploymentArgs", "AutoscalingPolicyArgs", "AutoTuneArgs", "PlacementArgs",
             "ScalingScheduleArgs", "Secret", "SecretArgs", "User", "UserArgs", "ServiceAccount",
-            "ServiceAccountArgs", "ApiKey", "ApiKeyArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
+            "ServiceAccountArgs", "ApiKey", "ApiKeyArgs", "DeployedModel", "DeployedModelArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
             "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
             "NotFoundError", "ConflictError", "RateLimitError", "InternalServerError", "ResourceError",
             "ResourceOperationError", "ResourceFailedError", "WaitTimeoutError",
@@ -28,6 +28,7 @@ RESOURCE_CLASSES = {
     "User": pulumi_fireworks.User,
     "ServiceAccount": pulumi_fireworks.ServiceAccount,
     "ApiKey": pulumi_fireworks.ApiKey,
+    "DeployedModel": pulumi_fireworks.DeployedModel,
 }
 
 
