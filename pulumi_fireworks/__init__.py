@@ -2,7 +2,8 @@
 
 Each resource is a ``pulumi.dynamic.Resource`` with its own type token
 (``pulumi-python:dynamic/fireworks:<Type>``), so policy packs can tell them apart.
-Configure with ``pulumi config set --secret fireworks:apiKey ...`` (or
+Read-only lookups (``get_model``, ``get_deployment_shape``, ...) come with each a
+``_output`` twin. Configure with ``pulumi config set --secret fireworks:apiKey ...`` (or
 ``FIREWORKS_API_KEY``); see the README.
 """
 
@@ -16,6 +17,16 @@ from .deployment import (
     DeploymentArgs,
     PlacementArgs,
     ScalingScheduleArgs,
+)
+from .lookups import functions as _lookups
+from .lookups.functions import *  # noqa: F403  (get_x / get_x_output lookups; see lookups)
+from .lookups.results import (
+    GetAccountResult,
+    GetDeploymentResult,
+    GetDeploymentShapeResult,
+    GetModelResult,
+    GetUserResult,
+    ListModelsResult,
 )
 from .secret import Secret, SecretArgs
 from .user import ServiceAccount, ServiceAccountArgs, User, UserArgs
@@ -36,4 +47,11 @@ __all__ = [
     "ApiKey",
     "ApiKeyArgs",
     *_errors.__all__,
+    *_lookups.__all__,
+    "GetAccountResult",
+    "GetModelResult",
+    "ListModelsResult",
+    "GetDeploymentResult",
+    "GetDeploymentShapeResult",
+    "GetUserResult",
 ]
