@@ -3,21 +3,19 @@
 Both run during ``pulumi preview`` as well as ``up`` (a lookup only reads), with the
 client's retry rules; both raise :class:`~.._errors.LookupFailedError` naming what was
 looked up. The ``_output`` twins take Inputs, as Pulumi's generated providers do, so a
-lookup can depend on a resource: while any input is unknown (a preview before the
-resource exists) the result is unknown and no call is made; secret inputs give secret
-results. Their API calls run in a worker thread, so the program's event loop keeps
-serving the engine meanwhile.
+lookup can depend on a resource: while any input is unknown, or comes from a resource
+this update has yet to create, the result is unknown and no call is made (see
+:mod:`._outputs`); secret inputs give secret results.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from typing import Any, Callable, Optional, TypeVar
+from typing import Optional
 
 import pulumi
 
 from . import _names, _shapes
+from ._outputs import lifted as _lifted
 from ._session import lookup
 from .results import (
     GetAccountResult,
@@ -42,19 +40,6 @@ __all__ = [
     "get_user",
     "get_user_output",
 ]
-
-R = TypeVar("R")
-
-
-def _lifted(function: Callable[..., R], **inputs: pulumi.Input[Any]) -> pulumi.Output[R]:
-    """``function(**inputs)`` once every input is known, off the event loop."""
-
-    async def run(values: dict[str, Any]) -> R:
-        # to_thread copies the context, so Pulumi's config is visible in the worker.
-        return await asyncio.to_thread(functools.partial(function, **values))
-
-    return pulumi.Output.all(**inputs).apply(run) if inputs else pulumi.Output.from_input({}).apply(run)
-
 
 # -- account --------------------------------------------------------------------------------
 
