@@ -14,6 +14,7 @@ from typing import Optional
 
 import pulumi
 
+from .._errors import NotFoundError
 from . import _names, _shapes
 from ._outputs import lifted as _lifted
 from ._session import lookup
@@ -139,6 +140,11 @@ def get_deployment_shape(
             },
         )
         versions = [GetDeploymentShapeResult.from_wire(v) for v in body.get("deploymentShapeVersions") or []]
+        if not versions:  # a model with no shape at all may be a misspelt one: say which
+            try:
+                call.client.request("GET", f"/v1/{model}")
+            except NotFoundError as exc:
+                raise call.not_found(f"fireworks: model {model!r} not found ({call.function})") from exc
         return _shapes.choose(versions, base_model=model, accelerator_type=accelerator_type, preset_type=preset_type)
 
 
