@@ -18,16 +18,8 @@ from .deployment import (
     PlacementArgs,
     ScalingScheduleArgs,
 )
-from .lookups import functions as _lookups
-from .lookups.functions import *  # noqa: F403  (get_x / get_x_output lookups; see lookups)
-from .lookups.results import (
-    GetAccountResult,
-    GetDeploymentResult,
-    GetDeploymentShapeResult,
-    GetModelResult,
-    GetUserResult,
-    ListModelsResult,
-)
+from . import lookups as _lookups
+from .lookups import *  # noqa: F403  (get_x / get_x_output and their result types)
 from .secret import Secret, SecretArgs
 from .user import ServiceAccount, ServiceAccountArgs, User, UserArgs
 
@@ -48,10 +40,4 @@ __all__ = [
     "ApiKeyArgs",
     *_errors.__all__,
     *_lookups.__all__,
-    "GetAccountResult",
-    "GetModelResult",
-    "ListModelsResult",
-    "GetDeploymentResult",
-    "GetDeploymentShapeResult",
-    "GetUserResult",
 ]

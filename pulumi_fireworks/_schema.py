@@ -19,7 +19,7 @@ from pydantic import TypeAdapter
 
 from ._engine import registered_specs
 from ._spec import ResourceSpec
-from .lookups import CATALOG, Lookup
+from .lookups.functions import CATALOG, Lookup
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 LOOKUPS_DIR = "lookups"

@@ -10,9 +10,10 @@ this update has yet to create, the result is unknown and no call is made (see
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 import pulumi
+from pydantic import BaseModel
 
 from .._errors import NotFoundError
 from . import _names, _shapes
@@ -178,3 +179,40 @@ def get_user(id: str) -> GetUserResult:
 def get_user_output(id: pulumi.Input[str]) -> pulumi.Output[GetUserResult]:
     """:func:`get_user` taking an Input; unknown while ``id`` is."""
     return _lifted(get_user, id=id)
+
+
+# -- the catalogue ----------------------------------------------------------------------------
+
+
+class Lookup(NamedTuple):
+    """One lookup as the published schema describes it."""
+
+    function: Callable[..., Any]
+    result: type[BaseModel]
+    arguments: dict[str, str]
+    """Argument name -> what it is."""
+
+
+CATALOG: tuple[Lookup, ...] = (
+    Lookup(get_account, GetAccountResult, {}),
+    Lookup(get_model, GetModelResult, {
+        "name": "accounts/<account>/models/<id>, or the id of a model in your account",
+    }),
+    Lookup(list_models, ListModelsResult, {
+        "filter": "AIP-160 filter over the model's fields, e.g. supports_lora=true",
+        "account_id": "whose models (default: the configured account; 'fireworks' for public base models)",
+    }),
+    Lookup(get_deployment, GetDeploymentResult, {
+        "id": "accounts/<account>/deployments/<id>, or the id of a deployment in your account",
+    }),
+    Lookup(get_deployment_shape, GetDeploymentShapeResult, {
+        "base_model": "the model to deploy (adapters resolve to their base model)",
+        "accelerator_type": "e.g. NVIDIA_H100_80GB; any when unset",
+        "preset_type": "MINIMAL, FAST, THROUGHPUT, ...; any when unset",
+        "enable_addons": "only shapes that can serve LoRA adapters",
+    }),
+    Lookup(get_user, GetUserResult, {
+        "id": "accounts/<account>/users/<id>, or the id of a user in your account",
+    }),
+)
+"""Every lookup, for ``schema/lookups/`` (:mod:`pulumi_fireworks._schema`)."""

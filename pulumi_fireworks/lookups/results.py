@@ -21,34 +21,30 @@ rely on instead:
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+import typing
+from typing import Any, Mapping, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .._wire._base import Status as WireStatus
 from .._wire.account import Account
-from .._wire.deployment import AutoscalingPolicy as WireAutoscalingPolicy
 from .._wire.deployment import Deployment
-from .._wire.deployment import Placement as WirePlacement
 from .._wire.deployment_shape import DeploymentShapeVersion
-from .._wire.model import BaseModelDetails as WireBaseModelDetails
 from .._wire.model import Date, Model
-from .._wire.model import PeftDetails as WirePeftDetails
 from .._wire.user import User
 
+# The lookups' return types; their parts (ObjectStatus, BaseModelDetails, PeftDetails,
+# AutoscalingPolicy, Placement) are imported from this module.
 __all__ = [
-    "ObjectStatus",
     "GetAccountResult",
-    "BaseModelDetails",
-    "PeftDetails",
     "GetModelResult",
     "ListModelsResult",
-    "AutoscalingPolicy",
-    "Placement",
     "GetDeploymentResult",
     "GetDeploymentShapeResult",
     "GetUserResult",
 ]
+
+
+_R = TypeVar("_R", bound="_Result")
 
 
 class _Result(BaseModel):
@@ -59,8 +55,44 @@ class _Result(BaseModel):
         protected_namespaces=(),  # ``model_id``, ``model_type``
     )
 
+    @classmethod
+    def read(cls: type[_R], source: Optional[BaseModel], **derived: Any) -> _R:
+        """The result whose fields are read from the wire object's fields of the same name
+        (see :func:`_read`), except those given in ``derived``."""
+        values: dict[str, Any] = dict(derived)
+        for name, info in cls.model_fields.items():
+            if name in derived:
+                continue
+            value = _read(info.annotation, getattr(source, name, None))
+            if value is None and info.is_required():
+                value = ""  # a name the server left out
+            elif value is None and info.default is not None:
+                continue  # absent: the field's default (``ObjectStatus.code`` reads OK)
+            values[name] = value
+        return cls(**values)
+
 
 # -- reading wire values ------------------------------------------------------------------
+
+
+def _read(annotation: Any, value: Any) -> Any:
+    """One wire value as the result field's type says to read it (module docstring)."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    optional = len(args) == 1 and type(None) in typing.get_args(annotation)
+    kind = args[0] if optional else annotation
+    if isinstance(kind, type) and issubclass(kind, _Result):
+        return kind.read(value) if value is not None else None
+    if kind is bool:
+        return bool(value)
+    if kind is int:
+        return _amount(value) if optional else int(value or 0)
+    if kind is str:
+        return _text(value)
+    if typing.get_origin(kind) is tuple:
+        return tuple(str(v) for v in value or ())
+    if typing.get_origin(kind) is dict:
+        return dict(value or {})
+    raise TypeError(f"no wire reading for {annotation!r}")
 
 
 def _text(value: Any) -> Optional[str]:
@@ -71,18 +103,9 @@ def _text(value: Any) -> Optional[str]:
     return None if text.endswith("_UNSPECIFIED") else text
 
 
-def _count(value: Any) -> int:
-    """A number whose zero is a real value (replicas): absent reads 0."""
-    return int(value or 0)
-
-
 def _amount(value: Any) -> Optional[int]:
     """A number only meaningful when set (``context_length``; int64 strings too): absent or 0 is None."""
     return int(value) if value not in (None, "", 0, "0") else None
-
-
-def _texts(values: Optional[list[str]]) -> tuple[str, ...]:
-    return tuple(str(v) for v in values or ())
 
 
 def _segment(name: Optional[str], index: int) -> str:
@@ -109,16 +132,10 @@ def _date(value: Optional[Date]) -> Optional[str]:
 class ObjectStatus(_Result):
     """The server's status of an object (``google.rpc.Status``)."""
 
-    code: Optional[str] = None
+    code: str = "OK"
     """Status name, ``OK`` or an error such as ``FAILED_PRECONDITION``."""
     message: Optional[str] = None
     """The server's explanation, e.g. why a deployment failed."""
-
-    @classmethod
-    def from_wire(cls, wire: Optional[WireStatus]) -> Optional["ObjectStatus"]:
-        if wire is None:
-            return None
-        return cls(code=_text(wire.code) or "OK", message=_text(wire.message))
 
 
 # -- account --------------------------------------------------------------------------------
@@ -147,18 +164,7 @@ class GetAccountResult(_Result):
     @classmethod
     def from_wire(cls, doc: Mapping[str, Any]) -> "GetAccountResult":
         wire = Account.model_validate(doc)
-        return cls(
-            account_id=_segment(wire.name, 1),
-            name=wire.name or "",
-            display_name=_text(wire.display_name),
-            email=_text(wire.email),
-            account_type=_text(wire.account_type),
-            state=_text(wire.state),
-            suspend_state=_text(wire.suspend_state),
-            status=ObjectStatus.from_wire(wire.status),
-            create_time=_text(wire.create_time),
-            update_time=_text(wire.update_time),
-        )
+        return cls.read(wire, account_id=_segment(wire.name, 1))
 
 
 # -- model ----------------------------------------------------------------------------------
@@ -181,22 +187,6 @@ class BaseModelDetails(_Result):
     supports_mtp: bool = False
     """Multi-token prediction can be enabled on its deployments (``enable_mtp``)."""
 
-    @classmethod
-    def from_wire(cls, wire: Optional[WireBaseModelDetails]) -> Optional["BaseModelDetails"]:
-        if wire is None:
-            return None
-        return cls(
-            world_size=_amount(wire.world_size),
-            checkpoint_format=_text(wire.checkpoint_format),
-            parameter_count=_amount(wire.parameter_count),
-            moe=bool(wire.moe),
-            tunable=bool(wire.tunable),
-            model_type=_text(wire.model_type),
-            supports_fireattention=bool(wire.supports_fireattention),
-            default_precision=_text(wire.default_precision),
-            supports_mtp=bool(wire.supports_mtp),
-        )
-
 
 class PeftDetails(_Result):
     """What a LoRA adapter applies to (set for kinds ``HF_PEFT_ADDON``/``HF_TEFT_ADDON``)."""
@@ -208,18 +198,6 @@ class PeftDetails(_Result):
     target_modules: tuple[str, ...] = ()
     base_model_type: Optional[str] = None
     merge_addon_model_name: Optional[str] = None
-
-    @classmethod
-    def from_wire(cls, wire: Optional[WirePeftDetails]) -> Optional["PeftDetails"]:
-        if wire is None:
-            return None
-        return cls(
-            base_model=_text(wire.base_model),
-            r=_amount(wire.r),
-            target_modules=_texts(wire.target_modules),
-            base_model_type=_text(wire.base_model_type),
-            merge_addon_model_name=_text(wire.merge_addon_model_name),
-        )
 
 
 class GetModelResult(_Result):
@@ -268,35 +246,11 @@ class GetModelResult(_Result):
     @classmethod
     def from_wire(cls, doc: Mapping[str, Any]) -> "GetModelResult":
         wire = Model.model_validate(doc)
-        return cls(
-            name=wire.name or "",
+        return cls.read(
+            wire,
             model_id=_segment(wire.name, 3),
             account_id=_segment(wire.name, 1),
-            display_name=_text(wire.display_name),
-            description=_text(wire.description),
-            kind=_text(wire.kind),
-            state=_text(wire.state),
-            status=ObjectStatus.from_wire(wire.status),
-            public=bool(wire.public),
-            context_length=_amount(wire.context_length),
-            training_context_length=_amount(wire.training_context_length),
-            supports_lora=bool(wire.supports_lora),
-            supports_serverless=bool(wire.supports_serverless),
-            supports_image_input=bool(wire.supports_image_input),
-            supports_tools=bool(wire.supports_tools),
-            tunable=bool(wire.tunable),
-            rl_tunable=bool(wire.rl_tunable),
-            calibrated=bool(wire.calibrated),
-            supported_precisions=_texts(wire.supported_precisions),
-            base_model_details=BaseModelDetails.from_wire(wire.base_model_details),
-            peft_details=PeftDetails.from_wire(wire.peft_details),
-            default_draft_model=_text(wire.default_draft_model),
-            default_draft_token_count=_amount(wire.default_draft_token_count),
-            hugging_face_url=_text(wire.hugging_face_url),
-            github_url=_text(wire.github_url),
             deprecation_date=_date(wire.deprecation_date),
-            create_time=_text(wire.create_time),
-            update_time=_text(wire.update_time),
         )
 
 
@@ -329,17 +283,6 @@ class AutoscalingPolicy(_Result):
     load_targets: dict[str, float] = {}
     """Target load per metric (``default``, ``requests_per_second``, ...)."""
 
-    @classmethod
-    def from_wire(cls, wire: Optional[WireAutoscalingPolicy]) -> Optional["AutoscalingPolicy"]:
-        if wire is None:
-            return None
-        return cls(
-            scale_up_window=_text(wire.scale_up_window),
-            scale_down_window=_text(wire.scale_down_window),
-            scale_to_zero_window=_text(wire.scale_to_zero_window),
-            load_targets=dict(wire.load_targets or {}),
-        )
-
 
 class Placement(_Result):
     """Where a deployment may run: one region, a multi-region, or a list of regions."""
@@ -347,12 +290,6 @@ class Placement(_Result):
     region: Optional[str] = None
     multi_region: Optional[str] = None
     regions: tuple[str, ...] = ()
-
-    @classmethod
-    def from_wire(cls, wire: Optional[WirePlacement]) -> Optional["Placement"]:
-        if wire is None:
-            return None
-        return cls(region=_text(wire.region), multi_region=_text(wire.multi_region), regions=_texts(wire.regions))
 
 
 class GetDeploymentResult(_Result):
@@ -375,7 +312,7 @@ class GetDeploymentResult(_Result):
     """``READY`` when serving; ``DELETED`` for a soft-deleted deployment (see ``delete_time``)."""
     status: Optional[ObjectStatus] = None
     min_replica_count: int = 0
-    max_replica_count: Optional[int] = None
+    max_replica_count: int = 0
     replica_count: int = 0
     """Replicas running now."""
     desired_replica_count: int = 0
@@ -405,42 +342,12 @@ class GetDeploymentResult(_Result):
     @classmethod
     def from_wire(cls, doc: Mapping[str, Any]) -> "GetDeploymentResult":
         wire = Deployment.model_validate(doc)
-        name = wire.name or ""
-        base_model = _text(wire.base_model)
-        return cls(
-            name=name,
+        name, base_model = wire.name or "", _text(wire.base_model)
+        return cls.read(
+            wire,
             deployment_id=_segment(name, 3),
             account_id=_segment(name, 1),
-            base_model=base_model,
             inference_model=f"{base_model}#{name}" if base_model and name else None,
-            display_name=_text(wire.display_name),
-            description=_text(wire.description),
-            state=_text(wire.state),
-            status=ObjectStatus.from_wire(wire.status),
-            min_replica_count=_count(wire.min_replica_count),
-            max_replica_count=wire.max_replica_count,
-            replica_count=_count(wire.replica_count),
-            desired_replica_count=_count(wire.desired_replica_count),
-            accelerator_type=_text(wire.accelerator_type),
-            accelerator_count=_amount(wire.accelerator_count),
-            precision=_text(wire.precision),
-            deployment_shape=_text(wire.deployment_shape),
-            region=_text(wire.region),
-            placement=Placement.from_wire(wire.placement),
-            autoscaling_policy=AutoscalingPolicy.from_wire(wire.autoscaling_policy),
-            enable_addons=bool(wire.enable_addons),
-            draft_model=_text(wire.draft_model),
-            draft_token_count=_amount(wire.draft_token_count),
-            ngram_speculation_length=_amount(wire.ngram_speculation_length),
-            enable_mtp=bool(wire.enable_mtp),
-            enable_session_affinity=bool(wire.enable_session_affinity),
-            max_context_length=_amount(wire.max_context_length),
-            direct_route_type=_text(wire.direct_route_type),
-            direct_route_handle=_text(wire.direct_route_handle),
-            annotations=dict(wire.annotations or {}),
-            create_time=_text(wire.create_time),
-            update_time=_text(wire.update_time),
-            delete_time=_text(wire.delete_time),
         )
 
 
@@ -488,31 +395,12 @@ class GetDeploymentShapeResult(_Result):
     def from_wire(cls, doc: Mapping[str, Any]) -> "GetDeploymentShapeResult":
         wire = DeploymentShapeVersion.model_validate(doc)
         name = wire.name or ""
-        shape = name.split("/versions/")[0]
-        snap = wire.snapshot
-        return cls(
+        return cls.read(
+            wire.snapshot,  # the shape's fields, as validated in this version
             name=name,
-            shape=shape,
+            shape=name.split("/versions/")[0],
             shape_id=_segment(name, 3),
             version_id=_segment(name, 5),
-            base_model=_text(snap.base_model) if snap else None,
-            display_name=_text(snap.display_name) if snap else None,
-            description=_text(snap.description) if snap else None,
-            accelerator_type=_text(snap.accelerator_type) if snap else None,
-            accelerator_count=_amount(snap.accelerator_count) if snap else None,
-            precision=_text(snap.precision) if snap else None,
-            preset_type=_text(snap.preset_type) if snap else None,
-            model_type=_text(snap.model_type) if snap else None,
-            parameter_count=_amount(snap.parameter_count) if snap else None,
-            max_context_length=_amount(snap.max_context_length) if snap else None,
-            enable_addons=bool(snap and snap.enable_addons),
-            draft_model=_text(snap.draft_model) if snap else None,
-            draft_token_count=_amount(snap.draft_token_count) if snap else None,
-            ngram_speculation_length=_amount(snap.ngram_speculation_length) if snap else None,
-            enable_session_affinity=bool(snap and snap.enable_session_affinity),
-            num_lora_device_cached=_amount(snap.num_lora_device_cached) if snap else None,
-            disable_deployment_size_validation=bool(snap and snap.disable_deployment_size_validation),
-            disable_speculative_decoding=bool(snap and snap.disable_speculative_decoding),
             validated=bool(wire.validated),
             latest_validated=bool(wire.latest_validated),
             public=bool(wire.public),
@@ -545,18 +433,4 @@ class GetUserResult(_Result):
     @classmethod
     def from_wire(cls, doc: Mapping[str, Any]) -> "GetUserResult":
         wire = User.model_validate(doc)
-        name = wire.name or ""
-        return cls(
-            name=name,
-            user_id=_segment(name, 3),
-            account_id=_segment(name, 1),
-            email=_text(wire.email),
-            display_name=_text(wire.display_name),
-            role=_text(wire.role),
-            permission_preset=_text(wire.permission_preset),
-            service_account=bool(wire.service_account),
-            state=_text(wire.state),
-            status=ObjectStatus.from_wire(wire.status),
-            create_time=_text(wire.create_time),
-            update_time=_text(wire.update_time),
-        )
+        return cls.read(wire, user_id=_segment(wire.name, 3), account_id=_segment(wire.name, 1))

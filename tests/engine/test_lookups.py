@@ -96,36 +96,29 @@ def test_every_lookup_in_preview_and_up_and_one_feeds_a_deployment(
     stack.destroy()
 
 
+@pytest.mark.parametrize(
+    "program",
+    [
+        'fireworks.get_model("accounts/fireworks/models/nope")',
+        'pulumi.export("context", fireworks.get_model_output("accounts/fireworks/models/nope").context_length)',
+    ],
+    ids=["plain", "output"],
+)
 def test_a_missing_model_fails_preview_with_its_name_and_no_traceback(
-    engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path
+    engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path, program: str
 ) -> None:
-    project = write_python_project(tmp_path / "missing", "missing", """
-        import pulumi_fireworks as fireworks
-        fireworks.get_model("accounts/fireworks/models/nope")
-        """)
-    stack = engine_env.stack(project, env_vars=emulator.env())
-    with pytest.raises(auto_errors.CommandError) as failure:
-        stack.preview()
-    message = str(failure.value)
-    assert "fireworks: model 'accounts/fireworks/models/nope' not found (get_model)" in message
-    assert "Traceback" not in message and 'File "' not in message
-    assert emulator.api_key not in message
-
-
-def test_a_missing_model_behind_an_output_fails_the_same_way(
-    engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path
-) -> None:
-    project = write_python_project(tmp_path / "missing-output", "missing_output", """
+    project = write_python_project(tmp_path / "missing", "missing", f"""
         import pulumi
         import pulumi_fireworks as fireworks
-        pulumi.export("context", fireworks.get_model_output("accounts/fireworks/models/nope").context_length)
+        {program}
         """)
     stack = engine_env.stack(project, env_vars=emulator.env())
     with pytest.raises(auto_errors.CommandError) as failure:
         stack.preview()
     message = str(failure.value)
-    assert "fireworks: model 'accounts/fireworks/models/nope' not found (get_model)" in message
+    assert "error: fireworks: model 'accounts/fireworks/models/nope' not found (get_model)" in message
     assert "Traceback" not in message and 'File "' not in message
+    assert emulator.api_key not in message
 
 
 def test_lookups_use_the_stack_config_and_never_show_the_key(

@@ -62,7 +62,7 @@ LOOKUP_FUNCTIONS = ["get_account", "get_model", "list_models", "get_deployment",
 def test_every_lookup_has_an_output_twin_a_schema_entry_and_documented_arguments() -> None:
     import inspect
 
-    from pulumi_fireworks.lookups import CATALOG
+    from pulumi_fireworks.lookups.functions import CATALOG
 
     assert [entry.function.__name__ for entry in CATALOG] == LOOKUP_FUNCTIONS
     for entry in CATALOG:
