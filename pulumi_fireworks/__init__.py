@@ -2,7 +2,8 @@
 
 Each resource is a ``pulumi.dynamic.Resource`` with its own type token
 (``pulumi-python:dynamic/fireworks:<Type>``), so policy packs can tell them apart.
-Configure with ``pulumi config set --secret fireworks:apiKey ...`` (or
+Read-only lookups (``get_model``, ``get_deployment_shape``, ...) come with each a
+``_output`` twin. Configure with ``pulumi config set --secret fireworks:apiKey ...`` (or
 ``FIREWORKS_API_KEY``); see the README.
 """
 
@@ -18,6 +19,8 @@ from .deployment import (
     PlacementArgs,
     ScalingScheduleArgs,
 )
+from . import lookups as _lookups
+from .lookups import *  # noqa: F403  (get_x / get_x_output and their result types)
 from .secret import Secret, SecretArgs
 from .user import ServiceAccount, ServiceAccountArgs, User, UserArgs
 
@@ -39,4 +42,5 @@ __all__ = [
     "DeployedModel",
     "DeployedModelArgs",
     *_errors.__all__,
+    *_lookups.__all__,
 ]

@@ -15,19 +15,24 @@ already handles ``fireworks`` errors reads the same::
     │   ├── ConflictError           409 (ALREADY_EXISTS, ABORTED)
     │   ├── RateLimitError          429
     │   └── InternalServerError     5xx
-    └── ResourceError               an operation on one resource failed; the message
-        │                           names the resource, the operation and what to do
-        └── ResourceOperationError  a resource did not reach the state we waited for
-            ├── ResourceFailedError the server reported a failed state
-            └── WaitTimeoutError    the deadline passed first
+    ├── ResourceError               an operation on one resource failed; the message
+    │   │                           names the resource, the operation and what to do
+    │   └── ResourceOperationError  a resource did not reach the state we waited for
+    │       ├── ResourceFailedError the server reported a failed state
+    │       └── WaitTimeoutError    the deadline passed first
+    └── LookupFailedError           a lookup function (``get_model``, ...) failed
 
 What ``pulumi up`` shows is a :class:`ResourceError`: every other error is wrapped in one
 naming the resource (its ``__cause__`` is the original, e.g. the API's status error).
+Lookups run in the program, not the provider: their errors are :class:`LookupFailedError`,
+which is also a ``pulumi.RunError`` so that the CLI prints its message without a traceback.
 """
 
 from __future__ import annotations
 
 from typing import Any, Optional
+
+from pulumi.errors import RunError
 
 __all__ = [
     "FireworksError",
@@ -45,6 +50,7 @@ __all__ = [
     "ResourceOperationError",
     "ResourceFailedError",
     "WaitTimeoutError",
+    "LookupFailedError",
 ]
 
 
@@ -154,3 +160,17 @@ class ResourceFailedError(ResourceOperationError):
 
 class WaitTimeoutError(ResourceOperationError):
     pass
+
+
+class LookupFailedError(FireworksError, RunError):
+    """A lookup function failed: the message names the function and what it looked up,
+    never the key. ``not_found`` tells "no such object" from every other failure, whose
+    original error (the API's status error, a configuration error) is ``__cause__``.
+
+    A ``pulumi.RunError``: the language host prints a program's ``RunError`` as a plain
+    message and exits, where any other exception gets the program's full traceback.
+    """
+
+    def __init__(self, message: str, *, not_found: bool = False) -> None:
+        super().__init__(message)
+        self.not_found = not_found

@@ -1,4 +1,5 @@
-"""JSON Schema of every resource's inputs and outputs, generated from the code.
+"""JSON Schema of every resource's inputs and outputs, and of every lookup's arguments
+and result (``schema/lookups/``), generated from the code.
 
 ``python -m pulumi_fireworks._schema --write`` refreshes ``schema/``; ``--check`` (run by
 the tests) fails when the checked-in files no longer match the code.
@@ -7,15 +8,21 @@ the tests) fails when the checked-in files no longer match the code.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from ._engine import registered_specs
 from ._spec import ResourceSpec
+from .lookups.functions import CATALOG, Lookup
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+LOOKUPS_DIR = "lookups"
 
 
 def resource_schema(spec: ResourceSpec) -> dict[str, Any]:
@@ -49,12 +56,39 @@ def resource_schema(spec: ResourceSpec) -> dict[str, Any]:
     }
 
 
-def render_all() -> dict[str, str]:
-    """File name → content for every registered resource."""
+def lookup_schema(entry: Lookup) -> dict[str, Any]:
+    """A lookup function's arguments (from its signature) and result (from its class)."""
+    name = entry.function.__name__
+    hints = typing.get_type_hints(entry.function)
+    arguments: dict[str, Any] = {}
+    required = []
+    for arg, parameter in inspect.signature(entry.function).parameters.items():
+        schema = TypeAdapter(hints[arg]).json_schema()
+        schema["description"] = entry.arguments[arg]
+        if parameter.default is inspect.Parameter.empty:
+            required.append(arg)
+        else:
+            schema["default"] = parameter.default
+        arguments[arg] = schema
     return {
-        f"{_file_stem(name)}.json": json.dumps(resource_schema(spec), indent=2, sort_keys=True) + "\n"
-        for name, spec in registered_specs().items()
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"pulumi_fireworks.{name}",
+        "description": " ".join(inspect.cleandoc(entry.function.__doc__ or "").split("\n\n")[0].split()),
+        "x-output-function": f"{name}_output",
+        "arguments": {"type": "object", "properties": arguments, "required": required, "additionalProperties": False},
+        "result": entry.result.model_json_schema(mode="serialization"),
     }
+
+
+def _dump(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def render_all() -> dict[str, str]:
+    """Path under ``schema/`` → content, for every registered resource and every lookup."""
+    files = {f"{_file_stem(name)}.json": _dump(resource_schema(spec)) for name, spec in registered_specs().items()}
+    files.update({f"{LOOKUPS_DIR}/{e.function.__name__}.json": _dump(lookup_schema(e)) for e in CATALOG})
+    return files
 
 
 def _file_stem(type_name: str) -> str:
@@ -64,7 +98,8 @@ def _file_stem(type_name: str) -> str:
 def stale_files(directory: Path = SCHEMA_DIR) -> list[str]:
     expected = render_all()
     stale = [name for name, text in expected.items() if not (directory / name).is_file() or (directory / name).read_text() != text]
-    extra = [p.name for p in directory.glob("*.json") if p.name not in expected]
+    present = [*directory.glob("*.json"), *directory.glob(f"{LOOKUPS_DIR}/*.json")]
+    extra = [p.relative_to(directory).as_posix() for p in present if p.relative_to(directory).as_posix() not in expected]
     return sorted(stale + extra)
 
 
@@ -74,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail when schema/ is stale")
     args = parser.parse_args(argv)
     if args.write:
-        SCHEMA_DIR.mkdir(exist_ok=True)
         for name, text in render_all().items():
+            (SCHEMA_DIR / name).parent.mkdir(parents=True, exist_ok=True)
             (SCHEMA_DIR / name).write_text(text)
         return 0
     stale = stale_files()

@@ -15,7 +15,11 @@ def test_exports_are_pinned() -> None:
             "ServiceAccountArgs", "ApiKey", "ApiKeyArgs", "DeployedModel", "DeployedModelArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
             "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
             "NotFoundError", "ConflictError", "RateLimitError", "InternalServerError", "ResourceError",
-            "ResourceOperationError", "ResourceFailedError", "WaitTimeoutError",
+            "ResourceOperationError", "ResourceFailedError", "WaitTimeoutError", "LookupFailedError",
+            "get_account", "get_account_output", "get_model", "get_model_output", "list_models",
+            "list_models_output", "get_deployment", "get_deployment_output", "get_deployment_shape",
+            "get_deployment_shape_output", "get_user", "get_user_output", "GetAccountResult", "GetModelResult",
+            "ListModelsResult", "GetDeploymentResult", "GetDeploymentShapeResult", "GetUserResult",
         ]
     )
     for name in pulumi_fireworks.__all__:
@@ -50,7 +54,26 @@ def test_checked_in_schema_matches_the_code() -> None:
     assert _schema.stale_files() == [], "run `python -m pulumi_fireworks._schema --write`"
     assert set(_schema.render_all()) == {
         f"{_schema._file_stem(name)}.json" for name in registered_specs()
-    }
+    } | {f"lookups/{name}.json" for name in LOOKUP_FUNCTIONS}
+
+
+LOOKUP_FUNCTIONS = ["get_account", "get_model", "list_models", "get_deployment", "get_deployment_shape", "get_user"]
+
+
+def test_every_lookup_has_an_output_twin_a_schema_entry_and_documented_arguments() -> None:
+    import inspect
+
+    from pulumi_fireworks.lookups.functions import CATALOG
+
+    assert [entry.function.__name__ for entry in CATALOG] == LOOKUP_FUNCTIONS
+    for entry in CATALOG:
+        plain = inspect.signature(entry.function)
+        twin = inspect.signature(getattr(pulumi_fireworks, entry.function.__name__ + "_output"))
+        assert list(twin.parameters) == list(plain.parameters) == list(entry.arguments), entry.function.__name__
+        assert [p.kind for p in twin.parameters.values()] == [p.kind for p in plain.parameters.values()]
+        assert [p.default for p in twin.parameters.values()] == [p.default for p in plain.parameters.values()]
+        assert entry.result.model_config.get("frozen") is True
+        assert entry.function.__doc__
 
 
 def test_client_and_emulator_agree_on_grpc_code_numbers() -> None:
