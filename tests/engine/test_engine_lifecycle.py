@@ -119,12 +119,15 @@ def test_program_error_reaches_engine_output(engine_env: EngineEnv, tmp_path: Pa
     with pytest.raises(auto.CommandError) as caught:
         stack.preview()
     message = str(caught.value)
-    # The engine's own error line carries the Run response's error ...
-    assert "an unhandled error occurred: Program failed with an unhandled exception: " in message
-    assert "ValueError: boom from the user program" in message
-    # ... and the user's traceback is in the engine's diagnostics.
-    assert 'line 2, in helper' in message
+    # As with the official executor: the traceback, from the user's own frames on, is the stack's
+    # error diagnostic, and the host answers `bail`, so the engine adds no "unhandled error" line.
+    assert "Program failed with an unhandled exception:\n" in message
     assert "Traceback (most recent call last)" in message
+    assert 'line 4, in <module>' in message and 'line 2, in helper' in message
+    assert "ValueError: boom from the user program" in message
+    assert "runpy" not in message and "pulumi-language-python-exec" not in message
+    assert "an unhandled error occurred" not in message
+    assert "1 errored" in message
 
 
 POLICY_PACK = """
