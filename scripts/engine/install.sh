@@ -22,8 +22,9 @@
 # github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3, and the (filtered) module proxy
 # REFUSES it: `@v/list` is empty and `@latest`, `@v/master.info`, `@v/v3.274.1.info` answer
 # HTTP 403 "This module version is not available." So we ship our own language host
-# (scripts/engine/language_host.py, wrapped as `pulumi-language-python`) and copy it next to the
-# binary, where the engine looks for "bundled" language plugins.
+# (scripts/engine/language_host.py with its langhost_*.py modules, wrapped as
+# `pulumi-language-python`) and copy it next to the binary, where the engine looks for "bundled"
+# language plugins.
 set -euo pipefail
 
 PULUMI_ENGINE_VERSION="v3.274.1"
@@ -46,6 +47,8 @@ helpers=(
     pulumi-language-python
     pulumi-language-python-exec
     language_host.py
+    langhost_toolchain.py
+    langhost_probe.py
     pulumi-resource-pulumi-python
 )
 

@@ -1,6 +1,7 @@
 """A stack's life through the real engine: preview, up, refresh, update, export, destroy.
 
-Also: the engine version, how a failing program is reported, and a Python policy pack.
+Also: the engine version, how a failing program is reported, and a Python policy pack. Which
+interpreter runs the program for each runtime option: tests/engine/test_language_host.py.
 Assertions are on what the engine reported (change summaries, step ops per resource, state), not
 only on exit codes.
 """
@@ -118,12 +119,15 @@ def test_program_error_reaches_engine_output(engine_env: EngineEnv, tmp_path: Pa
     with pytest.raises(auto.CommandError) as caught:
         stack.preview()
     message = str(caught.value)
-    # The engine's own error line carries the Run response's error ...
-    assert "an unhandled error occurred: Program failed with an unhandled exception: " in message
-    assert "ValueError: boom from the user program" in message
-    # ... and the user's traceback is in the engine's diagnostics.
-    assert 'line 2, in helper' in message
+    # As with the official executor: the traceback, from the user's own frames on, is the stack's
+    # error diagnostic, and the host answers `bail`, so the engine adds no "unhandled error" line.
+    assert "Program failed with an unhandled exception:\n" in message
     assert "Traceback (most recent call last)" in message
+    assert 'line 4, in <module>' in message and 'line 2, in helper' in message
+    assert "ValueError: boom from the user program" in message
+    assert "runpy" not in message and "pulumi-language-python-exec" not in message
+    assert "an unhandled error occurred" not in message
+    assert "1 errored" in message
 
 
 POLICY_PACK = """
@@ -180,58 +184,10 @@ def test_helpers_are_next_to_engine(engine_env: EngineEnv) -> None:
         return
     repo_engine = Path(__file__).resolve().parents[2] / "scripts" / "engine"
     for name in ("pulumi-language-python", "pulumi-language-python-exec", "language_host.py",
-                 "pulumi-resource-pulumi-python"):
+                 "langhost_toolchain.py", "langhost_probe.py", "pulumi-resource-pulumi-python"):
         installed = engine_env.bin_dir / name
         assert installed.read_bytes() == (repo_engine / name).read_bytes(), name
         assert installed.stat().st_mode & 0o111, name
-
-
-WHO_PROGRAM = """
-    import sys
-
-    import pulumi
-    from pulumi.dynamic import CreateResult, Resource, ResourceProvider
-
-
-    class WhoProvider(ResourceProvider):
-        # Defined in the program itself, so dill pickles it by value.
-        def create(self, props):
-            import sys
-
-            return CreateResult("who", {"python": sys.executable})
-
-
-    class Who(Resource):
-        python: pulumi.Output[str]
-
-        def __init__(self, name):
-            super().__init__(WhoProvider(), name, {"python": None})
-
-
-    pulumi.export("program_python", sys.executable)
-    pulumi.export("provider_python", Who("who").python)
-"""
-
-
-def test_virtualenv_option_selects_python(engine_env: EngineEnv, tmp_path: Path) -> None:
-    """`virtualenv` (relative to the project root) picks the interpreter of the program and of
-    the dynamic provider, also when `main:` puts the program in a subdirectory."""
-    import site
-    import sys
-
-    project = write_python_project(
-        tmp_path / "proj", "venv-choice", WHO_PROGRAM,
-        runtime_options={"virtualenv": "venv"}, main="src",
-    )
-    venv = project / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    # Let the new venv see this environment's packages (pulumi, dill, grpc, ...).
-    (purelib,) = (venv / "lib").glob("python3*/site-packages")
-    (purelib / "_outer_env.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-
-    up = engine_env.stack(project).up()
-    assert up.outputs["program_python"] == str(venv / "bin" / "python")
-    assert up.outputs["provider_python"] == str(venv / "bin" / "python")
 
 
 def test_config_and_settings_reach_program(engine_env: EngineEnv, tmp_path: Path) -> None:

@@ -333,17 +333,18 @@ def _venv_on_this_environment(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def test_pack_venv_folder_is_used_without_the_option(policy_stack: PolicyStack, pack: Path, engine_env: EngineEnv) -> None:
-    """Like the official host, a pack's `venv` folder is its interpreter even when
-    PulumiPolicy.yaml names no virtualenv (the `pack` fixture's yaml has no options)."""
-    python = _venv_on_this_environment(pack / "venv")
+def test_pack_without_the_option_runs_in_the_ambient_python(policy_stack: PolicyStack, pack: Path, engine_env: EngineEnv) -> None:
+    """Like the official host (which gives only plugins other than policy packs a `venv`
+    default), a pack whose PulumiPolicy.yaml names no virtualenv runs in PULUMI_PYTHON_CMD,
+    even when it has a `venv` folder."""
+    _venv_on_this_environment(pack / "venv")
     stack = policy_stack("dev", [deployment("big", min_replica_count=0, max_replica_count=12)])
     with pytest.raises(auto.CommandError) as caught:
         stack.preview(policy_packs=[str(pack)])
     assert violations(failure_text(caught)) == {"fireworks-max-replicas": "mandatory"}
     if engine_is_ours(engine_env.bin_dir):
         [run] = [c for c in engine_env.langhost_calls() if c["method"] == "RunPlugin"]
-        assert run["python"] == str(python)
+        assert run["python"] == engine_env.env["PULUMI_PYTHON_CMD"]
 
 
 def test_missing_pack_virtualenv_is_reported(policy_stack: PolicyStack, pack: Path, engine_env: EngineEnv) -> None:
@@ -353,5 +354,10 @@ def test_missing_pack_virtualenv_is_reported(policy_stack: PolicyStack, pack: Pa
         stack.preview(policy_packs=[str(pack)])
     text = failure_text(caught)
     assert "missing-venv" in text
+    venv = pack / "missing-venv"
+    assert str(venv) in text
     if engine_is_ours(engine_env.bin_dir):
-        assert "PulumiPolicy.yaml" in text and "is not a virtual environment" in text and "Create it with" in text
+        # The official host only says it could not start <venv>/bin/python; ours says why.
+        assert f"The 'virtualenv' option in PulumiPolicy.yaml is set to \"missing-venv\", but \"{venv}\" " \
+               "doesn't exist" in text
+        assert f"python3 -m venv {venv}" in text

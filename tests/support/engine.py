@@ -14,6 +14,8 @@ local file backend. Everything here is generic (no Fireworks specifics) so any t
 * ``stack.preview() / up() / refresh() / destroy()`` -> :class:`OperationResult` with the change
   summary, each resource's step op as the engine reported it, outputs and the CLI output;
   ``stack.export_state()``, ``stack.resources(type_)``, ``env.run_cli([...])`` for anything else.
+* ``with language_host(env) as stub:`` - this checkout's language host alone, as a gRPC
+  ``LanguageRuntime`` stub, for what the engine does not expose (About, InstallDependencies).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -197,6 +200,28 @@ def make_engine_env(
         env["PULUMI_FIREWORKS_LANGHOST_LOG"] = str(root / "langhost-calls.jsonl")
     env.update(extra_env or {})
     return EngineEnv(root=root, bin_dir=bin_dir, pulumi_home=home, backend_dir=backend, env=env)
+
+
+@contextmanager
+def language_host(env: Mapping[str, str] | None = None) -> Iterator[Any]:
+    """This checkout's language host (scripts/engine), started the way the engine starts it,
+    with ``env`` on top of ``os.environ``; yields a ``LanguageRuntimeStub``. The engine address
+    it is given is unused by the calls tests make here."""
+    import grpc
+    from pulumi.runtime.proto import language_pb2_grpc
+
+    proc = subprocess.Popen(
+        [str(REPO_ROOT / "scripts" / "engine" / "pulumi-language-python"), "127.0.0.1:1"],
+        stdout=subprocess.PIPE, env={**os.environ, **(env or {})}, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline())
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            yield language_pb2_grpc.LanguageRuntimeStub(channel)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def write_python_project(
