@@ -27,7 +27,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from . import _durations
+from . import _durations, _process
 from ._config import CONFIG_ACCOUNT_ID, CONFIG_API_KEY, CONFIG_BASE_URL, resolve_settings
 from ._drift import project, satisfies
 from ._errors import (
@@ -88,6 +88,7 @@ class FireworksProvider(ResourceProvider):
     # -- configuration -----------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:
+        _process.apply()  # once per process: let waits overlap (see _process)
         self._stack_config = {
             key: req.config.get(key) for key in (CONFIG_API_KEY, CONFIG_ACCOUNT_ID, CONFIG_BASE_URL)
         }
