@@ -6,6 +6,12 @@ applied — the connection was never made, or the API refused it with 429. Anyth
 else (a timeout after sending, a 5xx) may have been applied, so it is surfaced to the
 caller, who checks with a GET before trying again. That is how a create is never
 blindly retried into a 409 ALREADY_EXISTS, and how nothing is created twice.
+
+Every request, first attempt or retry, waits for its turn at the process-wide rate
+limiter (``_ratelimit``). A 429 is reported to that limiter, which holds every client in
+the process until its ``Retry-After`` has passed and lowers the shared rate; the refused
+request then simply queues again. 429s have their own, larger retry budget: the API
+refused the request, so retrying it is always safe.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 import httpx
 
 from ._config import Settings
+from ._ratelimit import RateLimiter, shared_limiter
 from ._wire._enums import STATUS_CODES
 from ._errors import (
     APIConnectionError,
@@ -32,7 +39,8 @@ __all__ = ["Client", "RetryPolicy"]
 _USER_AGENT = "pulumi-fireworks/0.1.0"
 
 
-_RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_RETRYABLE_STATUSES = frozenset({408, 500, 502, 503, 504})
+"""Retried when idempotent, with backoff. 429 has its own rule (see the module docstring)."""
 _MAX_RETRY_AFTER = 120.0
 
 
@@ -43,6 +51,8 @@ class RetryPolicy:
     max_retries: int = 5
     initial_delay: float = 0.5
     max_delay: float = 20.0
+    max_throttled_retries: int = 30
+    """429s answered to one request before giving up (each waits out its Retry-After)."""
 
     def delay(self, attempt: int, response: Optional[httpx.Response]) -> float:
         hinted = _retry_after(response) if response is not None else None
@@ -82,10 +92,12 @@ class Client:
         timeout: httpx.Timeout = httpx.Timeout(60.0, connect=10.0),
         transport: Optional[httpx.BaseTransport] = None,
         sleep: Callable[[float], None] = time.sleep,
+        limiter: Optional[RateLimiter] = None,
     ) -> None:
         self._settings = settings
         self._retry = retry
         self._sleep = sleep
+        self._limiter = limiter if limiter is not None else shared_limiter()
         self._account_id = settings.account_id
         self._http = httpx.Client(
             base_url=settings.base_url,
@@ -130,7 +142,9 @@ class Client:
         """Send one API call and return its JSON body, retrying where that is safe."""
         query = _encode_params(params)
         attempt = 0
+        throttled = 0
         while True:
+            self._limiter.acquire(self._sleep)
             try:
                 response = self._http.request(method, path, params=query, json=json)
             except httpx.TransportError as exc:
@@ -146,9 +160,12 @@ class Client:
                 ) from exc
             if response.is_success:
                 return _json_body(response)
-            retryable = response.status_code in _RETRYABLE_STATUSES and (
-                idempotent or response.status_code == 429
-            )
+            if response.status_code == 429 and throttled < self._retry.max_throttled_retries:
+                # Refused, so safe to repeat even for a create; the limiter makes everyone wait.
+                self._limiter.throttled(self._retry.delay(throttled, response))
+                throttled += 1
+                continue
+            retryable = response.status_code in _RETRYABLE_STATUSES and idempotent
             if retryable and attempt < self._retry.max_retries:
                 self._sleep(self._retry.delay(attempt, response))
                 attempt += 1

@@ -16,16 +16,38 @@ from pulumi_fireworks._errors import (
     RateLimitError,
 )
 from pulumi_fireworks._http import Client, RetryPolicy
+from pulumi_fireworks._ratelimit import RateLimiter
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def make_client(handler: Handler, sleeps: list[float]) -> Client:
+class FakeTime:
+    """A clock that only moves when someone sleeps; records the sleeps."""
+
+    def __init__(self, sleeps: list[float] | None = None) -> None:
+        self.now = 1000.0
+        self.sleeps = sleeps if sleeps is not None else []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def make_client(
+    handler: Handler, sleeps: list[float], *, time: FakeTime | None = None, limiter: RateLimiter | None = None
+) -> Client:
+    """A client on fake time with its own limiter (never the process-wide one: tests must not
+    leave a 429 pause behind for each other)."""
+    time = time or FakeTime(sleeps)
     return Client(
         Settings(api_key="k-123", base_url="http://127.0.0.1:1", account_id="acct"),
         transport=httpx.MockTransport(handler),
-        sleep=sleeps.append,
-        retry=RetryPolicy(max_retries=3, initial_delay=0.5, max_delay=4.0),
+        sleep=time.sleep,
+        retry=RetryPolicy(max_retries=3, initial_delay=0.5, max_delay=4.0, max_throttled_retries=3),
+        limiter=limiter or RateLimiter(1000.0, clock=time.clock),
     )
 
 
@@ -129,3 +151,34 @@ def test_account_id_is_discovered_from_the_key_when_not_configured() -> None:
     assert client.account_id == "acme"
     assert client.account_id == "acme"
     assert len(seen) == 1 and seen[0].url.params["pageSize"] == "2"
+
+
+def test_a_429_holds_every_client_sharing_the_limiter_and_slows_them() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(8.0, clock=time.clock)
+    throttled, _ = scripted(error(429, 8, "quota", **{"Retry-After": "5"}), httpx.Response(200, json={}))
+    other, other_seen = scripted(httpx.Response(200, json={}))
+    first = make_client(throttled, [], time=time, limiter=limiter)
+    second = make_client(other, [], time=time, limiter=limiter)
+
+    first.request("GET", "/v1/a")  # refused once, waited 5 s, then answered
+    assert time.sleeps == [5.0]
+    assert limiter.rate() == pytest.approx(4.0)  # everyone's rate was halved
+
+    limiter.throttled(5.0)  # the next 429, anywhere in the process ...
+    second.request("GET", "/v1/b")  # ... holds this client too, though it never saw a 429
+    assert time.sleeps[-1] >= 5.0 and len(other_seen) == 1
+
+
+def test_429s_have_their_own_retry_budget() -> None:
+    handler, seen = scripted(*[error(429, 8, "quota")] * 3, httpx.Response(200, json={"ok": True}))
+    client = Client(
+        Settings(api_key="k", base_url="http://127.0.0.1:1", account_id="a"),
+        transport=httpx.MockTransport(handler),
+        retry=RetryPolicy(max_retries=0, max_throttled_retries=3),
+        sleep=(time := FakeTime()).sleep,
+        limiter=RateLimiter(100.0, clock=time.clock),
+    )
+    assert client.request("GET", "/v1/x") == {"ok": True}
+    assert len(seen) == 4
+    assert all(0 < pause <= 2.0 for pause in time.sleeps)  # backoff pauses when no Retry-After
