@@ -8,10 +8,10 @@ caller, who checks with a GET before trying again. That is how a create is never
 blindly retried into a 409 ALREADY_EXISTS, and how nothing is created twice.
 
 Every request, first attempt or retry, waits for its turn at the process-wide rate
-limiter (``_ratelimit``). A 429 is reported to that limiter, which holds every client in
-the process until its ``Retry-After`` has passed and lowers the shared rate; the refused
-request then simply queues again. 429s have their own, larger retry budget: the API
-refused the request, so retrying it is always safe.
+limiter (``_ratelimit``). A 429 is reported to that limiter, which lowers the rate of
+every client in the process (and holds them all for a long ``Retry-After``); the refused
+request waits its ``Retry-After`` and queues again. 429s have their own, larger retry
+budget: the API refused the request, so retrying it is always safe.
 """
 
 from __future__ import annotations
@@ -161,8 +161,10 @@ class Client:
             if response.is_success:
                 return _json_body(response)
             if response.status_code == 429 and throttled < self._retry.max_throttled_retries:
-                # Refused, so safe to repeat even for a create; the limiter makes everyone wait.
-                self._limiter.throttled(self._retry.delay(throttled, response))
+                # Refused, so safe to repeat even for a create. Everyone slows down; this one
+                # waits its Retry-After (or backoff), then queues at the limiter again.
+                self._limiter.throttled(_retry_after(response))
+                self._sleep(self._retry.delay(throttled, response))
                 throttled += 1
                 continue
             retryable = response.status_code in _RETRYABLE_STATUSES and idempotent

@@ -6,10 +6,15 @@ every :class:`~pulumi_fireworks._http.Client` in the process sends through one
 :class:`RateLimiter`:
 
 * a token bucket: at most ``rate`` requests per second on average, bursts of ``burst``;
-* a 429 is a signal about the account, not about one request: it halves the rate for
+* a 429 is a signal about the account, not about one request. The refused request waits
+  its own ``Retry-After`` (the client's backoff), and the limiter halves the rate for
   everyone (at most once per :data:`CUT_COOLDOWN`, so a volley of 429s from requests
-  already in flight counts once), drains the bucket (no burst afterwards), and holds
-  every request until its ``Retry-After`` has passed;
+  already in flight counts once, and never below :data:`MIN_RATE_FRACTION` of the
+  configured rate) and drains the bucket, so the others slow down before they are
+  refused too;
+* a long ``Retry-After`` (:data:`HOLD_AFTER` or more: a quota window, not a burst) also
+  holds every request until it has passed, instead of letting each waiter discover it
+  with a refused request of its own;
 * the rate then climbs back linearly to the configured one over :data:`RECOVERY` seconds
   (additive increase, multiplicative decrease -- how TCP shares a link).
 
@@ -38,8 +43,9 @@ not publish its limit; a 429 lowers the rate from there."""
 BURST_SECONDS = 2.0
 """The bucket holds this many seconds' worth of requests (a burst of 100 at 50/s)."""
 
-MIN_RATE = 1.0
-"""Repeated 429s never push the rate below this (requests per second)."""
+MIN_RATE_FRACTION = 0.1
+"""429s never push the rate below this fraction of the configured rate (5/s of 50/s):
+below it, random refusals would stall a large update for little relief."""
 
 RECOVERY = 30.0
 """Seconds for the rate to climb back from zero to the configured rate after a 429."""
@@ -47,14 +53,14 @@ RECOVERY = 30.0
 CUT_COOLDOWN = 1.0
 """429s within this many seconds of a rate cut do not cut it again."""
 
-DEFAULT_PAUSE = 1.0
-"""How long everyone holds after a 429 that carries no usable ``Retry-After``."""
+HOLD_AFTER = 5.0
+"""A ``Retry-After`` this long or longer holds every request in the process."""
 
 MAX_PAUSE = 120.0
-"""Cap on a ``Retry-After`` pause."""
+"""Cap on a process-wide hold."""
 
 _MAX_REQUEUES = 16
-"""A caller whose turn was voided by a new 429 queues again, at most this often."""
+"""A caller whose turn was voided by a new hold queues again, at most this often."""
 
 
 class RateLimiter:
@@ -70,6 +76,7 @@ class RateLimiter:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.max_rate = float(rate)
+        self.min_rate = self.max_rate * MIN_RATE_FRACTION
         self.burst = max(1.0, burst if burst is not None else rate * BURST_SECONDS)
         self._clock = clock
         self._lock = threading.Lock()
@@ -91,7 +98,7 @@ class RateLimiter:
             return self._rate_now(self._clock())
 
     def paused_for(self) -> float:
-        """Seconds until requests may flow again after a 429 (0 when not paused)."""
+        """Seconds until requests may flow again after a long Retry-After (0 when not held)."""
         with self._lock:
             return max(0.0, self._paused_until - self._clock())
 
@@ -117,8 +124,8 @@ class RateLimiter:
     def acquire(self, sleep: Callable[[float], None]) -> float:
         """Wait (with ``sleep``) for a turn to send one request; return the seconds waited.
 
-        A 429 that arrives while the caller waits voids its turn: it queues again behind
-        the new pause, so nobody sends into a pause it did not know about.
+        A hold that starts while the caller waits voids its turn: it queues again behind
+        the hold, so nobody sends into a hold it did not know about.
         """
         waited = 0.0
         for _ in range(_MAX_REQUEUES):
@@ -133,24 +140,22 @@ class RateLimiter:
     # -- feedback -------------------------------------------------------------------
 
     def throttled(self, retry_after: Optional[float]) -> None:
-        """The API answered 429: hold everyone for ``retry_after`` seconds and cut the rate."""
-        pause = DEFAULT_PAUSE if retry_after is None else min(max(0.0, retry_after), MAX_PAUSE)
+        """The API answered 429: cut everyone's rate; hold everyone for a long ``retry_after``."""
         with self._lock:
             now = self._clock()
             self.throttles += 1
-            self._paused_until = max(self._paused_until, now + pause)
-            # After the pause one request may go at once, then the (cut) rate; no burst, and
-            # no tokens accrue during the pause.
-            self._tokens = min(self._tokens, 1.0)
-            self._stamp = max(self._stamp, self._paused_until)
+            self._tokens = min(self._tokens, 1.0)  # no burst right after a 429
+            if retry_after is not None and retry_after >= HOLD_AFTER:
+                self._paused_until = max(self._paused_until, now + min(retry_after, MAX_PAUSE))
+                self._stamp = max(self._stamp, self._paused_until)  # no tokens accrue while held
             if now - self._last_cut >= CUT_COOLDOWN:
                 before = self._rate_now(now)
-                self._rate = max(min(MIN_RATE, self.max_rate), before / 2)
-                self._rate_at = self._paused_until  # recovery starts when the pause ends
+                self._rate = max(self.min_rate, before / 2)
+                self._rate_at = max(now, self._paused_until)  # recovery starts after any hold
                 self._last_cut = now
                 log.debug(
-                    "429 from the API: every request holds %.1fs, then %.1f req/s (was %.1f)",
-                    pause, self._rate, before,
+                    "429 from the API: %.1f req/s for everyone (was %.1f), %.1fs held",
+                    self._rate, before, max(0.0, self._paused_until - now),
                 )
 
 

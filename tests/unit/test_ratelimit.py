@@ -9,7 +9,7 @@ import pytest
 from pulumi_fireworks import _ratelimit
 from pulumi_fireworks._config import Settings
 from pulumi_fireworks._http import Client
-from pulumi_fireworks._ratelimit import CUT_COOLDOWN, MIN_RATE, RECOVERY, RateLimiter, rate_setting
+from pulumi_fireworks._ratelimit import CUT_COOLDOWN, HOLD_AFTER, MAX_PAUSE, RECOVERY, RateLimiter, rate_setting
 
 
 class FakeTime:
@@ -51,18 +51,29 @@ def test_reservations_of_concurrent_callers_are_spaced_by_the_rate() -> None:
     assert waits == pytest.approx([0.0, 0.05, 0.10, 0.15, 0.20])
 
 
-def test_a_429_holds_everyone_for_its_retry_after_and_halves_the_rate() -> None:
+def test_a_429_halves_everyones_rate_and_drains_the_burst() -> None:
     time = FakeTime()
     limiter = RateLimiter(10.0, clock=time.clock)
-    limiter.throttled(7.0)
-    assert limiter.paused_for() == pytest.approx(7.0)
+    limiter.throttled(1.0)
+    assert limiter.paused_for() == 0.0  # a short Retry-After is the refused request's own wait
     assert limiter.rate() == pytest.approx(5.0)
     times = send_times(limiter, time, 3)
-    # No burst after the pause: one goes at once, then about the cut rate (it recovers slowly).
-    assert times == pytest.approx([507.0, 507.2, 507.4], abs=0.01)
+    # No burst after a 429: one goes at once, then about the cut rate (it recovers slowly).
+    assert times == pytest.approx([500.0, 500.2, 500.4], abs=0.01)
 
 
-def test_a_volley_of_429s_cuts_once_and_repeated_volleys_stop_at_the_floor() -> None:
+def test_a_long_retry_after_holds_everyone_until_it_has_passed() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(10.0, clock=time.clock)
+    limiter.throttled(HOLD_AFTER + 25.0)
+    assert limiter.paused_for() == pytest.approx(HOLD_AFTER + 25.0)
+    times = send_times(limiter, time, 2)
+    assert times == pytest.approx([530.0, 530.2], abs=0.01)
+    limiter.throttled(10_000.0)
+    assert limiter.paused_for() == pytest.approx(MAX_PAUSE)
+
+
+def test_a_volley_of_429s_cuts_once_and_repeated_volleys_stop_at_a_tenth() -> None:
     time = FakeTime()
     limiter = RateLimiter(16.0, clock=time.clock)
     for _ in range(10):  # responses of requests already in flight
@@ -70,16 +81,16 @@ def test_a_volley_of_429s_cuts_once_and_repeated_volleys_stop_at_the_floor() -> 
     assert limiter.rate() == pytest.approx(8.0)
     for _ in range(20):
         time.now += CUT_COOLDOWN
-        limiter.throttled(0.0)
-    assert limiter.rate() == pytest.approx(MIN_RATE)
+        limiter.throttled(None)
+    assert limiter.rate() == pytest.approx(1.6)
     assert limiter.throttles == 30
 
 
-def test_the_rate_recovers_linearly_after_the_pause() -> None:
+def test_the_rate_recovers_linearly_after_a_hold() -> None:
     time = FakeTime()
     limiter = RateLimiter(10.0, clock=time.clock)
-    limiter.throttled(4.0)
-    time.now += 4.0
+    limiter.throttled(HOLD_AFTER)
+    time.now += HOLD_AFTER
     assert limiter.rate() == pytest.approx(5.0)
     time.now += RECOVERY / 4
     assert limiter.rate() == pytest.approx(7.5)
@@ -87,7 +98,7 @@ def test_the_rate_recovers_linearly_after_the_pause() -> None:
     assert limiter.rate() == pytest.approx(10.0)
 
 
-def test_a_429_arriving_while_a_caller_waits_sends_it_back_to_the_queue() -> None:
+def test_a_hold_starting_while_a_caller_waits_sends_it_back_to_the_queue() -> None:
     time = FakeTime()
     limiter = RateLimiter(1.0, burst=1, clock=time.clock)
     limiter.reserve()  # someone took the only token: our caller must wait a second
@@ -99,15 +110,6 @@ def test_a_429_arriving_while_a_caller_waits_sends_it_back_to_the_queue() -> Non
 
     waited = limiter.acquire(sleep_through_a_429)
     assert waited >= 30.0 and limiter.paused_for() == 0.0
-
-
-def test_no_pause_without_retry_after_is_longer_than_the_default() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(10.0, clock=time.clock)
-    limiter.throttled(None)
-    assert limiter.paused_for() == pytest.approx(_ratelimit.DEFAULT_PAUSE)
-    limiter.throttled(10_000.0)
-    assert limiter.paused_for() == pytest.approx(_ratelimit.MAX_PAUSE)
 
 
 @pytest.mark.parametrize(
