@@ -41,8 +41,11 @@ ENV_WORKERS = "PULUMI_FIREWORKS_PROVIDER_THREADS"
 """Upper bound on provider calls the process serves at once (a waiting create holds one)."""
 
 DEFAULT_WORKERS = 128
-"""Threads are started only when calls arrive, so a generous bound costs nothing idle;
-the engine's ``--parallel`` and the shared rate limiter are the real brakes."""
+"""Enough for ``pulumi up --parallel 128``; the engine's ``--parallel`` and the shared
+rate limiter are the real brakes. 128 idle threads cost about 2 MB."""
+
+MAX_WORKERS = 1024
+"""Settings above this are taken as this (every thread is started up front)."""
 
 ENV_LOG_LEVEL = "PULUMI_FIREWORKS_LOG_LEVEL"
 """``debug``, ``info``, ...: log the package's messages at that level to stderr."""
@@ -137,7 +140,7 @@ def workers_setting(environ: Optional[Mapping[str, str]] = None) -> int:
     if value < 1:
         log.warning("%s=%r is not a positive whole number; using %d", ENV_WORKERS, raw, DEFAULT_WORKERS)
         return DEFAULT_WORKERS
-    return value
+    return min(value, MAX_WORKERS)
 
 
 @hook
@@ -147,15 +150,17 @@ def widen_worker_pool(
     thread: Optional[threading.Thread] = None,
     objects: Callable[[], Iterable[object]] = gc.get_objects,
 ) -> str:
-    """Let the server's gRPC thread pool run up to ``limit`` calls at once (default: the setting).
+    """Give the server's gRPC thread pool ``limit`` threads (default: the setting), started now.
 
     The pool is found as the one ``ThreadPoolExecutor`` running the current thread (we
     are called from inside one of its workers), so nothing depends on how ``main()``
-    names it. Raising ``_max_workers`` is honoured from the next submitted call on:
-    ``ThreadPoolExecutor._adjust_thread_count`` compares the live thread count with it
-    on every submit. Calls that already queued up behind the four busy workers (a
-    ``destroy`` sends every Delete at once) would still wait, so one no-op is submitted
-    per queued call: each submit starts a thread, which takes the oldest queued call.
+    names it. Its ``_max_workers`` is raised and the threads are started at once
+    (``_adjust_thread_count``, under the lock ``submit`` holds for it) rather than left
+    to start on demand: the executor starts a thread for a new call only when its idle
+    count is zero, and CPython counts a worker idle after *every* call it finishes, so
+    after a run of quick calls (Check, Diff, GetPluginInfo) the count is stale and calls
+    queue up behind workers held by minutes-long waits -- a ``destroy`` sent 40 Deletes
+    and only 27 started. Idle threads cost about 16 KB each.
 
     Order and dependencies are untouched: the engine still decides what runs when, and a
     resource's dependents still wait for its create to return.
@@ -171,21 +176,27 @@ def widen_worker_pool(
         raise Skipped(f"expected one thread pool running this thread, found {len(pools)}")
     pool = pools[0]
     current = getattr(pool, "_max_workers", None)
-    if type(current) is not int or not callable(getattr(pool, "_adjust_thread_count", None)):
-        raise Skipped("ThreadPoolExecutor has no integer _max_workers: Python's internals changed")
+    threads = getattr(pool, "_threads", None)
+    start_one = getattr(pool, "_adjust_thread_count", None)
+    lock = getattr(pool, "_shutdown_lock", None)
+    if (
+        type(current) is not int
+        or not isinstance(threads, set)
+        or not callable(start_one)
+        or lock is None
+        or not callable(getattr(lock, "__enter__", None))
+    ):
+        raise Skipped("ThreadPoolExecutor internals (_max_workers, _threads, _adjust_thread_count) changed")
     if limit <= current:
         raise Skipped(f"the pool already allows {current} threads ({ENV_WORKERS}={limit})")
-    pool._max_workers = limit
-    queue = getattr(pool, "_work_queue", None)
-    backlog = queue.qsize() if queue is not None and callable(getattr(queue, "qsize", None)) else 0
-    started = min(backlog, limit - current)
-    for _ in range(started):
-        pool.submit(_nothing)
-    return (
-        f"widened the provider's gRPC worker pool from {current} to {limit} threads"
-        f" ({started} started at once for calls already queued)"
-    )
+    with lock:
+        if getattr(pool, "_shutdown", False):
+            raise Skipped("the pool is shutting down")
+        pool._max_workers = limit
+        # Each call starts a thread, or only uses up one stale idle count: bounded either way.
+        for _ in range(4 * limit):
+            if len(threads) >= limit:
+                break
+            start_one()
+    return f"widened the provider's gRPC worker pool from {current} to {limit} threads ({len(threads)} running)"
 
-
-def _nothing() -> None:
-    """Submitted only to make the pool start a thread (see :func:`widen_worker_pool`)."""
