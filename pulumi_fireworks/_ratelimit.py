@@ -36,15 +36,17 @@ __all__ = ["RateLimiter", "shared_limiter", "ENV_RATE", "DEFAULT_RATE"]
 log = logging.getLogger("pulumi_fireworks.ratelimit")
 
 ENV_RATE = "PULUMI_FIREWORKS_MAX_REQUESTS_PER_SECOND"
-DEFAULT_RATE = 50.0
+DEFAULT_RATE = 100.0
 """Requests per second for the whole process unless configured. The control plane does
-not publish its limit; a 429 lowers the rate from there."""
+not publish its limit; a 429 lowers the rate from there. 100 lets a hundred instant
+resources (a create and one poll each) through in one burst, and is well above what
+waits need (forty deployments five minutes into their waits poll about 3 times a second)."""
 
 BURST_SECONDS = 2.0
-"""The bucket holds this many seconds' worth of requests (a burst of 100 at 50/s)."""
+"""The bucket holds this many seconds' worth of requests (a burst of 200 at 100/s)."""
 
 MIN_RATE_FRACTION = 0.1
-"""429s never push the rate below this fraction of the configured rate (5/s of 50/s):
+"""429s never push the rate below this fraction of the configured rate (10/s of 100/s):
 below it, random refusals would stall a large update for little relief."""
 
 RECOVERY = 30.0

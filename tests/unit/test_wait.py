@@ -46,7 +46,7 @@ READY_TIMES = [0.0, 0.05, 0.3, 1.0, 2.5, 7.0, 10.0, 20.0, 33.3, 60.0, 300.0, 123
 
 @pytest.mark.parametrize("ready_at", READY_TIMES)
 @pytest.mark.parametrize("jitter_kind", ["none", "full", "random"])
-def test_readiness_is_noticed_within_ten_percent_of_the_wait_or_a_second(ready_at: float, jitter_kind: str) -> None:
+def test_readiness_is_noticed_within_five_percent_of_the_wait_or_a_second(ready_at: float, jitter_kind: str) -> None:
     rng = random.Random(ready_at)
     jitter = {"none": lambda: 0.0, "full": lambda: 0.999, "random": rng.random}[jitter_kind]
     sim = Simulation(ready_at)
@@ -62,7 +62,7 @@ def test_the_first_look_is_immediate() -> None:
     assert sim.fetches == [0.0] and sim.sleeps == []
 
 
-@pytest.mark.parametrize(("wait", "most_polls"), [(20.0, 30), (300.0, 60), (3600.0, 180)])
+@pytest.mark.parametrize(("wait", "most_polls"), [(20.0, 30), (300.0, 90), (3600.0, 200)])
 def test_polls_grow_with_the_log_of_the_wait_until_the_cap(wait: float, most_polls: int) -> None:
     sim = Simulation(wait)
     sim.run(lambda: 0.0)
