@@ -29,6 +29,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Callable, Iterable, Mapping, Optional, TypeVar
@@ -165,6 +166,7 @@ def widen_worker_pool(
     Order and dependencies are untouched: the engine still decides what runs when, and a
     resource's dependents still wait for its create to return.
     """
+    started = time.perf_counter()
     limit = workers_setting() if limit is None else limit
     current_thread = threading.current_thread() if thread is None else thread
     pools = [
@@ -198,5 +200,9 @@ def widen_worker_pool(
             if len(threads) >= limit:
                 break
             start_one()
-    return f"widened the provider's gRPC worker pool from {current} to {limit} threads ({len(threads)} running)"
+    took = time.perf_counter() - started
+    return (
+        f"widened the provider's gRPC worker pool from {current} to {limit} threads"
+        f" ({len(threads)} running, {took:.2f}s)"
+    )
 
