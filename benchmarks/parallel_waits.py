@@ -15,6 +15,8 @@ In one run (about 6 minutes with the defaults) it prints, side by side:
   work adds per resource, the rest is the cost of the resource's shape in SDK and engine;
 * a plain parallel httpx script making the same API calls directly (one thread per
   deployment, polling every 0.5 s): what the API alone costs;
+* the CPU seconds of the Pulumi processes (CLI, engine, language host, program, provider)
+  of each row: less sensitive than wall time to what else runs on the machine;
 * the API calls each row made, from the emulator's request log.
 
 The emulator runs in a subprocess (its own GIL). Wall times include everything a user
@@ -30,6 +32,7 @@ import argparse
 import collections
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -76,21 +79,31 @@ else:
 
 
 @dataclass
+class Run:
+    """One timed operation: wall seconds, CPU seconds of the Pulumi processes, API calls."""
+
+    seconds: float
+    cpu: Optional[float]
+    calls: dict[str, int]
+
+
+@dataclass
 class Row:
     scenario: str
     n: int
-    seconds: float
+    run: Run
     transition: Optional[float] = None
-    floor: Optional[float] = None
-    calls: dict[str, int] = field(default_factory=dict)
-    shaped: Optional[float] = None
+    floor: Optional[Run] = None
+    shaped: Optional[Run] = None
 
     def cells(self) -> list[str]:
-        per_t = f"{self.seconds / self.transition:.2f}" if self.transition else ""
-        per_floor = f"{self.seconds / self.floor:.2f}" if self.floor else ""
-        per_shaped = f"{self.seconds / self.shaped:.2f}" if self.shaped else ""
-        calls = " ".join(f"{m} {c}" for m, c in sorted(self.calls.items())) or "-"
-        return [self.scenario, str(self.n), f"{self.seconds:.1f}", per_t, per_floor, per_shaped, calls]
+        seconds = self.run.seconds
+        per_t = f"{seconds / self.transition:.2f}" if self.transition else ""
+        per_floor = f"{seconds / self.floor.seconds:.2f}" if self.floor else ""
+        per_shaped = f"{seconds / self.shaped.seconds:.2f}" if self.shaped else ""
+        cpu = f"{self.run.cpu:.1f}" if self.run.cpu is not None else ""
+        calls = " ".join(f"{m} {c}" for m, c in sorted(self.run.calls.items())) or "-"
+        return [self.scenario, str(self.n), f"{seconds:.1f}", per_t, per_floor, per_shaped, cpu, calls]
 
 
 class Emulator:
@@ -143,18 +156,22 @@ class Bench:
         stack.set_config("label", "v1")
         return stack
 
-    def timed(self, action: Callable[[], Any]) -> tuple[float, dict[str, int]]:
+    def timed(self, action: Callable[[], Any]) -> Run:
         self.emulator.clear_requests()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         action()
-        return time.perf_counter() - started, self.emulator.calls()
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the CLI and everything it waited for
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        return Run(seconds, cpu, self.emulator.calls())
 
     def lifecycle(
         self, name: str, kind: str, count: int, *, update: bool, repeat: int = 1
-    ) -> dict[str, tuple[float, dict[str, int]]]:
+    ) -> dict[str, Run]:
         """up (create), optionally up (update of every resource), destroy: the best time of
-        ``repeat`` runs per phase (other load on the machine only ever adds), with its calls."""
-        best: dict[str, tuple[float, dict[str, int]]] = {}
+        ``repeat`` runs per phase (other load on the machine only ever adds)."""
+        best: dict[str, Run] = {}
         for attempt in range(repeat):
             stack = self.stack(f"{name}-{attempt}", kind, count)
             out = {"up": self.timed(lambda: stack.up(parallel=self.parallel))}
@@ -164,12 +181,12 @@ class Bench:
             out["destroy"] = self.timed(lambda: stack.destroy(parallel=self.parallel))
             stack.remove()
             for phase, result in out.items():
-                if phase not in best or result[0] < best[phase][0]:
+                if phase not in best or result.seconds < best[phase].seconds:
                     best[phase] = result
         return best
 
 
-def plain_httpx(emulator: Emulator, n: int, interval: float = 0.5) -> dict[str, tuple[float, dict[str, int]]]:
+def plain_httpx(emulator: Emulator, n: int, interval: float = 0.5) -> dict[str, Run]:
     """The same calls without Pulumi: N threads create, poll to READY; then delete, poll to DELETED."""
     base = f"/v1/accounts/{ACCOUNT}/deployments"
     local = threading.local()
@@ -177,7 +194,8 @@ def plain_httpx(emulator: Emulator, n: int, interval: float = 0.5) -> dict[str, 
     def client() -> httpx.Client:
         if not hasattr(local, "client"):
             local.client = httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {KEY}"})
-        return local.client
+        mine: httpx.Client = local.client
+        return mine
 
     def wait_for(path: str, state: str) -> None:
         while client().get(path).raise_for_status().json().get("state") != state:
@@ -192,13 +210,13 @@ def plain_httpx(emulator: Emulator, n: int, interval: float = 0.5) -> dict[str, 
         client().delete(f"{base}/plain-{i}").raise_for_status()
         wait_for(f"{base}/plain-{i}", "DELETED")
 
-    out: dict[str, tuple[float, dict[str, int]]] = {}
+    out: dict[str, Run] = {}
     with ThreadPoolExecutor(n) as pool:
         for phase, work in (("create", create), ("delete", delete)):
             emulator.clear_requests()
             started = time.perf_counter()
             list(pool.map(work, range(n)))
-            out[phase] = (time.perf_counter() - started, emulator.calls())
+            out[phase] = Run(time.perf_counter() - started, None, emulator.calls())
     return out
 
 
@@ -216,11 +234,11 @@ def machine() -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    header = ["scenario", "N", "wall s", "x T", "x floor", "x shaped", "API calls"]
+    header = ["scenario", "N", "wall s", "x T", "x floor", "x shaped", "CPU s", "API calls"]
     table = [header] + [r.cells() for r in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     for r in table:
-        print("  ".join(c.ljust(w) if i in (0, 6) else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+        print("  ".join(c.ljust(w) if i in (0, 7) else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
 
 
 def main() -> int:
@@ -252,10 +270,9 @@ def main() -> int:
             floor = bench.lifecycle("floor", "tiny", args.n, update=True, repeat=args.repeat)
             waits = bench.lifecycle("waits", "deployment", args.n, update=True)
             for phase, label in (("up", "up (create)"), ("update", "up (update)"), ("destroy", "destroy")):
-                seconds, calls = waits[phase]
-                rows.append(Row(f"deployments, {label}", args.n, seconds, t, floor[phase][0], calls))
+                rows.append(Row(f"deployments, {label}", args.n, waits[phase], t, floor[phase]))
             for phase, label in (("up", "up (create)"), ("update", "up (update)"), ("destroy", "destroy")):
-                rows.append(Row(f"engine floor (no-op), {label}", args.n, floor[phase][0], t, None, floor[phase][1]))
+                rows.append(Row(f"engine floor (no-op), {label}", args.n, floor[phase], t))
             print_table(rows)
             print(flush=True)
 
@@ -264,18 +281,16 @@ def main() -> int:
             shaped = bench.lifecycle("instant-shaped", "shaped", args.instant, update=False, repeat=args.repeat)
             instant = bench.lifecycle("instant", "deployment", args.instant, update=False, repeat=args.repeat)
             for phase, label in (("up", "up (create)"), ("destroy", "destroy")):
-                seconds, calls = instant[phase]
-                rows.append(Row(f"instant deployments, {label}", args.instant, seconds, None, instant_floor[phase][0],
-                                calls, shaped[phase][0]))
-                rows.append(Row(f"no-op shaped like them, {label}", args.instant, shaped[phase][0], None,
-                                instant_floor[phase][0], shaped[phase][1]))
-                rows.append(Row(f"engine floor (no-op), {label}", args.instant, instant_floor[phase][0], None, None,
-                                instant_floor[phase][1]))
+                rows.append(Row(f"instant deployments, {label}", args.instant, instant[phase], None,
+                                instant_floor[phase], shaped[phase]))
+                rows.append(Row(f"no-op shaped like them, {label}", args.instant, shaped[phase], None,
+                                instant_floor[phase]))
+                rows.append(Row(f"engine floor (no-op), {label}", args.instant, instant_floor[phase]))
 
             emulator.set_transition({"seconds": t})
             plain = plain_httpx(emulator, args.n)
-            rows.append(Row("plain httpx, create + wait", args.n, plain["create"][0], t, None, plain["create"][1]))
-            rows.append(Row("plain httpx, delete + wait", args.n, plain["delete"][0], t, None, plain["delete"][1]))
+            rows.append(Row("plain httpx, create + wait", args.n, plain["create"], t))
+            rows.append(Row("plain httpx, delete + wait", args.n, plain["delete"], t))
     finally:
         emulator.close()
     print_table(rows)
