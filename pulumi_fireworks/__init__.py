@@ -8,6 +8,8 @@ Configure with ``pulumi config set --secret fireworks:apiKey ...`` (or
 
 from . import _errors
 from ._errors import *  # noqa: F403  (the exception tree; see _errors)
+from .api_key import ApiKey, ApiKeyArgs
+from .deployed_model import DeployedModel, DeployedModelArgs
 from .deployment import (
     AutoscalingPolicyArgs,
     AutoTuneArgs,
@@ -16,6 +18,8 @@ from .deployment import (
     PlacementArgs,
     ScalingScheduleArgs,
 )
+from .secret import Secret, SecretArgs
+from .user import ServiceAccount, ServiceAccountArgs, User, UserArgs
 
 __all__ = [
     "Deployment",
@@ -24,5 +28,15 @@ __all__ = [
     "AutoTuneArgs",
     "PlacementArgs",
     "ScalingScheduleArgs",
+    "Secret",
+    "SecretArgs",
+    "User",
+    "UserArgs",
+    "ServiceAccount",
+    "ServiceAccountArgs",
+    "ApiKey",
+    "ApiKeyArgs",
+    "DeployedModel",
+    "DeployedModelArgs",
     *_errors.__all__,
 ]

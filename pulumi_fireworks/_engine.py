@@ -1,21 +1,26 @@
 """The one generic CRUD engine behind every resource.
 
-A :class:`ResourceSpec` says what differs between API objects; this module says what
-never does: how inputs are checked, how a diff is decided, how creates survive lost
-responses, how waits end, how refresh detects drift, and how failures clean up after
-themselves so nothing is left orphaned.
+A :class:`~._spec.ResourceSpec` says, as data, what differs between API objects; a
+:class:`ResourceEngine` says what never does: how inputs are checked, how a diff is
+decided, how creates survive lost responses, how waits end, how refresh detects drift,
+and how failures clean up after themselves so nothing is left orphaned. Where an API
+object really behaves differently (a create body wrapped in ``{"apiKey": ...}``, no
+GET, a delete that is a POST), its resource module subclasses :class:`ResourceEngine`
+and overrides the one method concerned.
 
-The provider object is pickled into the program's state by ``pulumi.dynamic``. It
-therefore carries only the spec's name: credentials and HTTP clients are made in the
-provider process (``configure``) and never pickled.
+What ``pulumi.dynamic`` pickles into the state is :class:`FireworksProvider`: a type
+name and nothing else. Credentials and HTTP clients are made in the provider process
+(``configure``) and never pickled, and the behaviour is looked up by type name, so a
+state written by any version of this package keeps working with every later one.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
+import contextlib
+import functools
 import threading
-from typing import Any, Mapping, Optional
+import time
+from typing import Any, ClassVar, Iterator, Mapping, Optional
 
 from pulumi.dynamic import (
     CheckResult,
@@ -29,23 +34,35 @@ from pulumi.dynamic import (
 
 from . import _durations, _process
 from ._config import CONFIG_ACCOUNT_ID, CONFIG_API_KEY, CONFIG_BASE_URL, resolve_settings
-from ._drift import project, satisfies
+from ._drift import is_zero, project, same, satisfies
 from ._errors import (
     APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
     ConflictError,
     FireworksError,
     InternalServerError,
     NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResourceError,
     ResourceFailedError,
     ResourceOperationError,
 )
 from ._http import Client
-from ._inputs import is_unknown, validate
+from ._ids import autoname
+from ._inputs import is_unknown, map_paths, validate
+from ._reporting import api_text, install_short_tracebacks, resource_error
 from ._spec import Props, ResourceSpec
+from ._types import parse_timestamp
 from ._wait import poll
 
 NAME_KEY = "__name"
 """Hidden input: the Pulumi resource name, for autonaming and for error messages."""
+
+URN_KEY = "__urn"
+"""Hidden input: the resource's URN, the seed of a derived id (same at preview, at
+``up`` and on a re-run after an interruption)."""
 
 AUTONAMED_KEY = "__autonamed"
 """Hidden input: set when the provider chose the id, so a replacement may pick a new one."""
@@ -53,65 +70,205 @@ AUTONAMED_KEY = "__autonamed"
 WAIT_TIMEOUT = "wait_timeout"
 ADOPT = "adopt_existing"
 
-_SPECS: dict[str, ResourceSpec] = {}
+_ENGINES: dict[str, "ResourceEngine"] = {}
+
+_CREATE_ATTEMPTS = 8
+"""Create attempts before giving up on failures that may pass (429, 5xx, no response);
+each is preceded by a check of what exists, so attempts never duplicate anything."""
+
+DISCARDED: Any = object()
+"""What :meth:`ResourceEngine.find_created` returns for an object that was made but had
+to be deleted (an API key whose value was lost): the create must run again."""
+
+_CLOCK_SKEW = 5.0
+"""How far the API's clock may lag ours when telling whether an object appeared during
+our create call (NTP keeps both within well under a second)."""
 
 _CLEANUP_MIN_WAIT = 600.0
 """Cleaning up after a failed create waits at least this long, even when the user's
 ``wait_timeout`` (which may be what just expired) is shorter."""
 
 
-def register(spec: ResourceSpec) -> ResourceSpec:
-    """Make ``spec`` available to providers in the provider process."""
-    _SPECS[spec.type_name] = spec
-    return spec
+def register(engine: "ResourceEngine") -> "ResourceEngine":
+    """Make ``engine`` serve its type in this process."""
+    _ENGINES[engine.spec.type_name] = engine
+    return engine
 
 
-def _spec_named(type_name: str) -> ResourceSpec:
-    if type_name not in _SPECS:
-        import pulumi_fireworks  # noqa: F401  (importing the package registers every spec)
-    return _SPECS[type_name]
+def engine_for(type_name: str) -> "ResourceEngine":
+    if type_name not in _ENGINES:
+        import pulumi_fireworks  # noqa: F401  (importing the package registers every engine)
+    return _ENGINES[type_name]
+
+
+def registered_specs() -> dict[str, ResourceSpec]:
+    """Type name → spec of every registered resource."""
+    import pulumi_fireworks  # noqa: F401
+
+    return {name: engine.spec for name, engine in sorted(_ENGINES.items())}
 
 
 class FireworksProvider(ResourceProvider):
-    """``pulumi.dynamic`` provider for one Fireworks resource type."""
+    """``pulumi.dynamic`` provider for one Fireworks resource type.
+
+    Pickled into every resource's state, so it holds the type name only: never
+    settings, clients or behaviour. Do not rename or move this class.
+    """
 
     def __init__(self, type_name: str) -> None:
         self.type_name = type_name
 
     def __getstate__(self) -> dict[str, Any]:
-        # Only the spec's name is ever pickled into state: no settings, no clients.
         return {"type_name": self.type_name}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.type_name = state["type_name"]
 
-    # -- configuration -----------------------------------------------------------
-
     def configure(self, req: ConfigureRequest) -> None:
+        # Runs once per provider in the provider process, before any operation.
+        install_short_tracebacks()
         _process.apply()  # once per process: let waits overlap (see _process)
         self._stack_config = {
             key: req.config.get(key) for key in (CONFIG_API_KEY, CONFIG_ACCOUNT_ID, CONFIG_BASE_URL)
         }
 
     @property
+    def engine(self) -> "ResourceEngine":
+        return engine_for(self.type_name)
+
+    @property
     def spec(self) -> ResourceSpec:
-        return _spec_named(self.type_name)
+        return self.engine.spec
 
     def _client(self) -> Client:
         lock = self.__dict__.setdefault("_lock", threading.Lock())
         with lock:
             client: Optional[Client] = self.__dict__.get("_http_client")
             if client is None:
-                settings = resolve_settings(self.__dict__.get("_stack_config"))
-                client = Client(settings)
+                client = Client(resolve_settings(self.__dict__.get("_stack_config")))
                 self._http_client = client
             return client
 
-    # -- check / diff ----------------------------------------------------------------
+    @contextlib.contextmanager
+    def _reported(self, operation: str, props: Props, object_id: Optional[str] = None) -> Iterator[None]:
+        """Any failure of ``operation`` becomes a short error naming this resource."""
+        try:
+            yield
+        except FireworksError as exc:
+            raise resource_error(self.engine.describe(props, self.__dict__.get("_http_client"), object_id), operation, exc) from exc
 
     def check(self, _olds: Props, news: Props) -> CheckResult:
+        return self.engine.check(_olds or {}, news)
+
+    def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
+        return self.engine.diff(olds, news)
+
+    def create(self, props: Props) -> CreateResult:
+        with self._reported("create", props):
+            return self.engine.create(self._client(), props)
+
+    def read(self, id_: str, props: Props) -> ReadResult:
+        with self._reported("read", props, id_):
+            return self.engine.read(self._client(), id_, props)
+
+    def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
+        with self._reported("update", news, id_):
+            return self.engine.update(self._client(), id_, olds, news)
+
+    def delete(self, id_: str, props: Props) -> None:
+        with self._reported("delete", props, id_):
+            self.engine.delete(self._client(), id_, props)
+
+
+class ResourceEngine:
+    """Generic check / diff / create / read / update / delete for one resource type.
+
+    Subclasses set :attr:`spec` and override hooks (the methods in the "hooks" section)
+    only where their API object differs. Engines are shared by every resource of a type
+    and by concurrent calls, so they keep no per-call state.
+    """
+
+    spec: ClassVar[ResourceSpec]
+
+    @functools.cached_property
+    def map_fields(self) -> frozenset[str]:
+        """Dotted paths of the map inputs, whose keys are all the user's (drift if added)."""
+        return map_paths(self.spec.inputs_model)
+
+    # -- hooks ---------------------------------------------------------------------------
+
+    def equivalent(self, field: str, desired: Any, live: Any) -> bool:
+        """Extra equivalences the server's normalisation needs, on top of equality,
+        proto3's omitted zero values and subset-matching of objects."""
+        return False
+
+    def derive_id(self, props: Mapping[str, Any]) -> Optional[str]:
+        """The id the provider gives an object the user did not name (``spec.autoname``)."""
+        return autoname(str(props.get(NAME_KEY) or self.spec.type_name), self._id_seed(props))
+
+    def create_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Query parameters of the create call besides the id."""
+        return {}
+
+    def create_body(self, props: Mapping[str, Any], object_id: Optional[str]) -> dict[str, Any]:
+        """The JSON body of the create call."""
         spec = self.spec
-        olds = _olds or {}
+        body = self.wire_body(props, spec.api_inputs)
+        if spec.create_wrapper:
+            body = {spec.create_wrapper: body}
+        if spec.id_source == "body":
+            body = {spec.id_param: object_id, **body}
+        return body
+
+    def update_body(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The JSON body of a PATCH: the whole managed object, so the result is right
+        whether the server honours ``updateMask`` or replaces every mutable field."""
+        return self.wire_body(props, self.spec.api_inputs)
+
+    def update_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Query parameters of a PATCH besides ``updateMask``."""
+        return {}
+
+    def delete_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Query parameters of a delete the user asked for (``destroy``, a replacement)."""
+        return {}
+
+    def cleanup_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Query parameters of the delete that cleans up after a failed create: it must
+        free the id for the next attempt."""
+        return self.delete_query(props)
+
+    def computed_outputs(self, inputs: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
+        """Outputs derived from inputs and the live object (``spec.computed_output_names``)."""
+        return {}
+
+    def fetch(self, client: Client, props: Mapping[str, Any], object_id: str) -> Optional[dict[str, Any]]:
+        """The live object, or ``None`` when the API says it does not exist."""
+        try:
+            return client.request("GET", self.spec.object_path(client.account_id, props, object_id))
+        except NotFoundError:
+            return None
+
+    def send_delete(self, client: Client, props: Mapping[str, Any], object_id: str, params: Mapping[str, Any]) -> None:
+        """Ask the API to delete the object; a 404 means it is already gone."""
+        client.request("DELETE", self.spec.object_path(client.account_id, props, object_id), params=params)
+
+    def find_created(self, client: Client, props: Mapping[str, Any]) -> Any:
+        """For ids the server picks, after a create got no usable answer: the object an
+        earlier create of these very inputs made (found by what it is, e.g. model +
+        deployment), ``None`` if there is none, or :data:`DISCARDED` when one was made
+        but is useless and has been deleted (so the create must run again). The default
+        cannot tell, so a lost response is reported as such."""
+        raise _CannotTell()
+
+    def id_of(self, live: Mapping[str, Any]) -> str:
+        """The id of a live object (the last segment of its ``name``)."""
+        return str(live.get("name", "")).rsplit("/", 1)[-1]
+
+    # -- check / diff ------------------------------------------------------------------------
+
+    def check(self, olds: Props, news: Props) -> CheckResult:
+        spec = self.spec
         raw = {
             k: v
             for k, v in news.items()
@@ -120,18 +277,30 @@ class FireworksProvider(ResourceProvider):
         checked, failures = validate(spec.inputs_model, raw, spec.type_name)
         if checked is None:
             return CheckResult(news, failures)
-        name = news.get(NAME_KEY)
-        if spec.id_strategy != "server" and checked.get(spec.id_field) is None:
-            checked[spec.id_field] = olds.get(spec.id_field) or _autoname(str(name or spec.type_name))
-            checked[AUTONAMED_KEY] = True
-        checked[NAME_KEY] = name
+        for key in (NAME_KEY, URN_KEY):
+            if news.get(key) is not None:
+                checked[key] = news[key]
+        if spec.autoname and spec.id_source != "server" and checked.get(spec.id_field) is None:
+            # Sticky: an object keeps the id it was created with until it is replaced
+            # (when the engine checks the new inputs again without the old ones).
+            derived = olds.get(spec.id_field) if olds.get(AUTONAMED_KEY) else None
+            derived = derived or self.derive_id(checked)
+            if derived is not None:
+                checked[spec.id_field] = derived
+                checked[AUTONAMED_KEY] = True
         return CheckResult(checked, [])
 
-    def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
+    def diff(self, olds: Props, news: Props) -> DiffResult:
         spec = self.spec
-        fields = set(spec.inputs_model.model_fields)
-        changed = sorted(f for f in fields if not _same(olds.get(f), news.get(f)))
-        replaces = [f for f in changed if f in spec.replace_on_change or f == spec.id_field]
+        fields = set(spec.inputs_model.model_fields) - spec.create_only
+        if spec.id_field in fields and news.get(spec.id_field) is None and not spec.autoname:
+            fields.discard(spec.id_field)  # the server chose it: nobody's input
+        changed = sorted(f for f in fields if not same(olds.get(f), news.get(f)))
+        replaces = [
+            f
+            for f in changed
+            if f in spec.replace_on_change or f == spec.id_field or f in spec.parent_fields
+        ]
         if olds.get("state") in spec.failed_states:
             # A refresh found it failed (or being deleted) on the server: nothing can be
             # patched into shape, so the next `up` replaces it — like a tainted resource.
@@ -139,200 +308,284 @@ class FireworksProvider(ResourceProvider):
         return DiffResult(
             changes=bool(changed) or bool(replaces),
             replaces=replaces,
-            # A replacement that keeps a user-chosen id must free it first.
-            delete_before_replace=bool(replaces) and not news.get(AUTONAMED_KEY),
+            delete_before_replace=bool(replaces) and self._replacement_collides(olds, news),
         )
+
+    def _replacement_collides(self, olds: Props, news: Props) -> bool:
+        """Whether the replacement would collide with the old object: created under the
+        same id (a user-chosen id that did not change, or a derived one that comes out
+        the same) or with the same value of a field the API keeps unique. Then the old
+        object must be deleted first."""
+        spec = self.spec
+        if any(f in news and same(olds.get(f), news.get(f)) for f in spec.unique_fields):
+            return True
+        if spec.id_source == "server":
+            return False
+        new_id = news.get(spec.id_field)
+        if news.get(AUTONAMED_KEY) or new_id is None:
+            fresh = {k: v for k, v in news.items() if k not in (spec.id_field, AUTONAMED_KEY)}
+            new_id = self.derive_id(fresh) if spec.autoname else None
+        return new_id is not None and new_id == olds.get(spec.id_field)
 
     # -- create ------------------------------------------------------------------------
 
-    def create(self, props: Props) -> CreateResult:
-        spec, client = self.spec, self._client()
-        object_id = props.get(spec.id_field)
-        if props.get(ADOPT) and object_id:
-            live = self._get(client, object_id)
-            if live is not None:
-                live = self._converge(client, props, live)
-                return CreateResult(object_id, self._outputs(props, live))
-        live = self._create_once(client, props)
-        object_id = object_id or _id_of(live)
-        try:
-            live = self._wait_ready(client, props, object_id, "create")
-        except ResourceOperationError as failure:
-            self._clean_up(client, props, object_id, failure)
-            raise
-        return CreateResult(object_id, self._outputs(props, live))
-
-    def _create_once(self, client: Client, props: Props) -> dict[str, Any]:
-        """POST the create; recover from lost responses without creating twice."""
+    def create(self, client: Client, props: Props) -> CreateResult:
         spec = self.spec
-        object_id = props.get(spec.id_field)
-        params = dict(spec.create_query(props))
-        body = self._wire_body(props, spec.api_inputs)
-        if spec.id_strategy == "query":
+        object_id = props.get(spec.id_field) if spec.id_source != "server" else None
+        live = self._adopt(client, props, object_id) if props.get(ADOPT) and object_id else None
+        ours = live is None  # an adopted object is never deleted by a failed create
+        if live is None:
+            live = self._create_once(client, props, object_id)
+        object_id = object_id or self.id_of(live)
+        if spec.ready_states:
+            try:
+                live = self._wait_ready(client, props, object_id, "create" if ours else "adopt")
+            except ResourceOperationError as failure:
+                if ours:
+                    self._clean_up(client, props, object_id, failure)
+                raise
+        return CreateResult(object_id, self._outputs(props, object_id, live))
+
+    def _adopt(self, client: Client, props: Props, object_id: str) -> Optional[dict[str, Any]]:
+        """``adopt_existing``: the existing object, patched to match, or ``None`` if there is none."""
+        live = self.fetch(client, props, object_id)
+        if live is None or live.get("state") in self.spec.gone_states:
+            return None
+        self._patch_to_match(client, props, object_id, live)
+        return live
+
+    def _create_once(self, client: Client, props: Props, object_id: Optional[str]) -> dict[str, Any]:
+        """POST the create; recover from lost responses without creating twice.
+
+        Any failure that could have followed a commit (no response, a timeout, a 408,
+        429 or 5xx, even a 400 or 409 from a proxy that retried a request that had
+        landed) is checked before it is reported: only an object confirmed absent is
+        "not created", and only then is the create tried again, with backoff.
+        """
+        spec = self.spec
+        params = dict(self.create_query(props))
+        if spec.id_source == "query":
             params[spec.id_param] = object_id
-        elif spec.id_strategy == "body":
-            body = {spec.id_param: object_id, **body}
-        path = spec.collection_path(client.account_id)
-        attempts = 3
-        for attempt in range(attempts):
+        body = self.create_body(props, object_id)
+        path = spec.collection_path(client.account_id, props)
+        started = time.time()
+        if object_id is None:
+            # The server picks the id: find what an earlier, interrupted run of this
+            # create made (by what it is) before making another.
+            try:
+                earlier = self.find_created(client, props)
+            except _CannotTell:
+                earlier = None
+            if isinstance(earlier, dict):
+                self._patch_to_match(client, props, self.id_of(earlier), earlier)
+                return earlier
+        failure: Optional[FireworksError] = None
+        for attempt in range(_CREATE_ATTEMPTS):
+            if failure is not None:
+                client.backoff(attempt - 1, failure)
             try:
                 return client.request("POST", path, params=params, json=body, idempotent=False)
             except ConflictError as exc:
-                existing = self._get(client, object_id, include_gone=True) if object_id else None
-                if attempt > 0 and existing is not None and existing.get("state") not in spec.gone_states:
-                    return existing  # our own earlier attempt landed; its response was lost
-                raise FireworksError(self._conflict_message(client, object_id, existing, exc)) from exc
-            except (APIConnectionError, InternalServerError) as exc:
-                if spec.id_strategy == "server" or not object_id:
-                    raise
-                try:
-                    existing = self._get(client, object_id)
-                except FireworksError as check_error:
-                    raise FireworksError(
-                        f"{self._label(props, client)}: the create call got no usable answer ({exc}) "
-                        f"and checking whether it was applied failed too ({check_error}). It may exist: "
-                        f"if it does, take it over with {spec.id_field}={object_id!r} and {ADOPT}=True."
-                    ) from exc
-                if existing is not None:
-                    return existing  # the create was applied; only the response was lost
-                if attempt == attempts - 1:
-                    raise FireworksError(
-                        f"{self._label(props, client)}: create failed after {attempts} attempts: {exc}"
-                    ) from exc
-        raise AssertionError("unreachable")
+                failure = exc
+                if object_id is None:
+                    found = self._check_landed(client, props, object_id, exc)  # the server picks ids: no real conflict
+                    if isinstance(found, dict):
+                        return found
+                    continue
+                existing = self.fetch(client, props, object_id)
+                if existing is not None and existing.get("state") in spec.gone_states:
+                    # A soft-deleted object holds the id: this resource was deleted (a
+                    # replacement under the same id, a destroy) and is being made again.
+                    # The program names this id, so the dead holder is purged, not undeleted:
+                    # a fresh object is exactly what a create means.
+                    try:
+                        self._purge(client, props, object_id)
+                    except NotFoundError:
+                        pass  # purged meanwhile
+                    continue
+                if existing is not None and self._is_ours(props, existing, attempt, started):
+                    self._patch_to_match(client, props, object_id, existing)
+                    return existing
+                raise ResourceError(self._conflict_message(client, props, object_id, exc)) from exc
+            except (AuthenticationError, PermissionDeniedError):
+                raise  # refused before anything was done
+            except FireworksError as exc:
+                failure = exc
+                found = self._check_landed(client, props, object_id, exc)
+                if isinstance(found, dict):
+                    return found  # the create was applied; only the response was lost
+                if found is not DISCARDED and not _may_succeed_later(exc):
+                    raise  # confirmed: nothing was created, and trying again will not help
+        assert failure is not None
+        raise failure
+
+    def _is_ours(self, props: Props, existing: Mapping[str, Any], attempt: int, started: float) -> bool:
+        """Whether an object found under the id of a create that answered 409 is ours:
+        an earlier attempt of this create whose response was lost, what an interrupted
+        run made under the id derived from this resource's URN, or (an explicit id) one
+        that appeared while this create was under way and is exactly what it asked for.
+        Anything else is someone else's, and is never taken over silently."""
+        if attempt > 0 or props.get(AUTONAMED_KEY):
+            return True
+        try:
+            created_at = parse_timestamp(str(existing.get("createTime"))).timestamp()
+        except ValueError:
+            return False
+        return created_at >= started - _CLOCK_SKEW and not self._differing_fields(props, existing)
+
+    def _check_landed(self, client: Client, props: Props, object_id: Optional[str], exc: FireworksError) -> Any:
+        """After a create got no usable answer: the object it made, ``None`` if it
+        provably made none, or :data:`DISCARDED`. Raises when that cannot be told."""
+        label = self._label(props, client, object_id)
+        try:
+            if object_id:
+                return self.fetch(client, props, object_id)
+            return self.find_created(client, props)
+        except _CannotTell:
+            raise ResourceError(
+                f"{label}: the create call got no usable answer ({api_text(exc)}); the server picks this "
+                f"object's id, so whether it was created cannot be checked. Look for it before "
+                f"running `pulumi up` again."
+            ) from exc
+        except FireworksError as check_error:
+            raise ResourceError(
+                f"{label}: the create call got no usable answer ({api_text(exc)}) and checking whether it "
+                f"was applied failed too ({api_text(check_error)}). It may exist: " + self._adopt_hint(props, object_id)
+            ) from exc
+
+    def _adopt_hint(self, props: Props, object_id: Optional[str]) -> str:
+        if props.get(AUTONAMED_KEY) or (object_id is None and type(self).find_created is not ResourceEngine.find_created):
+            return "run `pulumi up` again: what it made is found and taken over, not duplicated."
+        if object_id and ADOPT in self.spec.inputs_model.model_fields:
+            return f"if it does, take it over with {self.spec.id_field}={object_id!r} and {ADOPT}=True."
+        return "check before running `pulumi up` again."
 
     def _conflict_message(
-        self, client: Client, object_id: Any, existing: Optional[dict[str, Any]], exc: ConflictError
+        self, client: Client, props: Props, object_id: Optional[str], exc: ConflictError
     ) -> str:
         spec = self.spec
-        where = f"fireworks:{spec.type_name} {spec.object_path(client.account_id, str(object_id))}"
-        if existing is not None and existing.get("state") in spec.gone_states:
-            return (
-                f"{where} cannot be created: the id is still held by a soft-deleted "
-                f"{spec.type_name.lower()} (API: {exc.message}). Hard-delete or undelete it, "
-                f"or choose another {spec.id_field}."
-            )
-        return (
-            f"{where} already exists (API: {exc.message}). To manage that existing object with "
-            f"Pulumi, set {ADOPT}=True; otherwise choose another {spec.id_field}."
+        where = f"fireworks:{spec.type_name} {spec.object_path(client.account_id, props, str(object_id))}"
+        if ADOPT in spec.inputs_model.model_fields:
+            todo = f"To manage that existing object with Pulumi, set {ADOPT}=True; otherwise choose another {spec.id_field}."
+        else:
+            todo = f"Choose another {spec.id_field}, or delete the existing {spec.type_name.lower()} first."
+        return f"{where} already exists (API: {exc.message}). {todo}"
+
+    def _differing_fields(self, props: Props, live: Mapping[str, Any]) -> list[str]:
+        """Inputs an existing object does not already satisfy (write-only inputs cannot be
+        compared, so they always count as differing)."""
+        current = self.snake(live)
+        return sorted(
+            f
+            for f in self.spec.api_inputs
+            if f in props and (f in self.spec.write_only or not satisfies(f, props[f], current.get(f), self.equivalent, self.map_fields))
         )
 
-    def _converge(self, client: Client, props: Props, live: dict[str, Any]) -> dict[str, Any]:
-        """Adoption: PATCH whatever the existing object does not already satisfy."""
-        spec = self.spec
-        current = self._snake(live)
-        differing = sorted(
-            f for f in spec.api_inputs if f in props and not satisfies(f, props[f], current.get(f), spec.equivalent)
-        )
-        object_id = str(props[spec.id_field])
+    def _patch_to_match(self, client: Client, props: Props, object_id: str, live: Mapping[str, Any]) -> None:
+        """PATCH whatever an existing object does not already satisfy."""
+        differing = self._differing_fields(props, live)
         if differing:
             self._patch(client, props, object_id, differing)
-        return self._wait_ready(client, props, object_id, "adopt")
+
+    def _purge(self, client: Client, props: Props, object_id: str) -> None:
+        self.send_delete(client, props, object_id, self.cleanup_query(props))
+        self._wait_gone(client, props, object_id, hard=True, at_least=_CLEANUP_MIN_WAIT)
 
     # -- read ----------------------------------------------------------------------------
 
-    def read(self, id_: str, props: Props) -> ReadResult:
-        spec, client = self.spec, self._client()
-        live = self._get(client, id_)
-        if live is None:
-            return ReadResult(id_="", outs={})
-        current = self._snake(live)
-        managed = [f for f in spec.api_inputs if props.get(f) is not None]
-        if managed:
-            # refresh: keep the user's spelling where the server still satisfies it
+    def read(self, client: Client, id_: str, props: Props) -> ReadResult:
+        spec = self.spec
+        refreshing = any(props.get(f) is not None for f in spec.api_inputs | spec.server_view)
+        live = self.fetch(client, props, id_)
+        if live is None or live.get("state") in spec.gone_states:
+            if not refreshing:
+                raise NotFoundError(
+                    status=404,
+                    code="NOT_FOUND",
+                    message=f"no {spec.type_name.lower()} with id {id_!r} in account {client.account_id}",
+                    method="GET",
+                    url=spec.object_path(client.account_id, props, id_),
+                )
+            return ReadResult(id_="", outs={})  # deleted behind Pulumi's back: drop it from state
+        current = self.snake(live)
+        if refreshing:
+            # Keep the user's spelling where the server still satisfies it; take the
+            # server's value where it does not, so the next `up` shows and repairs it.
             inputs = {k: v for k, v in props.items() if k not in spec.output_names}
-            for field in managed:
-                if field in spec.write_only:
+            for field in spec.api_inputs - spec.write_only:
+                if props.get(field) is None:
                     continue
-                value = project(field, props[field], current.get(field), spec.equivalent)
-                if value is None:
+                value = project(field, props[field], current.get(field), self.equivalent, self.map_fields)
+                if is_zero(value):
                     inputs.pop(field, None)
                 else:
                     inputs[field] = value
         else:
-            # Resource.get(): everything the server holds becomes the inputs
-            inputs = {f: current[f] for f in spec.api_inputs if current.get(f) is not None}
-        inputs[spec.id_field] = id_
-        return ReadResult(id_=id_, outs=self._outputs(inputs, live), inputs=inputs)
+            # Resource.get(): everything the server holds becomes the inputs.
+            inputs = {f: current[f] for f in spec.api_inputs if not is_zero(current.get(f))}
+            if spec.id_source != "server":
+                inputs[spec.id_field] = id_
+            if props.get(NAME_KEY):
+                inputs[NAME_KEY] = props[NAME_KEY]
+        return ReadResult(id_=id_, outs=self._outputs(inputs, id_, live, previous=props), inputs=inputs)
 
     # -- update --------------------------------------------------------------------------
 
-    def update(self, id_: str, olds: Props, news: Props) -> UpdateResult:
-        spec, client = self.spec, self._client()
-        changed = sorted(f for f in spec.api_inputs if not _same(olds.get(f), news.get(f)))
+    def update(self, client: Client, id_: str, olds: Props, news: Props) -> UpdateResult:
+        spec = self.spec
+        changed = sorted(f for f in spec.api_inputs if not same(olds.get(f), news.get(f)))
         if changed:
             self._patch(client, news, id_, changed)
             live = self._wait_ready(client, news, id_, "update")
         else:
-            live = self._get(client, id_) or {}
-        return UpdateResult(outs=self._outputs(news, live))
+            live = self.fetch(client, news, id_) or {}
+        return UpdateResult(outs=self._outputs(news, id_, live, previous=olds))
 
     def _patch(self, client: Client, props: Props, object_id: str, fields: list[str]) -> None:
-        spec = self.spec
-        body = {**spec.patch_body_extra(props), **self._wire_body(props, fields)}
         client.request(
             "PATCH",
-            spec.object_path(client.account_id, object_id),
-            params={"updateMask": ",".join(fields), **spec.update_query(props)},
-            json=body,
+            self.spec.object_path(client.account_id, props, object_id),
+            params={"updateMask": ",".join(fields), **self.update_query(props)},
+            json=self.update_body(props),
         )
 
     # -- delete --------------------------------------------------------------------------
 
-    def delete(self, id_: str, props: Props) -> None:
-        spec, client = self.spec, self._client()
+    def delete(self, client: Client, id_: str, props: Props) -> None:
         try:
-            client.request(
-                "DELETE", spec.object_path(client.account_id, id_), params=spec.delete_query(props)
-            )
+            self.send_delete(client, props, id_, self.delete_query(props))
         except NotFoundError:
             return
         self._wait_gone(client, props, id_)
 
     def _clean_up(self, client: Client, props: Props, object_id: str, failure: Exception) -> None:
         """Delete what a failed create made, so the failure leaves nothing behind."""
-        spec = self.spec
         try:
-            client.request(
-                "DELETE",
-                spec.object_path(client.account_id, object_id),
-                params=spec.cleanup_query(props),
-            )
-            self._wait_gone(client, props, object_id, hard=True, at_least=_CLEANUP_MIN_WAIT)
+            self._purge(client, props, object_id)
         except NotFoundError:
             return
         except FireworksError as cleanup_error:
-            raise FireworksError(
-                f"{failure}\nCleaning up also failed, so {spec.object_path(client.account_id, object_id)} "
-                f"may still exist and cost money: delete it by hand. Cleanup error: {cleanup_error}"
+            where = self.spec.object_path(client.account_id, props, object_id)
+            raise ResourceError(
+                f"{failure}\nCleaning up also failed, so {where} may still exist and cost money: "
+                f"delete it by hand. Cleanup error: {cleanup_error}"
             ) from failure
 
-    # -- helpers -------------------------------------------------------------------------
-
-    def _get(self, client: Client, object_id: Any, *, include_gone: bool = False) -> Optional[dict[str, Any]]:
-        spec = self.spec
-        try:
-            live = client.request("GET", spec.object_path(client.account_id, str(object_id)))
-        except NotFoundError:
-            return None
-        if not include_gone and live.get("state") in spec.gone_states:
-            return None
-        return live
+    # -- waits ---------------------------------------------------------------------------
 
     def _wait_ready(self, client: Client, props: Props, object_id: str, action: str) -> dict[str, Any]:
         spec = self.spec
-        label = self._label(props, client, object_id)
         if not spec.ready_states:
-            return self._get(client, object_id) or {}
+            return self.fetch(client, props, object_id) or {}
+        label = self._label(props, client, object_id)
 
         def done(obj: Optional[dict[str, Any]]) -> bool:
             if obj is None:
                 raise ResourceFailedError(f"{label} disappeared during {action}.")
             state = obj.get("state")
-            if state in spec.failed_states or state in spec.gone_states:
+            if state in spec.failed_states or state in spec.gone_states or _has_error(obj, spec):
                 raise ResourceFailedError(
-                    f"{label} {action} failed: the API reports state {state}"
-                    f"{_status_text(obj)}."
+                    f"{label} {action} failed: the API reports state {state}{_status_text(obj)}."
                 )
             return state in spec.ready_states
 
@@ -344,7 +597,7 @@ class FireworksProvider(ResourceProvider):
             )
 
         timeout = self._timeout(props)
-        result = poll(lambda: self._get(client, object_id, include_gone=True), done, timeout=timeout, describe=describe)
+        result = poll(lambda: self.fetch(client, props, object_id), done, timeout=timeout, describe=describe)
         return result or {}
 
     def _wait_gone(
@@ -358,11 +611,10 @@ class FireworksProvider(ResourceProvider):
             return obj is None or (not hard and obj.get("state") in spec.gone_states)
 
         poll(
-            lambda: self._get(client, object_id, include_gone=True),
+            lambda: self.fetch(client, props, object_id),
             gone,
             timeout=timeout,
-            describe=lambda obj: f"{label} was not deleted within {timeout:g}s "
-            f"(state {(obj or {}).get('state')}).",
+            describe=lambda obj: f"{label} was not deleted within {timeout:g}s (state {(obj or {}).get('state')}).",
         )
 
     def _timeout(self, props: Props) -> float:
@@ -371,56 +623,79 @@ class FireworksProvider(ResourceProvider):
             return self.spec.default_wait_timeout
         return float(_durations.parse_seconds(value))
 
-    def _wire_body(self, props: Mapping[str, Any], fields: Any) -> dict[str, Any]:
+    # -- shapes of data ------------------------------------------------------------------------
+
+    def wire_body(self, props: Mapping[str, Any], fields: Any) -> dict[str, Any]:
+        """The wire (camelCase) form of the given input fields that are set."""
         selected = {f: props[f] for f in fields if props.get(f) is not None}
         return self.spec.wire_model.model_validate(selected).to_wire()
 
-    def _snake(self, live: Mapping[str, Any]) -> dict[str, Any]:
-        return self.spec.wire_model.model_validate(live).model_dump(
-            mode="json", exclude_none=True, by_alias=False
-        )
+    def snake(self, live: Mapping[str, Any]) -> dict[str, Any]:
+        """A live object with snake_case keys, as inputs and outputs spell them."""
+        return self.spec.wire_model.model_validate(live).model_dump(mode="json", exclude_none=True, by_alias=False)
 
-    def _outputs(self, inputs: Props, live: Mapping[str, Any]) -> dict[str, Any]:
+    def _outputs(
+        self, inputs: Props, object_id: str, live: Mapping[str, Any], previous: Optional[Props] = None
+    ) -> dict[str, Any]:
         spec = self.spec
-        current = self._snake(live) if live else {}
+        current = self.snake(live) if live else {}
         outs = dict(inputs)
         for name in spec.server_view:
             outs[name] = current.get(name)
-        outs.update(spec.computed_outputs(inputs, live))
+        for name in spec.returned_once:
+            if is_zero(outs.get(name)) and previous:
+                outs[name] = previous.get(name)  # the API showed it once; keep it for good
+        outs[spec.id_field] = object_id
+        outs.update(self.computed_outputs(inputs, live))
         return outs
 
+    def _id_seed(self, props: Mapping[str, Any]) -> str:
+        """What a derived id is a function of: the resource's URN and the inputs whose
+        change replaces it (so a replacement gets an id of its own)."""
+        spec = self.spec
+        parts = [str(props.get(URN_KEY) or props.get(NAME_KEY) or "")]
+        parts += [f"{f}={props.get(f)!r}" for f in sorted(spec.replace_on_change | set(spec.parent_fields))]
+        return "\n".join(parts)
+
     def _label(self, props: Props, client: Client, object_id: Any = None) -> str:
+        return self.describe(props, client, object_id)
+
+    def describe(self, props: Mapping[str, Any], client: Optional[Client], object_id: Any = None) -> str:
+        """``fireworks:Deployment 'chat' (accounts/acme/deployments/chat-1a2b3c)``: how
+        messages name a resource (the path only when the account is already known)."""
         spec = self.spec
         object_id = object_id or props.get(spec.id_field)
-        where = spec.object_path(client.account_id, str(object_id)).removeprefix("/v1/") if object_id else ""
+        where = ""
+        account = client.known_account_id if client is not None else None
+        if object_id and account:
+            where = spec.object_path(account, props, str(object_id)).removeprefix("/v1/")
         name = props.get(NAME_KEY)
-        return f"fireworks:{spec.type_name} {name!r} ({where})" if name else f"fireworks:{spec.type_name} {where}"
+        head = f"fireworks:{spec.type_name} {name!r}" if name else f"fireworks:{spec.type_name}"
+        return f"{head} ({where})" if where else (f"{head} {object_id}" if object_id and not name else head)
 
 
-def _same(old: Any, new: Any) -> bool:
-    if is_unknown(new):
-        return False
-    if old in (None, {}, []) and new in (None, {}, []):
+def _may_succeed_later(exc: FireworksError) -> bool:
+    """Failures worth another create attempt once the object is confirmed absent."""
+    if isinstance(exc, (APIConnectionError, InternalServerError, RateLimitError)):
         return True
-    return bool(old == new)
+    return isinstance(exc, APIStatusError) and exc.status == 408
 
 
-def _id_of(live: Mapping[str, Any]) -> str:
-    return str(live.get("name", "")).rsplit("/", 1)[-1]
+class _CannotTell(FireworksError):
+    """Whether a create whose response was lost made anything cannot be told."""
+
+
+def _has_error(obj: Mapping[str, Any], spec: ResourceSpec) -> bool:
+    """Objects without a FAILED state (LoRA loads, users) report a failure as an error
+    code in ``status``."""
+    if spec.failed_states:
+        return False
+    status = obj.get("status")
+    code = status.get("code") if isinstance(status, dict) else None
+    return bool(code) and code not in ("OK", "CODE_UNSPECIFIED")
 
 
 def _status_text(obj: Mapping[str, Any]) -> str:
     status = obj.get("status") or {}
     message = status.get("message") if isinstance(status, dict) else None
     return f": {message}" if message else ""
-
-
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def _autoname(resource_name: str) -> str:
-    """``My Deployment`` → ``my-deployment-3f9a1c``: a valid, unique API id."""
-    slug = _SLUG.sub("-", resource_name.lower()).strip("-") or "resource"
-    if not slug[0].isalpha():
-        slug = "r-" + slug
-    return f"{slug[:56].rstrip('-')}-{secrets.token_hex(3)}"

@@ -15,9 +15,14 @@ already handles ``fireworks`` errors reads the same::
     │   ├── ConflictError           409 (ALREADY_EXISTS, ABORTED)
     │   ├── RateLimitError          429
     │   └── InternalServerError     5xx
-    └── ResourceOperationError      a resource did not reach the state we waited for
-        ├── ResourceFailedError     the server reported a failed state
-        └── WaitTimeoutError        the deadline passed first
+    └── ResourceError               an operation on one resource failed; the message
+        │                           names the resource, the operation and what to do
+        └── ResourceOperationError  a resource did not reach the state we waited for
+            ├── ResourceFailedError the server reported a failed state
+            └── WaitTimeoutError    the deadline passed first
+
+What ``pulumi up`` shows is a :class:`ResourceError`: every other error is wrapped in one
+naming the resource (its ``__cause__`` is the original, e.g. the API's status error).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ __all__ = [
     "ConflictError",
     "RateLimitError",
     "InternalServerError",
+    "ResourceError",
     "ResourceOperationError",
     "ResourceFailedError",
     "WaitTimeoutError",
@@ -75,8 +81,11 @@ class APIStatusError(FireworksError):
         method: str,
         url: str,
         details: Optional[list[Any]] = None,
+        retry_after: Optional[float] = None,
     ) -> None:
         self.status = status
+        self.retry_after = retry_after
+        """Seconds the server asked to wait before trying again (``Retry-After``), if any."""
         self.code = code
         self.message = message
         self.method = method
@@ -131,7 +140,11 @@ def status_error_class(status: int) -> type[APIStatusError]:
     return _BY_STATUS.get(status, APIStatusError)
 
 
-class ResourceOperationError(FireworksError):
+class ResourceError(FireworksError):
+    """An operation on one resource failed; the message says which, how, and what to do."""
+
+
+class ResourceOperationError(ResourceError):
     """A resource did not reach the state a create, update or delete waited for."""
 
 

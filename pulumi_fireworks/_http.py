@@ -1,17 +1,18 @@
 """The HTTP client every resource uses: auth, retries, error mapping, pagination.
 
 Retries follow the same rules as the official SDK, with one deliberate difference:
-a request that is not idempotent (a create) is only retried when we know it was not
-applied — the connection was never made, or the API refused it with 429. Anything
-else (a timeout after sending, a 5xx) may have been applied, so it is surfaced to the
-caller, who checks with a GET before trying again. That is how a create is never
-blindly retried into a 409 ALREADY_EXISTS, and how nothing is created twice.
+a request that is not idempotent (a create) is only retried here when it provably
+never reached the server (the connection was never made). Anything else — a timeout
+after sending, a 5xx, even a 429 from a proxy that had already passed the request on —
+may have been applied, so it is surfaced to the engine, which checks what exists
+before trying again (``ResourceEngine._create_once``). That is how nothing is ever
+created twice. The error carries the server's ``Retry-After`` for that next attempt.
 
 Every request, first attempt or retry, waits for its turn at the process-wide rate
-limiter (``_ratelimit``). A 429 is reported to that limiter, which lowers the rate of
-every client in the process (and holds them all for a long ``Retry-After``); the refused
-request waits its ``Retry-After`` and queues again. 429s have their own, larger retry
-budget: the API refused the request, so retrying it is always safe.
+limiter (``_ratelimit``). Every 429 is reported to that limiter, which lowers the rate
+of every client in the process (and holds them all for a long ``Retry-After``). An
+idempotent request refused with 429 waits its ``Retry-After`` and queues again, with its
+own, larger retry budget: the API asked us to come back, and repeating a read is safe.
 """
 
 from __future__ import annotations
@@ -39,8 +40,7 @@ __all__ = ["Client", "RetryPolicy"]
 _USER_AGENT = "pulumi-fireworks/0.1.0"
 
 
-_RETRYABLE_STATUSES = frozenset({408, 500, 502, 503, 504})
-"""Retried when idempotent, with backoff. 429 has its own rule (see the module docstring)."""
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _MAX_RETRY_AFTER = 120.0
 
 
@@ -120,6 +120,11 @@ class Client:
             self._account_id = self._discover_account_id()
         return self._account_id
 
+    @property
+    def known_account_id(self) -> Optional[str]:
+        """The account if already known, without asking the API."""
+        return self._account_id
+
     def _discover_account_id(self) -> str:
         body = self.request("GET", "/v1/accounts", params={"pageSize": 2})
         names = [str(a.get("name", "")) for a in body.get("accounts", [])]
@@ -138,18 +143,22 @@ class Client:
         params: Optional[Mapping[str, Any]] = None,
         json: Any = None,
         idempotent: bool = True,
+        retry_statuses: frozenset[int] = RETRYABLE_STATUSES,
     ) -> dict[str, Any]:
-        """Send one API call and return its JSON body, retrying where that is safe."""
+        """Send one API call and return its JSON body, retrying where that is safe
+        (error statuses in ``retry_statuses``, for idempotent calls)."""
         query = _encode_params(params)
+        retries = self._retry.max_retries
         attempt = 0
         throttled = 0
+        retryable_429 = idempotent and 429 in retry_statuses
         while True:
             self._limiter.acquire(self._sleep)
             try:
                 response = self._http.request(method, path, params=query, json=json)
             except httpx.TransportError as exc:
                 never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                if (idempotent or never_sent) and attempt < self._retry.max_retries:
+                if (idempotent or never_sent) and attempt < retries:
                     self._sleep(self._retry.delay(attempt, None))
                     attempt += 1
                     continue
@@ -160,19 +169,26 @@ class Client:
                 ) from exc
             if response.is_success:
                 return _json_body(response)
-            if response.status_code == 429 and throttled < self._retry.max_throttled_retries:
-                # Refused, so safe to repeat even for a create. Everyone slows down; this one
-                # waits its Retry-After (or backoff), then queues at the limiter again.
+            if response.status_code == 429:
+                # Everyone slows down, whatever happens to this request next.
                 self._limiter.throttled(_retry_after(response))
-                self._sleep(self._retry.delay(throttled, response))
-                throttled += 1
-                continue
-            retryable = response.status_code in _RETRYABLE_STATUSES and idempotent
-            if retryable and attempt < self._retry.max_retries:
+                if retryable_429 and throttled < self._retry.max_throttled_retries:
+                    # This one waits its Retry-After (or backoff), then queues again.
+                    self._sleep(self._retry.delay(throttled, response))
+                    throttled += 1
+                    continue
+            retryable = idempotent and response.status_code in retry_statuses and response.status_code != 429
+            if retryable and attempt < retries:
                 self._sleep(self._retry.delay(attempt, response))
                 attempt += 1
                 continue
             raise _status_error(method, path, response)
+
+    def backoff(self, attempt: int, after: Optional[BaseException] = None) -> None:
+        """Wait before trying something again: the ``Retry-After`` the failure ``after``
+        carried, else jittered exponential backoff (attempt 0 first)."""
+        hinted = after.retry_after if isinstance(after, APIStatusError) else None
+        self._sleep(min(hinted, _MAX_RETRY_AFTER) if hinted is not None else self._retry.delay(attempt, None))
 
     def paginate(
         self,
@@ -241,4 +257,5 @@ def _status_error(method: str, path: str, response: httpx.Response) -> APIStatus
         method=method,
         url=path,
         details=details,
+        retry_after=_retry_after(response),
     )

@@ -6,18 +6,34 @@ dynamic provider sees and the options every Fireworks resource needs.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, ClassVar, Mapping, Optional, TypeVar
 
 import pulumi
+import pulumi.dynamic
 
-from ._engine import NAME_KEY
+from ._engine import NAME_KEY, URN_KEY, FireworksProvider
 from ._spec import ResourceSpec
 
+TYPE_PREFIX = "pulumi-python:dynamic/fireworks:"
 
-def resource_props(spec: ResourceSpec, resource_name: str, given: Mapping[str, Any]) -> dict[str, Any]:
+_R = TypeVar("_R", bound="FireworksResource")
+
+
+def type_token(spec: ResourceSpec) -> str:
+    """The type token ``pulumi.dynamic`` gives a ``module="fireworks"`` resource class."""
+    return TYPE_PREFIX + spec.type_name
+
+
+def resource_props(
+    spec: ResourceSpec,
+    resource_name: str,
+    given: Mapping[str, Any],
+    opts: Optional[pulumi.ResourceOptions] = None,
+) -> dict[str, Any]:
     """Inputs as given, every other input and output declared (so each is an attribute of
     the resource, also after ``.get()``), secret fields wrapped as secrets so they are
-    encrypted in state even when the program passed them as plain strings."""
+    encrypted in state even when the program passed them as plain strings, and the
+    hidden name and URN the provider derives ids and messages from."""
     props: dict[str, Any] = dict(given)
     for field in spec.secret_outputs:
         if props.get(field) is not None:
@@ -25,6 +41,8 @@ def resource_props(spec: ResourceSpec, resource_name: str, given: Mapping[str, A
     for name in (*spec.inputs_model.model_fields, *spec.output_names):
         props.setdefault(name, None)
     props[NAME_KEY] = resource_name
+    parent = opts.parent if opts is not None else None
+    props[URN_KEY] = pulumi.create_urn(resource_name, type_token(spec), parent=parent)
     return props
 
 
@@ -32,3 +50,47 @@ def resource_options(spec: ResourceSpec, opts: Optional[pulumi.ResourceOptions])
     return pulumi.ResourceOptions.merge(
         opts, pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
     )
+
+
+class FireworksResource(pulumi.dynamic.Resource):
+    """Base of every Fireworks resource class: one engine-backed provider per type.
+
+    Subclasses set :attr:`_spec` and give ``module="fireworks", name=<type>`` in their
+    class statement (that makes the type token policies match on); their typed
+    ``__init__`` only gathers keyword arguments.
+    """
+
+    _spec: ClassVar[ResourceSpec]
+
+    def __init__(
+        self,
+        resource_name: str,
+        given: Optional[Mapping[str, Any]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> None:
+        spec = self._spec
+        self._declared = dict(given or {})
+        props = resource_props(spec, resource_name, given or {}, opts)
+        super().__init__(FireworksProvider(spec.type_name), resource_name, props, resource_options(spec, opts))
+
+    #: Declared inputs another resource may check itself against at preview (a LoRA load
+    #: against its deployment and model); never credentials.
+    _FACTS = ("base_model", "enable_addons", "enable_hot_reload_latest_addon")
+
+    def declared_facts(self) -> dict[str, Any]:
+        """What this resource's program declares that others may check against: its
+        resource name and a few inputs (values may still be Outputs)."""
+        facts: dict[str, Any] = {"resource": self._name}
+        facts.update({k: self._declared[k] for k in self._FACTS if self._declared.get(k) is not None})
+        peft = self._declared.get("peft_details")
+        if "base_model" not in facts and isinstance(peft, Mapping) and peft.get("base_model") is not None:
+            facts["base_model"] = peft["base_model"]
+        return facts
+
+    @classmethod
+    def get(
+        cls: type[_R], resource_name: str, id: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None
+    ) -> _R:
+        """Read an existing object into the program, read-only (not managed): its inputs
+        and outputs are what the API holds. Fails when no object has that id."""
+        return cls(resource_name, opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)))

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._engine import _SPECS
+from ._engine import registered_specs
 from ._spec import ResourceSpec
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
@@ -30,9 +30,14 @@ def resource_schema(spec: ResourceSpec) -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"fireworks:{spec.type_name}",
         "x-pulumi-type-token": f"pulumi-python:dynamic/fireworks:{spec.type_name}",
-        "x-replace-on-change": sorted(spec.replace_on_change | {spec.id_field}),
+        "x-id": {"field": spec.id_field, "chosen-by": "server" if spec.id_source == "server" else "user or provider"},
+        "x-replace-on-change": sorted(
+            (spec.replace_on_change | set(spec.parent_fields) | {spec.id_field}) & set(spec.inputs_model.model_fields)
+        ),
         "x-create-only": sorted(spec.create_only),
         "x-provider-only": sorted(spec.provider_only),
+        "x-write-only": sorted(spec.write_only),
+        "x-returned-once": sorted(spec.returned_once),
         "x-secret-outputs": list(spec.secret_outputs),
         "inputs": inputs,
         "outputs": {
@@ -46,11 +51,9 @@ def resource_schema(spec: ResourceSpec) -> dict[str, Any]:
 
 def render_all() -> dict[str, str]:
     """File name → content for every registered resource."""
-    import pulumi_fireworks  # noqa: F401  (registers every spec)
-
     return {
         f"{_file_stem(name)}.json": json.dumps(resource_schema(spec), indent=2, sort_keys=True) + "\n"
-        for name, spec in sorted(_SPECS.items())
+        for name, spec in registered_specs().items()
     }
 
 

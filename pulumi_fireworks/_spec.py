@@ -1,15 +1,16 @@
-"""The per-resource description that drives the generic engine.
+"""The per-resource description that drives the generic engine: data, not behaviour.
 
-A resource module (``deployment.py``) builds one :class:`ResourceSpec`; the engine in
-``_engine.py`` does the rest. Anything that differs between API objects is data here —
-paths, id strategy, which inputs force a replacement, which states mean ready or
-failed — or a small hook with a sensible default.
+A resource module (``deployment.py``) declares one :class:`ResourceSpec` — names, paths,
+how the id is chosen, which inputs force a replacement, which states mean ready or
+failed — and, where its API object behaves differently, overrides a few methods of
+:class:`~._engine.ResourceEngine`. Everything else is the engine's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Mapping
+import re
+from dataclasses import dataclass
+from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel
 
@@ -17,18 +18,17 @@ from ._wire._base import WireModel, output_only_fields
 
 Props = dict[str, Any]
 
-IdStrategy = Literal["query", "body", "server"]
-"""How a new object gets its id: a query parameter (``?deploymentId=``), a body field
-(``{"modelId": ...}``), or chosen by the server (deployed models, API keys)."""
+IdSource = Literal["query", "body", "server"]
+"""Where a new object's id travels on create: a query parameter (``?deploymentId=``),
+a body field (``{"modelId": ...}``), or nowhere because the server picks it (deployed
+models, API keys)."""
 
-
-def _default_equivalent(field_name: str, desired: Any, live: Any) -> bool:
-    return False
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 @dataclass(frozen=True)
 class ResourceSpec:
-    """Everything the engine needs to know about one API object.
+    """Everything the engine needs to know about one API object, as data.
 
     Input names are the API's field names in snake_case, so an input name doubles as
     its ``updateMask`` path.
@@ -38,7 +38,7 @@ class ResourceSpec:
     """Pulumi type name (``Deployment``); the token is ``pulumi-python:dynamic/fireworks:<type_name>``."""
 
     collection: str
-    """Path segment under ``/v1/accounts/{account}/`` (``deployments``)."""
+    """Path segment of the collection (``deployments``)."""
 
     collection_key: str
     """Key of the item list in list responses (``deployments``)."""
@@ -49,94 +49,113 @@ class ResourceSpec:
     wire_model: type[WireModel]
 
     id_field: str
-    """The input that holds the object's id (``deployment_id``)."""
+    """The input that holds the object's id (``deployment_id``); for ids the server
+    picks, the output that reports it (``key_id``)."""
 
-    id_strategy: IdStrategy = "query"
+    id_source: IdSource = "query"
     id_param: str = ""
     """The query parameter or body field that carries the id on create (``deploymentId``)."""
+
+    autoname: bool = True
+    """Without an id from the user, the provider derives one from the resource name.
+    False for objects whose id the server derives when none is given (users)."""
+
+    parent: str = ""
+    """Path between the account and the collection, with input placeholders:
+    ``users/{user_id}`` puts API keys under ``accounts/<a>/users/<user_id>/apiKeys``."""
+
+    create_wrapper: str = ""
+    """Create bodies that wrap the object under a key (``{"apiKey": {...}}``) name it here."""
 
     replace_on_change: frozenset[str] = frozenset()
     """Inputs the API cannot change in place; a change means a new object."""
 
     create_only: frozenset[str] = frozenset()
-    """Inputs sent only on create (as query parameters); changing them later has no effect."""
+    """Inputs sent only on create (as query parameters); never part of a diff."""
 
     provider_only: frozenset[str] = frozenset()
     """Inputs that steer the provider itself (timeouts, delete options); never sent."""
 
+    unique_fields: frozenset[str] = frozenset()
+    """Inputs the API allows only one object per value of (a user's e-mail): a
+    replacement that keeps one must delete the old object first."""
+
     write_only: frozenset[str] = frozenset()
-    """Inputs the API accepts but never returns (secret values); refresh keeps ours."""
+    """Inputs the API accepts but never returns (a secret's value): every write sends
+    them, refresh keeps ours, and drift in them cannot be seen."""
+
+    returned_once: frozenset[str] = frozenset()
+    """Outputs only the create response carries (an API key's ``key``): kept in state
+    for good, never overwritten by a later read that lacks them."""
+
+    extra_outputs: frozenset[str] = frozenset()
+    """Settable wire fields the user does not set here but should see (a service
+    account's e-mail, which the server derives)."""
 
     secret_outputs: tuple[str, ...] = ()
     """Inputs/outputs that are credentials: always secret in state, whatever the program passed."""
 
-    ready_states: frozenset[str] = frozenset({"READY"})
-    failed_states: frozenset[str] = frozenset({"FAILED"})
-    gone_states: frozenset[str] = frozenset({"DELETED"})
+    ready_states: frozenset[str] = frozenset()
+    """States that end a create or update wait; empty = the object has no lifecycle."""
+
+    failed_states: frozenset[str] = frozenset()
+    gone_states: frozenset[str] = frozenset()
     """States in which the object counts as deleted (soft-deleted, purge pending)."""
 
     default_wait_timeout: float = 3600.0
 
-    equivalent: Callable[[str, Any, Any], bool] = _default_equivalent
-    """Extra equivalences the server's normalisation needs (``field, desired, live``), on
-    top of equality, proto3's omitted zero values, and subset-matching of objects."""
-
-    create_query: Callable[[Mapping[str, Any]], dict[str, Any]] = field(
-        default=lambda inputs: {}
-    )
-    """Query parameters of the create call, from the checked inputs."""
-
-    patch_body_extra: Callable[[Mapping[str, Any]], dict[str, Any]] = field(
-        default=lambda inputs: {}
-    )
-    """Wire fields always sent with a PATCH besides the changed ones."""
-
-    update_query: Callable[[Mapping[str, Any]], dict[str, Any]] = field(default=lambda props: {})
-    """Query parameters of a PATCH besides ``updateMask``."""
-
-    delete_query: Callable[[Mapping[str, Any]], dict[str, Any]] = field(default=lambda props: {})
-    """Query parameters of a delete the user asked for (``pulumi destroy``, a replacement)."""
-
-    cleanup_query: Callable[[Mapping[str, Any]], dict[str, Any]] = field(default=lambda props: {})
-    """Query parameters of the delete that cleans up after a failed create: it must free the id."""
-
-    computed_outputs: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]] = field(
-        default=lambda inputs, live: {}
-    )
-    """Outputs derived from inputs and the live object (e.g. the inference model string)."""
-
     computed_output_names: frozenset[str] = frozenset()
-    """The keys ``computed_outputs`` returns."""
+    """Outputs the engine's ``computed_outputs`` hook returns."""
 
     @property
     def api_inputs(self) -> frozenset[str]:
         """Inputs that are fields of the API object."""
         names = set(self.inputs_model.model_fields) - self.provider_only - self.create_only
+        names -= set(self.parent_fields)
         names.discard(self.id_field)
         return frozenset(names)
 
     @property
+    def parent_fields(self) -> tuple[str, ...]:
+        """Inputs that name the parent (``user_id`` of an API key)."""
+        return tuple(_PLACEHOLDER.findall(self.parent))
+
+    @property
     def output_names(self) -> frozenset[str]:
         """Outputs that are not inputs: the server's view and the computed ones."""
-        return self.server_view | self.computed_output_names
+        names = self.server_view | self.computed_output_names
+        if self.id_field not in self.inputs_model.model_fields:
+            names |= {self.id_field}
+        return frozenset(names)
 
     @property
     def server_view(self) -> frozenset[str]:
-        """Output names that show the server's side: the wire model's output-only fields."""
-        return frozenset(_snake(name) for name in output_only_fields(self.wire_model))
+        """Output names that show the server's side: the wire model's output-only
+        fields, its ``name`` and the declared extra outputs."""
+        names = {_snake(name) for name in output_only_fields(self.wire_model)}
+        if "name" in self.wire_model.model_fields:
+            names.add("name")
+        return frozenset(names | self.extra_outputs)
 
-    def object_path(self, account_id: str, object_id: str) -> str:
-        return f"/v1/accounts/{account_id}/{self.collection}/{object_id}"
+    @property
+    def inputs_and_outputs(self) -> frozenset[str]:
+        return frozenset(self.inputs_model.model_fields) | self.output_names
 
-    def collection_path(self, account_id: str) -> str:
-        return f"/v1/accounts/{account_id}/{self.collection}"
+    def collection_path(self, account_id: str, props: Mapping[str, Any]) -> str:
+        parent = self.parent.format(**{f: props.get(f) for f in self.parent_fields})
+        return "/".join(p for p in ("/v1/accounts", account_id, parent, self.collection) if p)
+
+    def object_path(self, account_id: str, props: Mapping[str, Any], object_id: str) -> str:
+        return f"{self.collection_path(account_id, props)}/{object_id}"
 
     def __post_init__(self) -> None:
         clash = set(self.inputs_model.model_fields) & self.server_view
         if clash:
             raise ValueError(f"{self.type_name}: inputs shadow server outputs: {sorted(clash)}")
+        missing = set(self.parent_fields) - set(self.inputs_model.model_fields)
+        if missing:
+            raise ValueError(f"{self.type_name}: parent placeholders are not inputs: {sorted(missing)}")
 
 
 def _snake(camel: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in camel)
-

@@ -14,14 +14,14 @@ from typing import Annotated, Any, Literal, Mapping, Optional, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pulumi
-import pulumi.dynamic
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from . import _durations
-from ._engine import FireworksProvider, register
-from ._resource import resource_options, resource_props
+from ._engine import ResourceEngine, register
+from ._inputs import InputsModel
+from ._resource import FireworksResource
 from ._spec import ResourceSpec
-from ._types import Duration, ModelName, ResourceId, at_least, at_most
+from ._types import Bool, Duration, Int, ModelName, Number, ResourceId, at_least, at_most
 from ._wire import _enums
 from ._wire.deployment import Deployment as DeploymentWire
 
@@ -51,17 +51,13 @@ LOAD_TARGET_KEYS = ("default", "tokens_generated_per_second", "requests_per_seco
 _CRON = re.compile(r"^\S+(\s+\S+){4}$")
 
 
-class _Inputs(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ScalingScheduleInputs(_Inputs):
-    min_replica_count: int = Field(ge=0)
+class ScalingScheduleInputs(InputsModel):
+    min_replica_count: Int = Field(ge=0)
     schedule: str = Field(description="5-field cron expression, e.g. '0 9 * * 1-5'")
     duration: Annotated[Duration, at_least(300), at_most(604800)]
     timezone: str = Field(description="IANA time zone, e.g. 'America/New_York'")
     description: Optional[str] = None
-    disabled: Optional[bool] = None
+    disabled: Optional[Bool] = None
 
     @field_validator("schedule")
     @classmethod
@@ -88,16 +84,16 @@ class ScalingScheduleInputs(_Inputs):
         return value
 
 
-class AutoscalingPolicyInputs(_Inputs):
+class AutoscalingPolicyInputs(InputsModel):
     scale_up_window: Optional[Annotated[Duration, at_most(3600)]] = None
     scale_down_window: Optional[Annotated[Duration, at_most(3600)]] = None
     scale_to_zero_window: Optional[Annotated[Duration, at_least(300)]] = None
-    load_targets: Optional[dict[str, float]] = None
+    load_targets: Optional[dict[str, Number]] = None
     scaling_schedules: Optional[dict[str, ScalingScheduleInputs]] = Field(default=None, max_length=5)
 
     @field_validator("load_targets")
     @classmethod
-    def _targets(cls, value: Optional[dict[str, float]]) -> Optional[dict[str, float]]:
+    def _targets(cls, value: Optional[dict[str, Number]]) -> Optional[dict[str, Number]]:
         for key, target in (value or {}).items():
             if key not in LOAD_TARGET_KEYS:
                 raise ValueError(f"unknown load target {key!r}; use one of {', '.join(LOAD_TARGET_KEYS)}")
@@ -107,7 +103,7 @@ class AutoscalingPolicyInputs(_Inputs):
         return value
 
 
-class PlacementInputs(_Inputs):
+class PlacementInputs(InputsModel):
     region: Optional[Region] = None
     multi_region: Optional[MultiRegion] = None
     regions: Optional[list[Region]] = Field(default=None, min_length=1)
@@ -119,52 +115,52 @@ class PlacementInputs(_Inputs):
         return []
 
 
-class AutoTuneInputs(_Inputs):
-    long_prompt: Optional[bool] = None
+class AutoTuneInputs(InputsModel):
+    long_prompt: Optional[Bool] = None
 
 
-class DeploymentInputs(_Inputs):
+class DeploymentInputs(InputsModel):
     """Validation and canonical form of Deployment inputs; the published input schema."""
 
     base_model: ModelName = Field(description="Model to serve, e.g. accounts/fireworks/models/llama-v3p1-8b-instruct. Replaces on change.")
     deployment_id: Optional[ResourceId] = Field(default=None, description="Id of the deployment; generated from the resource name when unset. Replaces on change.")
     display_name: Optional[str] = Field(default=None, max_length=63)
     description: Optional[str] = None
-    min_replica_count: Optional[int] = Field(default=None, ge=0)
-    max_replica_count: Optional[int] = Field(default=None, ge=0)
-    max_with_revocable_replica_count: Optional[int] = Field(default=None, ge=0)
+    min_replica_count: Optional[Int] = Field(default=None, ge=0)
+    max_replica_count: Optional[Int] = Field(default=None, ge=0)
+    max_with_revocable_replica_count: Optional[Int] = Field(default=None, ge=0)
     autoscaling_policy: Optional[AutoscalingPolicyInputs] = None
     accelerator_type: Optional[AcceleratorType] = None
-    accelerator_count: Optional[int] = Field(default=None, ge=1, le=64)
+    accelerator_count: Optional[Int] = Field(default=None, ge=1, le=64)
     precision: Optional[Precision] = None
     deployment_shape: Optional[str] = Field(default=None, description="Shape or shape-version name; the server records the version.")
     deployment_template: Optional[str] = Field(default=None, description="Enterprise only. Replaces on change.")
-    enable_addons: Optional[bool] = None
-    enable_hot_reload_latest_addon: Optional[bool] = None
+    enable_addons: Optional[Bool] = None
+    enable_hot_reload_latest_addon: Optional[Bool] = None
     draft_model: Optional[ModelName] = None
-    draft_token_count: Optional[int] = Field(default=None, ge=1, le=64)
-    ngram_speculation_length: Optional[int] = Field(default=None, ge=1, le=64)
-    enable_mtp: Optional[bool] = None
-    enable_session_affinity: Optional[bool] = None
+    draft_token_count: Optional[Int] = Field(default=None, ge=1, le=64)
+    ngram_speculation_length: Optional[Int] = Field(default=None, ge=1, le=64)
+    enable_mtp: Optional[Bool] = None
+    enable_session_affinity: Optional[Bool] = None
     direct_route_type: Optional[DirectRouteType] = None
     direct_route_api_keys: Optional[list[str]] = Field(default=None, description="Secret.")
     auto_tune: Optional[AutoTuneInputs] = None
     placement: Optional[PlacementInputs] = Field(default=None, description="Where the deployment may run. Replaces on change.")
-    max_context_length: Optional[int] = Field(default=None, ge=0)
-    max_concurrency_per_replica: Optional[int] = Field(default=None, ge=0)
-    disable_deployment_size_validation: Optional[bool] = None
+    max_context_length: Optional[Int] = Field(default=None, ge=0)
+    max_concurrency_per_replica: Optional[Int] = Field(default=None, ge=0)
+    disable_deployment_size_validation: Optional[Bool] = None
     annotations: Optional[dict[str, str]] = None
     # Create-time flags (query parameters of the create call).
-    skip_shape_validation: Optional[bool] = None
-    disable_speculative_decoding: Optional[bool] = None
-    disable_auto_deploy: Optional[bool] = None
-    accept_shapeless_risk: Optional[bool] = None
-    skip_image_tag_validation: Optional[bool] = None
+    skip_shape_validation: Optional[Bool] = None
+    disable_speculative_decoding: Optional[Bool] = None
+    disable_auto_deploy: Optional[Bool] = None
+    accept_shapeless_risk: Optional[Bool] = None
+    skip_image_tag_validation: Optional[Bool] = None
     # Provider behaviour.
     wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create/update/delete wait; default 1h.")
-    hard_delete: Optional[bool] = Field(default=None, description="Purge on delete instead of the default soft delete.")
-    ignore_checks: Optional[bool] = Field(default=None, description="Delete even while the deployment is in use.")
-    adopt_existing: Optional[bool] = Field(default=None, description="Take over an existing deployment with this deployment_id instead of failing.")
+    hard_delete: Optional[Bool] = Field(default=None, description="Purge on delete instead of the default soft delete.")
+    ignore_checks: Optional[Bool] = Field(default=None, description="Delete even while the deployment is in use.")
+    adopt_existing: Optional[Bool] = Field(default=None, description="Take over an existing deployment with this deployment_id instead of failing.")
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         errors: list[tuple[str, str]] = []
@@ -189,13 +185,6 @@ class DeploymentInputs(_Inputs):
         return errors
 
 
-def _equivalent(field: str, desired: Any, live: Any) -> bool:
-    # The server records the shape *version* it resolved a shape name to.
-    if field == "deployment_shape" and isinstance(desired, str) and isinstance(live, str):
-        return live.startswith(desired.rstrip("/") + "/versions/")
-    return False
-
-
 _CREATE_FLAGS = {
     "skip_shape_validation": "skipShapeValidation",
     "disable_speculative_decoding": "disableSpeculativeDecoding",
@@ -205,29 +194,15 @@ _CREATE_FLAGS = {
 }
 
 
-def _create_query(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {param: True for field, param in _CREATE_FLAGS.items() if props.get(field)}
-
-
-def _delete_query(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {"hard": bool(props.get("hard_delete")) or None, "ignoreChecks": bool(props.get("ignore_checks")) or None}
-
-
-def _inference_model(props: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
-    name = live.get("name")
-    base = props.get("base_model")
-    return {"inference_model": f"{base}#{name}" if name and base else None}
-
-
-SPEC = register(
-    ResourceSpec(
+class DeploymentEngine(ResourceEngine):
+    spec = ResourceSpec(
         type_name="Deployment",
         collection="deployments",
         collection_key="deployments",
         inputs_model=DeploymentInputs,
         wire_model=DeploymentWire,
         id_field="deployment_id",
-        id_strategy="query",
+        id_source="query",
         id_param="deploymentId",
         # Reference §2.2/§2.6: no update path exists for these (firectl's update lacks them).
         replace_on_change=frozenset({"base_model", "placement", "deployment_template"}),
@@ -237,18 +212,35 @@ SPEC = register(
         ready_states=frozenset({"READY"}),
         failed_states=frozenset({"FAILED", "DELETING"}),
         gone_states=frozenset({"DELETED"}),
-        equivalent=_equivalent,
-        create_query=_create_query,
-        # SDK 1.2.30 marks baseModel required on PATCH; sending it is harmless.
-        patch_body_extra=lambda props: {"baseModel": props.get("base_model")},
-        update_query=lambda props: {"skipShapeValidation": True} if props.get("skip_shape_validation") else {},
-        delete_query=_delete_query,
-        # A failed create must not leave the id blocked by a soft-deleted deployment.
-        cleanup_query=lambda props: {"hard": True, "ignoreChecks": True},
-        computed_outputs=_inference_model,
         computed_output_names=frozenset({"inference_model"}),
     )
-)
+
+    def equivalent(self, field: str, desired: Any, live: Any) -> bool:
+        # The server records the shape *version* it resolved a shape name to.
+        if field == "deployment_shape" and isinstance(desired, str) and isinstance(live, str):
+            return live.startswith(desired.rstrip("/") + "/versions/")
+        return False
+
+    def create_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {param: True for field, param in _CREATE_FLAGS.items() if props.get(field)}
+
+    def update_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {"skipShapeValidation": True} if props.get("skip_shape_validation") else {}
+
+    def delete_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {"hard": bool(props.get("hard_delete")) or None, "ignoreChecks": bool(props.get("ignore_checks")) or None}
+
+    def cleanup_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        # A failed create must not leave the id blocked by a soft-deleted deployment.
+        return {"hard": True, "ignoreChecks": True}
+
+    def computed_outputs(self, inputs: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
+        name = live.get("name")
+        base = inputs.get("base_model")
+        return {"inference_model": f"{base}#{name}" if name and base else None}
+
+
+SPEC = register(DeploymentEngine()).spec
 
 
 # -- the typed Python surface --------------------------------------------------------
@@ -323,7 +315,7 @@ class DeploymentArgs(TypedDict, total=False):
     adopt_existing: pulumi.Input[bool]
 
 
-class Deployment(pulumi.dynamic.Resource, module="fireworks", name="Deployment"):
+class Deployment(FireworksResource, module="fireworks", name="Deployment"):
     """An on-demand Fireworks deployment.
 
     Example::
@@ -355,8 +347,16 @@ class Deployment(pulumi.dynamic.Resource, module="fireworks", name="Deployment")
     desired_replica_count: pulumi.Output[int]
     replica_stats: pulumi.Output[Mapping[str, Any]]
     region: pulumi.Output[str]
+    direct_route_handle: pulumi.Output[str]
+    """Where to send direct-route requests, when ``direct_route_type`` is set."""
+    num_peft_device_cached: pulumi.Output[int]
+    cluster: pulumi.Output[str]
     create_time: pulumi.Output[str]
     update_time: pulumi.Output[str]
+    delete_time: pulumi.Output[str]
+    purge_time: pulumi.Output[str]
+
+    _spec = SPEC
 
     def __init__(
         self,
@@ -365,10 +365,4 @@ class Deployment(pulumi.dynamic.Resource, module="fireworks", name="Deployment")
         opts: Optional[pulumi.ResourceOptions] = None,
         **kwargs: Unpack[DeploymentArgs],
     ) -> None:
-        props = resource_props(SPEC, resource_name, {**(args or {}), **kwargs})
-        super().__init__(FireworksProvider(SPEC.type_name), resource_name, props, resource_options(SPEC, opts))
-
-    @staticmethod
-    def get(resource_name: str, id: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None) -> "Deployment":
-        """Read an existing deployment into the program (read-only; not managed)."""
-        return Deployment(resource_name, opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)))
+        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

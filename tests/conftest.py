@@ -1,4 +1,12 @@
-"""Shared fixtures. Engine helpers live in ``tests.support.engine`` (see its docstring)."""
+"""Shared fixtures, and the test tiers. Engine helpers live in ``tests.support.engine``.
+
+Tiers are marked here, in one place, by directory (``pytest -m "not engine"`` runs the
+fast tiers only; ``-m live`` the opt-in tier against the real API):
+
+* ``tests/unit``, ``tests/emulator``, ``tests/provider``: no Pulumi engine;
+* ``tests/engine``, ``tests/faults``, ``tests/packaging``: the real engine (``engine``);
+* ``tests/live``: the real Fireworks API, only with FIREWORKS_API_KEY set (``live``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,28 @@ from pathlib import Path
 import pytest
 
 from tests.support.engine import EngineEnv, make_engine_env
+
+
+ENGINE_TIERS = ("engine", "faults", "packaging")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(__file__).parent
+    live_asked = "live" in (config.option.markexpr or "")
+    kept, deselected = [], []
+    for item in items:
+        tier = Path(str(item.fspath)).relative_to(root).parts[0]
+        if tier in ENGINE_TIERS:
+            item.add_marker(pytest.mark.engine)
+        elif tier == "live":
+            item.add_marker(pytest.mark.live)
+            if not live_asked:
+                deselected.append(item)  # never part of a normal run (nor CI): ask with -m live
+                continue
+        kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture

@@ -13,6 +13,15 @@ Layout: :mod:`.app` (ASGI entry), :mod:`.routing`, :mod:`.resource` (the generic
 :mod:`.admin`, :mod:`.server`, :mod:`.testing`.
 """
 
+try:
+    import fastapi  # noqa: F401
+    import uvicorn  # noqa: F401
+except ImportError as missing:  # pragma: no cover - depends on how the package was installed
+    raise ImportError(
+        f"pulumi_fireworks.emulator needs the [emulator] extra ({missing.name} is not installed): "
+        "pip install 'pulumi-fireworks[emulator]'"
+    ) from missing
+
 from .app import Emulator, create_app
 from .config import EmulatorConfig
 

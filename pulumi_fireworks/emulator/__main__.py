@@ -35,6 +35,18 @@ def parser() -> argparse.ArgumentParser:
         default="instant",
         help="default lifecycle timing: 'instant' (settled on the next read) or seconds until settled",
     )
+    p.add_argument(
+        "--emit-zero-values",
+        action="store_true",
+        help="spell out zero values in responses (as gateways with EmitUnpopulated do) instead of omitting them",
+    )
+    p.add_argument(
+        "--missing-secret-status",
+        type=int,
+        choices=(404, 500),
+        default=404,
+        help="HTTP status of a Get of a missing secret (the real service was observed answering 500)",
+    )
     p.add_argument("--log-level", default="warning", help="uvicorn log level")
     return p
 
@@ -42,7 +54,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser().parse_args(argv)
     config = EmulatorConfig(db=args.db, api_key=args.api_key, account_id=args.account_id,
-                            transition=args.transition)
+                            transition=args.transition, emit_zero_values=args.emit_zero_values,
+                            missing_secret_status=args.missing_secret_status)
     app = create_app(config)
 
     def announce(url: str) -> None:

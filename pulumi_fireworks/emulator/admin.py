@@ -6,6 +6,11 @@ State::
     GET    /emulator/v1/config                     -> {accountId, db, transition}
     POST   /emulator/v1/clock:advance {"seconds": s} -> {"offset": total}  (timed transitions)
 
+Behaviour (response quirks; ``reset`` restores the configured ones)::
+
+    GET    /emulator/v1/behaviour                  -> {"emitZeroValues", "missingSecretStatus"}
+    PATCH  /emulator/v1/behaviour {"emitZeroValues"?: bool, "missingSecretStatus"?: 404|500}
+
 Request log (never keys, headers or bodies)::
 
     GET    /emulator/v1/requests                   -> {"requests": [entry...]}
@@ -143,6 +148,15 @@ def create_admin_app(emulator: "Emulator") -> FastAPI:
         if seconds < 0:
             raise ValueError("seconds must be >= 0")
         return {"offset": lifecycle.clock.advance(seconds)}
+
+    @app.get(PREFIX + "/behaviour")
+    async def get_behaviour() -> dict[str, Any]:
+        return emulator.behaviour.to_json()
+
+    @app.patch(PREFIX + "/behaviour")
+    async def set_behaviour(request: Request) -> dict[str, Any]:
+        emulator.behaviour.update(await body(request))
+        return emulator.behaviour.to_json()
 
     # -- request log --------------------------------------------------------------------
 

@@ -22,7 +22,8 @@ from urllib.parse import parse_qsl
 
 from . import handlers, seed, uploads
 from .auth import authenticate
-from .config import EmulatorConfig
+from .backend import Backend
+from .config import Behaviour, EmulatorConfig
 from .errors import ApiError, Code
 from .faults import FaultRule, FaultTable
 from .lifecycle import Clock, Lifecycle, Policy, Timing
@@ -45,31 +46,50 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
-        self.store = Store(config.db)
-        self.lifecycle = Lifecycle(Policy(timing=Timing.parse(config.transition)), Clock())
+        collections = handlers.collections()
+        self.backend = Backend(
+            config=config,
+            store=Store(config.db),
+            lifecycle=Lifecycle(Policy(timing=Timing.parse(config.transition)), Clock()),
+            behaviour=Behaviour.of(config),
+            collections=list(collections),
+        )
         self.faults = FaultTable()
         self.requests = RequestLog()
-        self.collections = handlers.collections()
-        self.router = Router(handlers.routes(self.collections))
+        self.router = Router(handlers.routes(collections))
         from .admin import create_admin_app
 
         self.admin = create_admin_app(self)
-        seed.seed(self)
+        seed.seed(self.backend)
+
+    @property
+    def store(self) -> Store:
+        return self.backend.store
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        return self.backend.lifecycle
+
+    @property
+    def behaviour(self) -> Behaviour:
+        return self.backend.behaviour
 
     def reset(self) -> None:
         """Back to a fresh start: no resources but the seeds, the configured key only,
-        no faults, default lifecycle, empty request log, clock offset zero."""
+        no faults, default lifecycle, empty request log, clock offset zero, the
+        configured behaviour."""
+        self.backend.behaviour = Behaviour.of(self.config)
         self.store.clear()
         self.faults.clear()
         self.requests.clear()
         self.lifecycle.reset()
-        seed.seed(self)
+        seed.seed(self.backend)
 
     # -- ASGI -------------------------------------------------------------------------------
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"].startswith(uploads.UPLOAD_PREFIX):
-            await uploads.handle(self, scope, receive, send)  # signed URLs: no API key, not logged
+            await uploads.handle(self.backend, scope, receive, send)  # signed URLs: no API key, not logged
             return
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.admin(scope, receive, send)
@@ -116,7 +136,7 @@ class Emulator:
             route, params = self.router.match(method, path)
             principal = authenticate(self.store, headers) if route.auth else None
             account = principal.account if principal else None
-            req = Request(self, method, path, params, query, body, headers, principal, scope.get("scheme", "http"))
+            req = Request(self.backend, method, path, params, query, body, headers, principal, scope.get("scheme", "http"))
             result = route.handler(req)
             response = result if isinstance(result, Response) else Response(result)
         except ApiError as exc:

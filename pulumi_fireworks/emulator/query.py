@@ -89,6 +89,75 @@ def omit_zero_values(model: type[BaseModel], doc: dict[str, Any]) -> dict[str, A
     return out
 
 
+#: Enum-typed wire fields and their zero value (the wire models keep enums as plain
+#: strings, so this is where a zero enum is known to be ``*_UNSPECIFIED``).
+_ENUM_ZEROS = {
+    "state": "STATE_UNSPECIFIED",
+    "kind": "KIND_UNSPECIFIED",
+    "format": "FORMAT_UNSPECIFIED",
+    "acceleratorType": "ACCELERATOR_TYPE_UNSPECIFIED",
+    "precision": "PRECISION_UNSPECIFIED",
+    "defaultPrecision": "PRECISION_UNSPECIFIED",
+    "directRouteType": "DIRECT_ROUTE_TYPE_UNSPECIFIED",
+    "region": "REGION_UNSPECIFIED",
+    "multiRegion": "MULTI_REGION_UNSPECIFIED",
+    "checkpointFormat": "CHECKPOINT_FORMAT_UNSPECIFIED",
+    "accountType": "ACCOUNT_TYPE_UNSPECIFIED",
+    "presetType": "PRESET_TYPE_UNSPECIFIED",
+    "snapshotType": "FULL_SNAPSHOT",  # this enum's zero value is its first, real, member
+    "suspendState": "UNSUSPENDED",  # likewise
+    "hotLoadBucketType": "BUCKET_TYPE_UNSPECIFIED",
+    "hotLoadTransitionType": "HOT_LOAD_TRANSITION_TYPE_UNSPECIFIED",
+    "encryptionState": "ENCRYPTION_STATE_UNSPECIFIED",
+    "originalFormat": "FORMAT_UNSPECIFIED",
+    "code": "OK",
+}
+
+
+#: int64 fields, which proto3 JSON carries as strings: their zero is ``"0"``.
+_INT64_STRINGS = frozenset({"exampleCount", "estimatedTokenCount", "parameterCount"})
+
+
+def _is_message_string(key: str) -> bool:
+    """Timestamps and durations are messages on the wire (``google.protobuf.Timestamp``,
+    ``Duration``) that JSON spells as strings: unset, they are ``null``, not ``""``."""
+    return key.endswith(("Time", "Window")) or key in ("duration", "lastUsed")
+
+
+def emit_zero_values(model: type[BaseModel], doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` as a gateway with protojson's ``EmitUnpopulated`` writes it: every field of
+    ``model``, unset ones with their zero value (``""``, ``0``, ``false``, ``[]``, ``{}``,
+    ``*_UNSPECIFIED`` for enums, ``null`` for messages). Many gateways answer like this,
+    so clients must treat a spelled-out zero exactly like an absent field."""
+    out = dict(doc)
+    for name, info in model.model_fields.items():
+        key = info.alias or to_camel(name)
+        value = out.get(key)
+        inner = _unwrap(info.annotation)
+        origin = typing.get_origin(inner)
+        if isinstance(value, dict) and isinstance(inner, type) and issubclass(inner, BaseModel):
+            out[key] = emit_zero_values(inner, value)
+        elif value is None:
+            out[key] = _zero_of(key, inner, origin)
+    return out
+
+
+def _zero_of(key: str, annotation: Any, origin: Any) -> Any:
+    if origin is list or annotation is list:
+        return []
+    if origin is dict or annotation is dict:
+        return {}
+    if annotation is bool:
+        return False
+    if annotation in (int, float):
+        return 0
+    if annotation is str:
+        if _is_message_string(key):
+            return None
+        return "0" if key in _INT64_STRINGS else _ENUM_ZEROS.get(key, "")
+    return None  # a message (or anything else): null
+
+
 def _is_zero(value: Any) -> bool:
     if value is None or value is False or value == "" or value == [] or value == {}:
         return True

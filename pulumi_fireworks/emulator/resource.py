@@ -40,6 +40,7 @@ from .errors import ApiError, already_exists, failed_precondition, invalid_argum
 from .lifecycle import TRANSITIONS, Settlement, Transition
 from .query import (
     decode_page_token,
+    emit_zero_values,
     encode_page_token,
     get_path,
     omit_zero_values,
@@ -216,7 +217,7 @@ class Collection:
             return
         for collection, field in self.in_use_by:
             users = [
-                u for u in req.emulator.store.find(collection, field, record.name)
+                u for u in req.backend.store.find(collection, field, record.name)
                 if self._referrer_alive(req, collection, u.name)
             ]
             if users:
@@ -229,7 +230,7 @@ class Collection:
     def _referrer_alive(req: Request, collection: str, name: str) -> bool:
         """Settle a referrer first: one whose removal (UNDEPLOYING -> gone) is already due
         must not block a delete, even if nobody has read it since."""
-        owner = next((c for c in req.emulator.collections if c.collection == collection), None)
+        owner = next((c for c in req.backend.collections if c.collection == collection), None)
         if owner is None:
             return True
         referrer = owner.load(req, name, read=False)
@@ -246,16 +247,16 @@ class Collection:
     # -- lifecycle plumbing -------------------------------------------------------------------
 
     def now(self, req: Request) -> str:
-        return rfc3339(req.emulator.lifecycle.clock.now())
+        return rfc3339(req.backend.lifecycle.clock.now())
 
     def start(self, req: Request, record: Record, state: Optional[str], *, gone: bool = False) -> None:
         if state is not None:
-            req.emulator.lifecycle.start(record, state, gone=gone, transitions=self.transitions)
+            req.backend.lifecycle.start(record, state, gone=gone, transitions=self.transitions)
 
     def load(self, req: Request, name: str, *, read: bool = True) -> Optional[Record]:
         """The stored resource with its lifecycle advanced (a read counts towards
         ``{"reads": N}`` timings); None if absent, purged or just gone."""
-        store, lifecycle = req.emulator.store, req.emulator.lifecycle
+        store, lifecycle = req.backend.store, req.backend.lifecycle
         with store.transaction():
             record = store.get(name)
             if record is None:
@@ -284,11 +285,18 @@ class Collection:
         return record
 
     def save(self, req: Request, record: Record) -> None:
-        req.emulator.store.put(record)
+        req.backend.store.put(record)
 
     def view(self, req: Request, record: Record, *, single: bool) -> dict[str, Any]:
-        """What the API sends for ``record``: :meth:`render`, zero values omitted (protojson)."""
-        return omit_zero_values(self.model, self.render(req, record, single=single))
+        """What the API sends for ``record``: :meth:`render`, zero values omitted (protojson)
+        or spelled out (the ``emit_zero_values`` behaviour)."""
+        return self.finish(req, self.render(req, record, single=single))
+
+    def finish(self, req: Request, doc: dict[str, Any]) -> dict[str, Any]:
+        """A rendered document as the wire carries it (see :meth:`view`)."""
+        if req.backend.behaviour.emit_zero_values:
+            return emit_zero_values(self.model, omit_zero_values(self.model, doc))
+        return omit_zero_values(self.model, doc)
 
     def respond(self, req: Request, record: Record, *, single: bool = True) -> dict[str, Any]:
         paths = parse_mask(self.model, req.query.get("readMask"), "read_mask")
@@ -306,7 +314,7 @@ class Collection:
             check_id(self.id_field(), rid)
         parent = self.parent_name(req)
         name = f"{parent}/{self.collection}/{rid}" if parent else f"{self.collection}/{rid}"
-        store = req.emulator.store
+        store = req.backend.store
         with store.transaction():
             if store.get(name) is not None:
                 raise already_exists(name)
@@ -342,7 +350,7 @@ class Collection:
         )
         offset = decode_page_token(q.get("pageToken"), request_parts)
         docs = []
-        for stored in req.emulator.store.list(self.parent_name(req), self.collection):
+        for stored in req.backend.store.list(self.parent_name(req), self.collection):
             record = self.load(req, stored.name)
             if record is None or (record.deleted and not show_deleted):
                 continue
@@ -351,7 +359,7 @@ class Collection:
                 docs.append(doc)
         docs = sort_docs(docs, order)
         page = docs[offset : offset + size]
-        views = [project(omit_zero_values(self.model, d), mask) for d in page]
+        views = [project(self.finish(req, d), mask) for d in page]
         out: dict[str, Any] = {self.key: views, "totalSize": len(docs)}
         if offset + size < len(docs):
             out["nextPageToken"] = encode_page_token(offset + size, request_parts)
@@ -361,7 +369,7 @@ class Collection:
         self.authorize(req, write=True)
         body = parse_input(self.model, req.json_object())
         mask = parse_mask(self.model, req.query.get("updateMask"), "update_mask")
-        store = req.emulator.store
+        store = req.backend.store
         with store.transaction():
             record = self.require(req, read=False)
             if record.deleted:
@@ -420,14 +428,14 @@ class Collection:
     def delete(self, req: Request) -> Any:
         self.authorize(req, write=True)
         hard = self.soft_delete and req.flag("hard")
-        store = req.emulator.store
+        store = req.backend.store
         with store.transaction():
             record = self.require(req, read=False)
             self.before_delete(req, record)
             if self.soft_delete and not hard:
                 if record.deleted or record.doc.get("state") == self.delete_state:
                     return {}  # already deleted / deleting: idempotent
-                now = req.emulator.lifecycle.clock.now()
+                now = req.backend.lifecycle.clock.now()
                 record.doc["deleteTime"] = rfc3339(now)
                 record.doc["purgeTime"] = rfc3339(now + self.purge_after_seconds)
                 self.start(req, record, self.delete_state)

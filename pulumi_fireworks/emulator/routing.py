@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
 from .errors import ApiError, Code, invalid_argument, invalid_field
 
 if TYPE_CHECKING:
-    from .app import Emulator
+    from .backend import Backend
     from .store import Credential
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -25,9 +25,9 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 @dataclass
 class Request:
-    """What a handler sees: the parsed request plus the emulator it runs in."""
+    """What a handler sees: the parsed request plus the backend it works on."""
 
-    emulator: "Emulator"
+    backend: "Backend"
     method: str
     path: str
     params: dict[str, str]

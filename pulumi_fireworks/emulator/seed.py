@@ -18,7 +18,7 @@ from .auth import PUBLIC_ACCOUNT
 from .store import Record
 
 if TYPE_CHECKING:
-    from .app import Emulator
+    from .backend import Backend
 
 SEED_TIME = "2025-01-15T00:00:00Z"
 PUBLIC_MODELS = f"accounts/{PUBLIC_ACCOUNT}/models"
@@ -189,9 +189,9 @@ def seed_records() -> list[Record]:
     return records
 
 
-def seed(emulator: "Emulator") -> None:
+def seed(backend: "Backend") -> None:
     """Insert the seeds that are missing, the configured account, and its key."""
-    config, store = emulator.config, emulator.store
+    config, store = backend.config, backend.store
     with store.transaction():
         for record in seed_records() + [Record(f"accounts/{config.account_id}", account_doc(config.account_id))]:
             if store.get(record.name) is None:

@@ -51,6 +51,19 @@ class AdminClient:
     def advance_clock(self, seconds: float) -> float:
         return float(self._call("POST", "/clock:advance", {"seconds": seconds})["offset"])
 
+    # behaviour
+    def behaviour(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/behaviour"))
+
+    def set_behaviour(self, *, emit_zero_values: Optional[bool] = None,
+                      missing_secret_status: Optional[int] = None) -> dict[str, Any]:
+        patch: dict[str, Any] = {}
+        if emit_zero_values is not None:
+            patch["emitZeroValues"] = emit_zero_values
+        if missing_secret_status is not None:
+            patch["missingSecretStatus"] = missing_secret_status
+        return dict(self._call("PATCH", "/behaviour", patch))
+
     # request log
     def requests(self) -> list[dict[str, Any]]:
         return list(self._call("GET", "/requests")["requests"])

@@ -31,7 +31,6 @@ import base64
 import hashlib
 import hmac
 import json
-import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import quote
@@ -41,18 +40,11 @@ from .rules.uploads import UploadedFile, UploadRejected, check_put_headers, chec
 from .store import Record
 
 if TYPE_CHECKING:
-    from .app import Emulator
+    from .backend import Backend
 
 UPLOAD_PREFIX = "/emulator/uploads/"
 #: Fireworks documents ~1 h for dataset URLs (the SDK helper re-signs after 45 min).
 URL_LIFETIME_SECONDS = 3600.0
-
-
-def _key(emulator: "Emulator") -> bytes:
-    key = emulator.__dict__.get("_upload_signing_key")
-    if key is None:
-        key = emulator.__dict__.setdefault("_upload_signing_key", secrets.token_bytes(32))
-    return bytes(key)
 
 
 def _b64(data: bytes) -> str:
@@ -74,25 +66,25 @@ class Grant:
     expires: float
 
 
-def sign(emulator: "Emulator", grant: Grant) -> str:
+def sign(backend: "Backend", grant: Grant) -> str:
     payload = json.dumps(
         [grant.name, grant.filename, grant.size, grant.generation, grant.expires], separators=(",", ":")
     ).encode()
-    mac = hmac.new(_key(emulator), payload, hashlib.sha256).digest()
+    mac = hmac.new(backend.upload_key, payload, hashlib.sha256).digest()
     return f"{_b64(payload)}.{_b64(mac)}"
 
 
-def verify(emulator: "Emulator", token: str) -> Grant:
+def verify(backend: "Backend", token: str) -> Grant:
     try:
         payload_text, mac_text = token.split(".")
         payload, mac = _unb64(payload_text), _unb64(mac_text)
     except ValueError:
         raise UploadRejected(403, "AccessDenied", "malformed upload URL") from None
-    if not hmac.compare_digest(mac, hmac.new(_key(emulator), payload, hashlib.sha256).digest()):
+    if not hmac.compare_digest(mac, hmac.new(backend.upload_key, payload, hashlib.sha256).digest()):
         raise UploadRejected(403, "SignatureDoesNotMatch", "the upload URL signature is invalid")
     name, filename, size, generation, expires = json.loads(payload)
     grant = Grant(name, filename, int(size), int(generation), float(expires))
-    if emulator.lifecycle.clock.now() > grant.expires:
+    if backend.lifecycle.clock.now() > grant.expires:
         raise UploadRejected(400, "ExpiredToken", "the upload URL has expired; request a new one")
     return grant
 
@@ -123,12 +115,12 @@ def register(record: Record, sizes: dict[str, int], *, keep_matching: bool) -> i
 
 
 def signed_urls(req: Request, record: Record, generation: int) -> dict[str, str]:
-    emulator = req.emulator
-    expires = emulator.lifecycle.clock.now() + URL_LIFETIME_SECONDS
+    backend = req.backend
+    expires = backend.lifecycle.clock.now() + URL_LIFETIME_SECONDS
     base = base_url(req)
     registered: dict[str, int] = record.meta["upload"]["registered"]
     return {
-        filename: f"{base}{UPLOAD_PREFIX}{quote(sign(emulator, Grant(record.name, filename, size, generation, expires)))}"
+        filename: f"{base}{UPLOAD_PREFIX}{quote(sign(backend, Grant(record.name, filename, size, generation, expires)))}"
         for filename, size in registered.items()
     }
 
@@ -192,8 +184,8 @@ class FileDigest:
 # -- the PUT (ASGI) -----------------------------------------------------------------------
 
 
-def _live_record(emulator: "Emulator", grant: Grant) -> Record:
-    record = emulator.store.get(grant.name)
+def _live_record(backend: "Backend", grant: Grant) -> Record:
+    record = backend.store.get(grant.name)
     state = (record.meta.get("upload") or {}) if record is not None else {}
     if record is None or record.deleted:
         raise UploadRejected(404, "NoSuchUpload", "the resource of this upload URL no longer exists")
@@ -204,16 +196,16 @@ def _live_record(emulator: "Emulator", grant: Grant) -> Record:
     return record
 
 
-async def handle(emulator: "Emulator", scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def handle(backend: "Backend", scope: dict[str, Any], receive: Any, send: Any) -> None:
     """ASGI handler for ``PUT /emulator/uploads/<token>``."""
     body_pending = True  # the request body has not been read to its end yet
     try:
         if scope["method"] != "PUT":
             raise UploadRejected(405, "MethodNotAllowed", "upload URLs accept PUT only")
-        grant = verify(emulator, scope["path"][len(UPLOAD_PREFIX) :])
+        grant = verify(backend, scope["path"][len(UPLOAD_PREFIX) :])
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         check_put_headers(grant.size, headers.get("content-type"), headers.get("x-goog-content-length-range"))
-        _live_record(emulator, grant)
+        _live_record(backend, grant)
         digest = FileDigest(grant.filename, grant.size)
         while body_pending:
             message = await receive()
@@ -224,10 +216,10 @@ async def handle(emulator: "Emulator", scope: dict[str, Any], receive: Any, send
             if digest.size > grant.size:
                 break
         check_put_size(grant.size, digest.size)
-        with emulator.store.transaction():
-            record = _live_record(emulator, grant)
+        with backend.store.transaction():
+            record = _live_record(backend, grant)
             record.meta["upload"]["files"][grant.filename] = digest.result().to_json()
-            emulator.store.put(record)
+            backend.store.put(record)
         await _respond(send, 200, b"", "text/plain")
     except UploadRejected as exc:
         if body_pending:

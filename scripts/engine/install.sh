@@ -5,6 +5,10 @@
 # goes to stderr. Idempotent: with a warm cache it only refreshes the helper scripts (cmp + copy) and
 # returns in well under a second.
 #
+# The built binary is cached once per machine; the directory printed is per checkout
+# (<checkout>/.pulumi-engine/bin: a hard link to the cached binary, or a copy, plus this checkout's
+# helpers), so several checkouts (git worktrees) with different helpers never overwrite each other's.
+#
 # Resolution order:
 #   1. A `pulumi` >= 3.200 already on PATH (not one we built) is used as is, unless
 #      PULUMI_FIREWORKS_BUILD_ENGINE=1. An official install ships the real Python language host and
@@ -35,6 +39,7 @@ log() { printf 'engine/install: %s\n' "$*" >&2; }
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-fireworks/engine/${PULUMI_ENGINE_VERSION}"
 bin_dir="${cache_root}/bin"
+checkout_bin="$(cd "${script_dir}/../.." && pwd)/.pulumi-engine/bin"
 
 # Helper executables that must sit next to the `pulumi` binary we build.
 helpers=(
@@ -53,13 +58,26 @@ version_at_least_3_200() {
     (( major > 3 || (major == 3 && minor >= 200) ))
 }
 
+link_engine() {
+    # The engine looks for bundled plugins next to its own executable (symlinks resolved), so the
+    # checkout gets a hard link to the cached binary (a copy across file systems).
+    mkdir -p "$checkout_bin"
+    if [[ "${bin_dir}/pulumi" -ef "${checkout_bin}/pulumi" ]]; then
+        return 0
+    fi
+    ln -f "${bin_dir}/pulumi" "${checkout_bin}/.pulumi.$$" 2>/dev/null \
+        || cp "${bin_dir}/pulumi" "${checkout_bin}/.pulumi.$$"
+    mv -f "${checkout_bin}/.pulumi.$$" "${checkout_bin}/pulumi"
+    log "linked ${checkout_bin}/pulumi to the cached engine"
+}
+
 refresh_helpers() {
     # Copies, not symlinks: the engine warns ("using X from $PATH at ..., expected ...") when the
     # PATH entry resolves (via symlinks) to a different file than the one next to the binary.
     local name src dst
     for name in "${helpers[@]}"; do
         src="${script_dir}/${name}"
-        dst="${bin_dir}/${name}"
+        dst="${checkout_bin}/${name}"
         if ! cmp -s "$src" "$dst" 2>/dev/null; then
             cp "$src" "${dst}.tmp.$$"
             chmod 0755 "${dst}.tmp.$$"
@@ -139,7 +157,8 @@ main() {
         local found found_dir found_version
         found="$(command -v pulumi)"
         found_dir="$(cd "$(dirname "$found")" && pwd -P)"
-        if [[ "$found_dir" != "$(cd "$bin_dir" 2>/dev/null && pwd -P || echo /nonexistent)" ]]; then
+        if [[ "$found_dir" != "$(cd "$bin_dir" 2>/dev/null && pwd -P || echo /nonexistent)" \
+              && "$found_dir" != "$(cd "$checkout_bin" 2>/dev/null && pwd -P || echo /nonexistent)" ]]; then
             found_version="$(PULUMI_SKIP_UPDATE_CHECK=true pulumi version 2>/dev/null || true)"
             if version_at_least_3_200 "$found_version"; then
                 log "using pulumi ${found_version} from PATH (${found}); set PULUMI_FIREWORKS_BUILD_ENGINE=1 to build our own"
@@ -161,8 +180,9 @@ main() {
         fi
         flock -u 9
     fi
+    link_engine
     refresh_helpers
-    echo "$bin_dir"
+    echo "$checkout_bin"
 }
 
 main "$@"

@@ -166,8 +166,8 @@ def select_python(root_directory: str, options: Mapping[str, Any], env: Mapping[
         python = venv / "bin" / "python"
         if not python.exists():
             raise FileNotFoundError(
-                f"The 'virtualenv' option in Pulumi.yaml is set to {virtualenv!r}, but {venv} is not a "
-                f"virtual environment. Create it with: python3 -m venv {venv} && "
+                f"The 'virtualenv' runtime option (Pulumi.yaml; PulumiPolicy.yaml for a policy pack) is set "
+                f"to {virtualenv!r}, but {venv} is not a virtual environment. Create it with: python3 -m venv {venv} && "
                 f"{python} -m pip install -r requirements.txt"
             )
         return PythonSelection(str(python), venv)
@@ -458,14 +458,23 @@ def serve(argv: Sequence[str]) -> int:
 
             Like the official host: ``python <dir> <args...>`` when the directory has a
             ``__main__.py``, else ``python -m pulumi.run.plugin <project name> <args...>`` for a
-            buildable package. Unlike it, a missing ``virtualenv`` option does not default to
-            ``venv``: we fall back to the same interpreter chain as programs, so a small in-repo
-            policy pack runs in the repo's environment.
+            buildable package, with the interpreter of the plugin's own virtualenv (the
+            ``virtualenv`` option of PulumiPolicy.yaml / PulumiPlugin.yaml, relative to the plugin
+            directory; without the option, ``<dir>/venv`` as upstream defaults to). Unlike it, a
+            plugin with neither falls back to the same interpreter chain as programs, so a small
+            in-repo policy pack runs in the repo's environment.
             """
             info = request.info
+            options = options_of(info)
+            if not options.get("virtualenv") and (Path(info.root_directory) / "venv" / "bin" / "python").exists():
+                options["virtualenv"] = "venv"  # upstream's default for plugins
+            try:
+                python = select_python(info.root_directory, options, os.environ)
+            except (FileNotFoundError, ValueError) as exc:
+                _log_call("RunPlugin", kind=request.kind, program_directory=info.program_directory, error=str(exc))
+                context.abort(grpc.StatusCode.FAILED_PRECONDITION, f"cannot run plugin {info.program_directory}: {exc}")
             _log_call("RunPlugin", kind=request.kind, program_directory=info.program_directory,
-                      args=list(request.args))
-            python = select_python(info.root_directory, options_of(info), os.environ)
+                      args=list(request.args), python=python.executable)
             plugin_dir = Path(info.program_directory)
             if (plugin_dir / "__main__.py").is_file():
                 args = [python.executable, "-u", str(plugin_dir), *request.args]

@@ -17,6 +17,7 @@ from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
 from tests.support.engine import EngineEnv, EngineStack, write_python_project
 
 PROGRAM = Path(__file__).with_name("deployment_program.py")
+RESOURCES_PROGRAM = Path(__file__).with_name("resources_program.py")
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +64,40 @@ def live_deployments(emulator: RunningEmulator, *, show_deleted: bool = False) -
     )
     response.raise_for_status()
     return list(response.json().get("deployments", []))
+
+
+ResourcesStack = Callable[..., EngineStack]
+
+
+@pytest.fixture
+def resources_stack(engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path) -> ResourcesStack:
+    """A stack of ``resources_program.py``: pass ``{resource name: {"type", "inputs"}}``
+    (see that program for references and secrets) and secret config values."""
+
+    def make(resources: dict[str, dict[str, Any]], *, secrets: dict[str, str] | None = None, **kwargs: Any) -> EngineStack:
+        project = write_python_project(tmp_path / "resources", "resources", "")
+        shutil.copy(RESOURCES_PROGRAM, project / "__main__.py")
+        stack = engine_env.stack(project, env_vars=emulator.env(), secret_config=secrets, **kwargs)
+        set_resources(stack, resources)
+        return stack
+
+    return make
+
+
+def set_resources(stack: EngineStack, resources: dict[str, dict[str, Any]]) -> None:
+    stack.set_config("resources", json.dumps(resources))
+
+
+def live_objects(emulator: RunningEmulator, collection: str, *, parent: str = "", **params: Any) -> list[dict[str, Any]]:
+    """Objects of ``collection`` the emulator holds (under ``parent``, e.g. ``users/ci``),
+    read through the API as a user would."""
+    import httpx
+
+    path = "/".join(p for p in (f"/v1/accounts/{emulator.account_id}", parent, collection) if p)
+    response = httpx.get(
+        emulator.url + path,
+        params={"pageSize": 200, **params},
+        headers={"Authorization": f"Bearer {emulator.api_key}"},
+    )
+    response.raise_for_status()
+    return list(response.json().get(collection, []))

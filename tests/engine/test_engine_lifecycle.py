@@ -23,7 +23,6 @@ from tests.support.engine import (
     write_python_project,
 )
 
-pytestmark = pytest.mark.engine
 
 TINY_PROGRAM = """
     import pulumi

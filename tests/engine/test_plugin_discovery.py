@@ -28,7 +28,6 @@ from tests.support.engine import (
     write_python_project,
 )
 
-pytestmark = pytest.mark.engine
 
 ENGINE_SCRIPTS = REPO_ROOT / "scripts" / "engine"
 

@@ -304,6 +304,32 @@ class EngineStack:
         resources = self.export_state().get("resources") or []
         return [r for r in resources if type_ is None or r.get("type") == type_]
 
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """``pulumi <args> --stack <this>`` in the project, with the stack's environment."""
+        return self.engine_env.run_cli(
+            [*args, "--stack", self.name],
+            cwd=Path(self.stack.workspace.work_dir),
+            extra_env=self.stack.workspace.env_vars,
+            check=check,
+        )
+
+    def spawn(self, *args: str) -> subprocess.Popen[str]:
+        """``pulumi <args> --stack <this>`` started in the background (stdout and stderr
+        merged, line-buffered text), for tests that interrupt it."""
+        return subprocess.Popen(
+            [str(self.engine_env.bin_dir / "pulumi"), *args, "--stack", self.name],
+            cwd=self.stack.workspace.work_dir,
+            env={**os.environ, **self.engine_env.env_with(self.stack.workspace.env_vars)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+        )
+
+    def export_text(self, *, show_secrets: bool = False) -> str:
+        """``pulumi stack export`` as the CLI prints it."""
+        return self.cli("stack", "export", *(["--show-secrets"] if show_secrets else [])).stdout
+
     def outputs(self) -> dict[str, Any]:
         return {k: v.value for k, v in self.stack.outputs().items()}
 

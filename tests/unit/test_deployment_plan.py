@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fireworks._engine import AUTONAMED_KEY, NAME_KEY, FireworksProvider
+from pulumi_fireworks._inputs import is_unknown
 
 BASE = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 provider = FireworksProvider("Deployment")
@@ -39,17 +41,27 @@ BAD_INPUTS: list[tuple[dict[str, Any], str, str]] = [
     ({"wait_timeout": "0s"}, "wait_timeout", "at least 1s"),
     ({"autoscaling_policy": {"scaling_schedules": {"w": {"min_replica_count": 1, "schedule": "daily", "duration": "1h", "timezone": "UTC"}}}}, "autoscaling_policy.scaling_schedules.w.schedule", "cron"),
     ({"autoscaling_policy": {"scaling_schedules": {"w": {"min_replica_count": 1, "schedule": "0 9 * * 1-5", "duration": "1h", "timezone": "Mars/Olympus"}}}}, "autoscaling_policy.scaling_schedules.w.timezone", "IANA"),
-    ({"enable_addons": "maybe"}, "enable_addons", "boolean"),
-    ({"replicas": 2}, "replicas", "Extra inputs are not permitted"),
+    ({"enable_addons": "maybe"}, "enable_addons", "true or false"),
+    ({"enable_addons": 1}, "enable_addons", "true or false"),
+    ({"min_replica_count": True}, "min_replica_count", "whole number"),
+    ({"max_replica_count": "3"}, "max_replica_count", "whole number"),
+    ({"max_replica_count": 2.5}, "max_replica_count", "fractional part"),
+    ({"replicas": 2}, "replicas", "not an input of this resource"),
+    ({"max_replicas": 2}, "max_replicas", "did you mean 'max_replica_count'?"),
+    ({"autoscaling_policy": {"scale_to_zero": "10m"}}, "autoscaling_policy.scale_to_zero", "did you mean 'scale_to_zero_window'?"),
+    ({"autoscaling_policy": "fast"}, "autoscaling_policy", "must be an object"),
+    ({"precision": "fp8"}, "precision", "did you mean 'FP8'?"),
 ]
 
 
 @pytest.mark.parametrize(("extra", "field", "words"), BAD_INPUTS, ids=[case[1] + ":" + str(i) for i, case in enumerate(BAD_INPUTS)])
 def test_bad_inputs_fail_naming_the_field(extra: dict[str, Any], field: str, words: str) -> None:
     result = provider.check({}, {"base_model": BASE, **extra, NAME_KEY: "d"})
-    assert [f.property for f in result.failures] == [field]
+    # Filed under the top-level input (Pulumi shows its value), the reason names the path.
+    assert [f.property for f in result.failures] == [field.split(".")[0]]
     assert words in result.failures[0].reason
     assert result.failures[0].reason.startswith(f"Deployment.{field}:")
+    assert "Inputs" not in result.failures[0].reason  # no internal class names
 
 
 def test_base_model_is_required_and_checked() -> None:
@@ -76,19 +88,28 @@ def test_check_keeps_the_generated_id_across_updates() -> None:
     assert again["deployment_id"] == first["deployment_id"]
 
 
-def test_unknown_values_at_preview_are_not_errors_and_stay_unknown() -> None:
+# The dynamic provider server hands `check` an `Unknown()` object; the wire sentinel
+# string is accepted too.
+UNKNOWNS = [pytest.param(Unknown(), id="Unknown-object"), pytest.param(UNKNOWN, id="sentinel-string")]
+
+
+@pytest.mark.parametrize("unknown", UNKNOWNS)
+def test_unknown_values_at_preview_are_not_errors_and_stay_unknown(unknown: Any) -> None:
     result = provider.check(
         {},
-        {"base_model": BASE, "autoscaling_policy": {"scale_up_window": UNKNOWN, "scale_down_window": "1m"}, NAME_KEY: "d"},
+        {"base_model": BASE, "display_name": unknown,
+         "autoscaling_policy": {"scale_up_window": unknown, "scale_down_window": "1m"}, NAME_KEY: "d"},
     )
     assert result.failures == []
     assert result.inputs["autoscaling_policy"] == {"scale_up_window": UNKNOWN, "scale_down_window": "60s"}
+    assert result.inputs["display_name"] == UNKNOWN
 
 
-def test_an_unknown_required_value_still_lets_other_errors_through() -> None:
-    fine = provider.check({}, {"base_model": UNKNOWN, NAME_KEY: "d"})
-    assert fine.failures == [] and fine.inputs["base_model"] == UNKNOWN
-    bad = provider.check({}, {"base_model": UNKNOWN, "min_replica_count": -1, NAME_KEY: "d"})
+@pytest.mark.parametrize("unknown", UNKNOWNS)
+def test_an_unknown_required_value_still_lets_other_errors_through(unknown: Any) -> None:
+    fine = provider.check({}, {"base_model": unknown, NAME_KEY: "d"})
+    assert fine.failures == [] and is_unknown(fine.inputs["base_model"])
+    bad = provider.check({}, {"base_model": unknown, "min_replica_count": -1, NAME_KEY: "d"})
     assert [f.property for f in bad.failures] == ["min_replica_count"]
 
 
@@ -117,8 +138,9 @@ def test_diff_decides_update_or_replace_per_field(change: dict[str, Any], replac
     result = provider.diff("dep", olds, news)
     assert result.changes is True
     assert result.replaces == replaces
-    # A user-chosen id must be freed before its replacement is created.
-    assert result.delete_before_replace is bool(replaces)
+    # A user-chosen id that stays must be freed before its replacement is created;
+    # a new id lets the replacement come up first.
+    assert result.delete_before_replace is (bool(replaces) and news["deployment_id"] == "dep")
 
 
 def test_no_diff_for_equivalent_spellings_and_provider_key() -> None:
@@ -141,3 +163,12 @@ def test_a_failed_deployment_is_replaced_even_without_input_changes() -> None:
     news = {k: v for k, v in olds.items() if k not in ("state", "name")}
     result = provider.diff("dep", olds, news)
     assert result.changes is True and result.replaces == ["state"]
+
+
+def test_a_create_only_flag_changed_later_is_no_diff() -> None:
+    # Sent with the create call only: changing it later could not do anything, so it
+    # must not show an update that sends nothing.
+    olds = checked()
+    news = {k: v for k, v in olds.items() if k not in ("state", "name")}
+    news.update(provider.check({}, {**news, "disable_speculative_decoding": True}).inputs)
+    assert provider.diff("dep", olds, news).changes is False

@@ -12,18 +12,18 @@ from typing import Optional
 
 from ..auth import PUBLIC_ACCOUNT
 from ..errors import ApiError, Code
-from ..resource import Collection
+from ..backend import Served
 from ..routing import Request
 from ..store import Record, split_name
 
 
-def collection_of(req: Request, name: str) -> Optional[Collection]:
+def collection_of(req: Request, name: str) -> Optional[Served]:
     """The collection that serves ``name`` (by its collection segment)."""
     try:
         collection = split_name(name)[2]
     except ValueError:
         return None
-    for candidate in req.emulator.collections:
+    for candidate in req.backend.collections:
         if candidate.collection == collection:
             return candidate
     return None
@@ -32,7 +32,7 @@ def collection_of(req: Request, name: str) -> Optional[Collection]:
 def load_settled(req: Request, name: str) -> Optional[Record]:
     collection = collection_of(req, name)
     if collection is None:
-        return req.emulator.store.get(name)
+        return req.backend.store.get(name)
     return collection.load(req, name, read=False)
 
 

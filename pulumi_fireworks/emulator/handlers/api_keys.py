@@ -51,9 +51,9 @@ class ApiKeys(Collection):
     def create(self, req: Request) -> Any:
         self.authorize(req, write=True)
         body = CreateApiKeyRequest.model_validate(parse_input(CreateApiKeyRequest, req.json_object()))
-        now = req.emulator.lifecycle.clock.now()
+        now = req.backend.lifecycle.clock.now()
         api_key, _ = rules.check_create(body.api_key, datetime.fromtimestamp(now, tz=timezone.utc))
-        store = req.emulator.store
+        store = req.backend.store
         with store.transaction():
             user = user_record(req)
             key_id = rules.new_key_id()
@@ -75,7 +75,7 @@ class ApiKeys(Collection):
         return {**self.view(req, record, single=True), "key": key}
 
     def list(self, req: Request) -> Any:
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             user_record(req)
             return super().list(req)
 
@@ -83,7 +83,7 @@ class ApiKeys(Collection):
         self.authorize(req, write=True)
         body = DeleteApiKeyRequest.model_validate(parse_input(DeleteApiKeyRequest, req.json_object()))
         key_id = rules.check_key_id(body.key_id)
-        store = req.emulator.store
+        store = req.backend.store
         with store.transaction():
             user = user_record(req)
             name = f"{user.name}/{self.collection}/{key_id}"

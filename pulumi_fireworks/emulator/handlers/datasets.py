@@ -99,7 +99,7 @@ class Datasets(Collection):
             return
         source_id = req.json_object().get("sourceDatasetId")
         if source_id and not any(doc.get(k) is not None for k in ("transformed", "splitted")):
-            source = req.emulator.store.get(f"accounts/{req.account}/datasets/{source_id}")
+            source = req.backend.store.get(f"accounts/{req.account}/datasets/{source_id}")
             transformed: dict[str, Any] = {"sourceDatasetId": source_id}
             if source is not None and source.doc.get("format"):
                 transformed["originalFormat"] = source.doc["format"]
@@ -109,11 +109,11 @@ class Datasets(Collection):
         doc["state"] = "UPLOADING"
 
     def create(self, req: Request) -> Any:
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             body = super().create(req)
             parsed = Dataset.model_validate(body)
             if not rules.needs_upload(parsed, req.json_object().get("sourceDatasetId")):
-                record = req.emulator.store.get(body["name"])
+                record = req.backend.store.get(body["name"])
                 assert record is not None
                 self.start(req, record, "UPLOADING")
                 self.save(req, record)
@@ -130,7 +130,7 @@ class Datasets(Collection):
         self.authorize(req, write=True)
         body = GetUploadEndpointRequest.model_validate(parse_input(GetUploadEndpointRequest, req.json_object()))
         sizes = parse_filename_to_size(body.filename_to_size, dataset=True)
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self._uploading(req)
             generation = uploads.register(record, sizes, keep_matching=False)
             self.save(req, record)
@@ -140,7 +140,7 @@ class Datasets(Collection):
     def validate_upload(self, req: Request) -> Any:
         self.authorize(req, write=True)
         req.json_object()  # body is {} (anything else is ignored, but it must be JSON)
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self.require(req, read=False)
             if record.doc.get("state") == "READY":
                 return {}
@@ -161,7 +161,7 @@ class Datasets(Collection):
         filename, digest = _read_multipart_file(req)
         rules.check_multipart_file(filename, digest.size if digest else 0)
         assert filename is not None and digest is not None
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self._uploading(req)
             if (record.meta.get("pending") or {}).get("state") == "UPLOADING":
                 raise ApiError(Code.FAILED_PRECONDITION, f"dataset {record.name} is already being validated")

@@ -65,7 +65,7 @@ class DeployedModels(Collection):
 
     def live_for_model(self, req: Request, model_name: str) -> list[dict[str, Any]]:
         """Documents of the deployed models of ``model_name`` in the caller's account."""
-        return [r.doc for r in req.emulator.store.find(self.collection, "model", model_name, account=req.account)]
+        return [r.doc for r in req.backend.store.find(self.collection, "model", model_name, account=req.account)]
 
     # -- checks ----------------------------------------------------------------------------
 
@@ -90,12 +90,12 @@ class DeployedModels(Collection):
             rules.check_serverless_base(Model.model_validate(base.doc) if base else None, base_model)
         same_place = [d["name"] for d in self.live_for_model(req, model_name) if d.get("deployment") == deployment_name]
         rules.check_not_loaded_twice(same_place, model_name, deployment_name)
-        rules.check_quota(len(req.emulator.store.list(f"accounts/{req.account}", self.collection, include_deleted=False)))
+        rules.check_quota(len(req.backend.store.list(f"accounts/{req.account}", self.collection, include_deleted=False)))
 
     # -- server-side effects ------------------------------------------------------------------
 
     def normalize(self, req: Request, doc: dict[str, Any], old: Optional[dict[str, Any]]) -> None:
-        store = req.emulator.store
+        store = req.backend.store
         if old is None:
             others = self.live_for_model(req, doc["model"])
             if not others:

@@ -52,10 +52,10 @@ class DeploymentShapeVersions(Collection):
         base_model = deployment.get("baseModel")
         if not base_model:
             raise invalid_field("create_deployment_request.deployment.base_model", "is required")
-        base_model = resolve_base_model(req.emulator.store, base_model)
+        base_model = resolve_base_model(req.backend.store, base_model)
         versions = [
             self.view(req, r, single=False)
-            for r in latest_validated_versions(req.emulator.store, base_model)
+            for r in latest_validated_versions(req.backend.store, base_model)
             if not deployment.get("enableAddons") or r.doc.get("snapshot", {}).get("enableAddons", True)
         ]
         return {"deploymentShapeVersions": versions, "totalSize": len(versions)}

@@ -25,6 +25,9 @@ Choices where the reference is silent or ambiguous (also in the report):
 * ``directRouteApiKeys`` are returned as stored (no source says GET redacts them).
 * ``disableAutoDeploy``, ``skipImageTagValidation`` and ``acceptShapelessRisk`` are
   accepted and have no effect in the emulator.
+* Deleting a deployment that serves LoRA addons needs ``ignoreChecks`` (the core's
+  ``in_use_by``); the addons loaded on it are then unloaded with it (``UNDEPLOYING ->``
+  gone), so nothing claims to be served by a deployment that no longer runs.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from ..seed import FALLBACK_DEFAULTS
 from ..store import Record
 from ..validation import duration, enum, enum_list, int_range, max_length, parse_duration, run_checks, timestamp
 from ._refs import load_settled, visible
+from .deployed_models import TRANSITIONS as LOAD_TRANSITIONS
 from .deployment_shapes import latest_validated_versions, resolve_base_model, resolve_shape_version
 
 #: Single-field checks, by proto field path. Absent fields are skipped.
@@ -121,6 +125,16 @@ class Deployments(Collection):
     def custom_routes(self) -> list[Route]:
         item = self.collection_path() + "/{id}"
         return [Route("PATCH", item + ":scale", self.scale), Route("POST", item + ":undelete", self.undelete)]
+
+    def delete(self, req: Request) -> Any:
+        store = req.backend.store
+        with store.transaction():
+            result = super().delete(req)
+            for record in store.find("deployedModels", "deployment", self.resource_name(req), account=req.account):
+                if record.doc.get("state") != "UNDEPLOYING":
+                    req.backend.lifecycle.start(record, "UNDEPLOYING", gone=True, transitions=LOAD_TRANSITIONS)
+                    store.put(record)
+        return result
 
     # -- checks ----------------------------------------------------------------------------
 
@@ -199,7 +213,7 @@ class Deployments(Collection):
     # -- normalisation ----------------------------------------------------------------------
 
     def normalize(self, req: Request, doc: dict[str, Any], old: Optional[dict[str, Any]]) -> None:
-        store = req.emulator.store
+        store = req.backend.store
         doc.setdefault("minReplicaCount", 0)
         doc.setdefault("maxReplicaCount", max(doc["minReplicaCount"], 1))
         policy = doc.setdefault("autoscalingPolicy", {})
@@ -256,7 +270,7 @@ class Deployments(Collection):
     def _shape_version(
         self, req: Request, shape: str, doc: dict[str, Any], old: Optional[dict[str, Any]]
     ) -> Record:
-        store = req.emulator.store
+        store = req.backend.store
         base = resolve_base_model(store, doc["baseModel"])
         if shape == "default":
             if old is not None:
@@ -313,7 +327,7 @@ class Deployments(Collection):
         self.authorize(req, write=True)
         body = parse_input(ScaleRequest, req.json_object())
         count = body.get("replicaCount", 0)
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self.require(req, read=False)
             if record.deleted:
                 raise failed_precondition(f"deployment {record.name} is deleted")
@@ -334,13 +348,13 @@ class Deployments(Collection):
     def undelete(self, req: Request) -> Any:
         """``POST ...:undelete {}`` -> the deployment, provisioning again (CREATING)."""
         self.authorize(req, write=True)
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self.require(req, read=False)
             if not record.deleted and record.doc.get("state") != "DELETING":
                 raise failed_precondition(f"deployment {record.name} is not deleted")
             if (record.meta.get("pending") or {}).get("target", "DELETED") is None:
                 raise failed_precondition(f"deployment {record.name} is being hard-deleted")
-            req.emulator.lifecycle.cancel(record)
+            req.backend.lifecycle.cancel(record)
             record.deleted = False
             for key in ("deleteTime", "purgeTime"):
                 record.doc.pop(key, None)

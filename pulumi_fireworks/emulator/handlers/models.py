@@ -125,7 +125,7 @@ class Models(Collection):
         if not single:
             return record.doc
         refs = []
-        for found in req.emulator.store.find("deployedModels", "model", record.name, account=record.account):
+        for found in req.backend.store.find("deployedModels", "model", record.name, account=record.account):
             deployed = load_settled(req, found.name)
             if deployed is None:
                 continue
@@ -158,7 +158,7 @@ class Models(Collection):
         self.authorize(req, write=True)
         body = GetUploadEndpointRequest.model_validate(parse_input(GetUploadEndpointRequest, req.json_object()))
         sizes = parse_filename_to_size(body.filename_to_size, dataset=False)
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self._require_uploading(req)
             generation = uploads.register(record, sizes, keep_matching=True)
             self.save(req, record)
@@ -166,7 +166,7 @@ class Models(Collection):
 
     def validate_upload(self, req: Request) -> Any:
         self.authorize(req, write=True)
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self.require(req, read=False)
             pending = (record.meta.get("pending") or {}).get("state")
             if record.doc.get("state") == "READY" or pending == "UPLOADING":
@@ -191,7 +191,7 @@ class Models(Collection):
     def prepare(self, req: Request) -> Any:
         self.authorize(req, write=True)
         body = PrepareModelRequest.model_validate(parse_input(PrepareModelRequest, req.json_object()))
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self.require(req, read=False)
             precision = rules.check_prepare(Model.model_validate(record.doc), body.precision)
             if (record.meta.get("pending") or {}).get("state") == "PREPARING":

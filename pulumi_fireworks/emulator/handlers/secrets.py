@@ -11,11 +11,12 @@
   plaintext, and the admin API's record view shows ``meta``, so the plaintext is never
   kept at all. It is never part of an error message, and the request log records no
   bodies.
-* Get of a missing secret is **404 NOT_FOUND**. The reference notes that the real service
-  was observed to answer 500 here (eval-protocol treats 500 as "not found" for Get and
-  Delete). The emulator does not mimic that: 404 is the documented contract, a 500 would
-  be retried by the SDK (twice, with backoff) and would make the provider's "gone"
-  detection depend on a bug. Clients should still tolerate both.
+* Get of a missing secret is **404 NOT_FOUND** by default. The reference notes that the
+  real service was observed to answer 500 here (eval-protocol treats 500 as "not found"
+  for Get and Delete); the ``missing_secret_status`` behaviour (CLI
+  ``--missing-secret-status 500``, admin ``PATCH /emulator/v1/behaviour``) answers like
+  that, so clients can be tested telling "gone" from "broken" (e.g. through List, which
+  is unaffected).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import hashlib
 from typing import Any
 
 from ..._wire.secret import Secret, UpdateSecretRequest
-from ..errors import already_exists, invalid_field
+from ..errors import ApiError, Code, already_exists, invalid_field
 from ..resource import Collection, parse_input
 from ..routing import Request
 from ..rules import secrets as rules
@@ -55,6 +56,14 @@ class Secrets(Collection):
     def render(self, req: Request, record: Record, *, single: bool) -> dict[str, Any]:
         return {k: record.doc[k] for k in VISIBLE_FIELDS if k in record.doc}
 
+    def get(self, req: Request) -> Any:
+        try:
+            return super().get(req)
+        except ApiError as exc:
+            if exc.code == Code.NOT_FOUND and req.backend.behaviour.missing_secret_status == 500:
+                raise ApiError(Code.INTERNAL, "internal error") from None
+            raise
+
     def create(self, req: Request) -> Any:
         self.authorize(req, write=True)
         raw = dict(req.json_object())
@@ -66,7 +75,7 @@ class Secrets(Collection):
         body = parse_input(Secret, raw)
         key_name = rules.check_key_name(body.get("keyName"))
         name = f"{self.parent_name(req)}/{self.collection}/{secret_id}"
-        store = req.emulator.store
+        store = req.backend.store
         with store.transaction():
             if store.get(name) is not None:
                 raise already_exists(name)
@@ -86,7 +95,7 @@ class Secrets(Collection):
         raw.pop("name", None)  # output only on update
         body = UpdateSecretRequest.model_validate(parse_input(UpdateSecretRequest, raw))
         key_name = rules.check_key_name(body.key_name)
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             record = self.require(req, read=False)
             record.doc["keyName"] = key_name
             if value is not None:

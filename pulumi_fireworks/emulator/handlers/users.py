@@ -51,7 +51,7 @@ class Users(Collection):
     def new_id(self, req: Request, doc: dict[str, Any]) -> str:
         _, user = rules.check_create(User.model_validate(doc), None, req.params["account"])
         stem = rules.user_id_from_email(user.email or "")
-        store, parent = req.emulator.store, self.parent_name(req)
+        store, parent = req.backend.store, self.parent_name(req)
         candidate, n = stem, 1
         while store.get(f"{parent}/{self.collection}/{candidate}") is not None:
             n += 1
@@ -65,12 +65,12 @@ class Users(Collection):
             return
         _, user = rules.check_create(User.model_validate(doc), req.query.get("userId") or None, req.params["account"])
         if not user.service_account:
-            for other in req.emulator.store.find(self.collection, "email", user.email, account=req.params["account"]):
+            for other in req.backend.store.find(self.collection, "email", user.email, account=req.params["account"]):
                 raise ApiError(Code.ALREADY_EXISTS, f"a user with email {user.email} already exists: {other.name}")
         doc.update(email=user.email, serviceAccount=user.service_account)
 
     def delete(self, req: Request) -> Any:
-        with req.emulator.store.transaction():
+        with req.backend.store.transaction():
             result = super().delete(req)
             delete_api_keys(req, self.resource_name(req))
         return result
@@ -78,7 +78,7 @@ class Users(Collection):
 
 def delete_api_keys(req: Request, user_name: str) -> None:
     """Delete (and revoke) every API key of ``user_name``."""
-    store = req.emulator.store
+    store = req.backend.store
     for record in store.list(user_name, "apiKeys"):
         store.revoke_credential(record.doc.get("keyId") or record.id)
         store.delete(record.name)
@@ -87,7 +87,7 @@ def delete_api_keys(req: Request, user_name: str) -> None:
 def user_record(req: Request) -> Record:
     """The user a nested request is about (``.../users/{user}/...``), or 404."""
     name = f"accounts/{req.params['account']}/users/{req.params['user']}"
-    record = req.emulator.store.get(name)
+    record = req.backend.store.get(name)
     if record is None:
         raise ApiError(Code.NOT_FOUND, f"user not found: {name}")
     if record.doc.get("state") == "DELETING":

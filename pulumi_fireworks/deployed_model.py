@@ -1,0 +1,190 @@
+"""``fireworks:DeployedModel`` — a LoRA addon loaded onto a deployment, or onto serverless.
+
+API object: ``accounts/{account}/deployedModels/{id}`` (reference §5). What is special:
+the server picks the id (so a lost create is found again by what it is: the model and
+the deployment, which the API allows once), there is no FAILED state (an error in
+``status`` is the failure), and the inputs that make it loadable belong to *other*
+resources — so when the deployment and the model are declared in the same program, what
+they declare is checked at preview.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any, Mapping, Optional, TypedDict, Union
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CheckResult
+from pydantic import Field
+
+from ._engine import ResourceEngine, register
+from ._http import Client
+from ._inputs import InputsModel, is_unknown
+from ._resource import FireworksResource
+from ._spec import Props, ResourceSpec
+from ._types import Bool, DeploymentName, DisplayName, Duration, ModelName, at_least
+from ._wire.deployed_model import DeployedModel as DeployedModelWire
+
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+else:  # pragma: no cover
+    from typing_extensions import Unpack
+
+__all__ = ["DeployedModel", "DeployedModelArgs"]
+
+PEERS_KEY = "__peers"
+"""Hidden input: what the program declares on the deployment and model this load uses
+(when they are resources of the same program), for the plan-time checks."""
+
+
+class DeployedModelInputs(InputsModel):
+    """Validation and canonical form of DeployedModel inputs; the published input schema."""
+
+    model: ModelName = Field(description="The LoRA addon to load (a model resource name). Replaces on change.")
+    deployment: Optional[DeploymentName] = Field(
+        default=None, description="The deployment to load it onto; unset = Fireworks serverless. Replaces on change."
+    )
+    display_name: Optional[DisplayName] = None
+    description: Optional[str] = Field(default=None, max_length=999)
+    default: Optional[Bool] = Field(default=None, description="Serve this load when the model is queried without '#<deployment>'.")
+    public: Optional[Bool] = None
+    replace_merged_addon: Optional[Bool] = Field(
+        default=None, description="Needed to load onto a hot-reload deployment; replaces the addon merged there. Create only."
+    )
+    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(
+        default=None, description="How long load, update and unload wait; default 30m."
+    )
+
+
+class DeployedModelEngine(ResourceEngine):
+    spec = ResourceSpec(
+        type_name="DeployedModel",
+        collection="deployedModels",
+        collection_key="deployedModels",
+        inputs_model=DeployedModelInputs,
+        wire_model=DeployedModelWire,
+        id_field="deployed_model_id",
+        id_source="server",
+        # Reference §5: model and deployment only take effect at load time.
+        replace_on_change=frozenset({"model", "deployment"}),
+        create_only=frozenset({"replace_merged_addon"}),
+        provider_only=frozenset({"wait_timeout"}),
+        # No FAILED state: a load that fails keeps an error in `status` (see the engine).
+        ready_states=frozenset({"DEPLOYED"}),
+        default_wait_timeout=1800.0,  # firectl's load-lora --wait default
+        computed_output_names=frozenset({"inference_model"}),
+    )
+
+    def check(self, olds: Props, news: Props) -> CheckResult:
+        result = super().check(olds, news)
+        if result.failures:
+            return result
+        problems = _peer_problems(result.inputs, news.get(PEERS_KEY) or {})
+        if problems:
+            return CheckResult(news, [CheckFailure(field, f"DeployedModel.{field}: {why}") for field, why in problems])
+        return result
+
+    def create_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {"replaceMergedAddon": True} if props.get("replace_merged_addon") else {}
+
+    def find_created(self, client: Client, props: Mapping[str, Any]) -> Any:
+        # The API loads a model at most once per place (deployment, or serverless): a
+        # load of this model at this place is the one an earlier create made.
+        path = self.spec.collection_path(client.account_id, props)
+        for load in client.paginate(path, self.spec.collection_key):
+            if load.get("model") == props.get("model") and (load.get("deployment") or None) == props.get("deployment"):
+                if load.get("state") != "UNDEPLOYING":
+                    return load
+        return None
+
+    def computed_outputs(self, inputs: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
+        model, deployment = inputs.get("model"), inputs.get("deployment")
+        return {"inference_model": f"{model}#{deployment}" if deployment else model}
+
+
+def _peer_problems(inputs: Mapping[str, Any], peers: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What the deployment and model declared in the same program say against this load."""
+    problems: list[tuple[str, str]] = []
+    deployment = peers.get("deployment") or {}
+    if inputs.get("deployment") and deployment and not inputs.get("replace_merged_addon"):
+        addons, hot = deployment.get("enable_addons"), deployment.get("enable_hot_reload_latest_addon")
+        if not any(is_unknown(v) for v in (addons, hot)) and not addons:
+            how = "or set replace_merged_addon=True here" if hot else "(multi-LoRA)"
+            problems.append(("deployment", f"deployment {deployment.get('resource')!r} does not accept LoRA addons: "
+                             f"set enable_addons=True on it {how}"))
+    served, base = deployment.get("base_model"), (peers.get("model") or {}).get("base_model")
+    if served and base and not is_unknown(served) and not is_unknown(base) and served != base:
+        problems.append(("model", f"the addon's base model is {base} but deployment "
+                         f"{deployment.get('resource')!r} serves {served}; load it onto a deployment of {base}"))
+    return problems
+
+
+SPEC = register(DeployedModelEngine()).spec
+
+
+class DeployedModelArgs(TypedDict, total=False):
+    """Inputs of :class:`DeployedModel`; see ``schema/deployed_model.json``."""
+
+    model: Union[pulumi.Input[str], FireworksResource]
+    deployment: Union[pulumi.Input[str], FireworksResource]
+    display_name: pulumi.Input[str]
+    description: pulumi.Input[str]
+    default: pulumi.Input[bool]
+    public: pulumi.Input[bool]
+    replace_merged_addon: pulumi.Input[bool]
+    wait_timeout: pulumi.Input[str | float]
+
+
+class DeployedModel(FireworksResource, module="fireworks", name="DeployedModel"):
+    """A LoRA addon served from a deployment (or from Fireworks serverless).
+
+    Example::
+
+        base = "accounts/fireworks/models/llama-v3p1-8b-instruct"
+        dep = fireworks.Deployment("multi-lora", base_model=base, enable_addons=True)
+        lora = fireworks.Model("support", source="./adapters/support", base_model=base)
+        load = fireworks.DeployedModel("support", model=lora, deployment=dep)
+        pulumi.export("model", load.inference_model)   # pass as model= to chat/completions
+
+    ``model`` and ``deployment`` take a resource name or the resource itself; given the
+    resource, what it declares is checked at preview (addons enabled, same base model).
+    Changing either replaces the load (the new one is loaded before the old one is
+    unloaded); ``display_name``, ``description``, ``default`` and ``public`` update in
+    place. Omit ``deployment`` to load onto serverless, where the base model supports it.
+    """
+
+    deployed_model_id: pulumi.Output[str]
+    model: pulumi.Output[str]
+    deployment: pulumi.Output[str]
+    display_name: pulumi.Output[str]
+    description: pulumi.Output[str]
+    default: pulumi.Output[bool]
+    public: pulumi.Output[bool]
+    name: pulumi.Output[str]
+    """Resource name, ``accounts/<account>/deployedModels/<id>``."""
+    inference_model: pulumi.Output[str]
+    """What to pass as ``model=``: ``<model>#<deployment>`` (or the model, on serverless)."""
+    state: pulumi.Output[str]
+    status: pulumi.Output[Mapping[str, Any]]
+    create_time: pulumi.Output[str]
+    update_time: pulumi.Output[str]
+
+    _spec = SPEC
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: Optional[DeployedModelArgs] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        **kwargs: Unpack[DeployedModelArgs],
+    ) -> None:
+        given: dict[str, Any] = {**(args or {}), **kwargs}
+        peers: dict[str, Any] = {}
+        for field in ("model", "deployment"):
+            peer = given.get(field)
+            if isinstance(peer, FireworksResource):
+                peers[field] = peer.declared_facts()
+                given[field] = peer.name  # type: ignore[attr-defined]
+        if peers:
+            given[PEERS_KEY] = peers
+        super().__init__(resource_name, given, opts)

@@ -1,0 +1,97 @@
+"""``python -m pulumi_fireworks.review PREVIEW_JSON``: the PR summary, and exit codes for CI.
+
+Exit codes (why three: CI must tell "the change is risky" from "the review could not run"):
+
+* 0 - the summary was written and no ``--fail-on-*`` rule was broken;
+* 1 - the summary was written, and a ``--fail-on-*`` rule was broken (the summary says which);
+* 2 - bad usage, or the preview JSON or price table could not be read (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Optional
+
+from .gates import GateOptions, gate_failures
+from .markdown import MAX_LENGTH, render
+from .preview import PreviewFormatError, load_preview
+from .prices import PriceTable, PriceTableError, load_prices, parse_price_options
+
+EXIT_OK = 0
+EXIT_BLOCKED = 1
+EXIT_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pulumi_fireworks.review",
+        description=(
+            "Summarise `pulumi preview --json` as Markdown for a pull request: per resource the action, "
+            "why a replacement happens and the changed inputs (secrets masked); policy violations; and "
+            "the GPUs of Fireworks deployments by accelerator type, before and after."
+        ),
+        epilog=(
+            "Exit codes: 0 written and no rule broken; 1 written and a --fail-on-* rule broken; "
+            "2 bad usage or unreadable input. Policy violations are only in the streamed form: "
+            "PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true pulumi preview --json --policy-pack DIR"
+        ),
+    )
+    parser.add_argument("preview", type=Path, help="output of `pulumi preview --json` (either form)")
+    parser.add_argument("-o", "--output", type=Path, help="write the Markdown here instead of stdout")
+    parser.add_argument("--title", help="heading of the summary (default: the project and stack)")
+    parser.add_argument(
+        "--max-length", type=int, default=MAX_LENGTH, metavar="CHARS",
+        help=f"cut per-resource details past this size (default {MAX_LENGTH}; GitHub comments hold 65536)",
+    )
+    prices = parser.add_argument_group("prices")
+    prices.add_argument(
+        "--prices", type=Path, metavar="FILE",
+        help='JSON price table: {"source": "...", "usd_per_gpu_hour": {"NVIDIA_H100_80GB": 5.8, ...}}',
+    )
+    prices.add_argument(
+        "--price", action="append", default=[], metavar="TYPE=USD",
+        help="dollars per GPU-hour for one accelerator type (repeatable; overrides --prices)",
+    )
+    gates = parser.add_argument_group("CI rules (exit code 1 when broken)")
+    gates.add_argument("--fail-on-delete", action="store_true", help="any resource deleted")
+    gates.add_argument("--fail-on-replace", action="store_true", help="any resource replaced")
+    gates.add_argument(
+        "--fail-on-replace-protected", action="store_true",
+        help="a protected resource replaced (Pulumi's `protect` option, or --protect)",
+    )
+    gates.add_argument(
+        "--protect", action="append", default=[], metavar="PATTERN",
+        help="also treat resources whose TYPE::NAME matches PATTERN as protected, "
+        "e.g. 'fireworks:Deployment::prod-*' (repeatable)",
+    )
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        preview = load_preview(args.preview)
+        table = load_prices(args.prices) if args.prices else PriceTable()
+        table = table.with_prices(parse_price_options(args.price))
+    except (OSError, PreviewFormatError, PriceTableError) as exc:
+        print(f"review: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    options = GateOptions(
+        fail_on_delete=args.fail_on_delete,
+        fail_on_replace=args.fail_on_replace,
+        fail_on_replace_protected=args.fail_on_replace_protected,
+        protect_patterns=tuple(args.protect),
+    )
+    failures = gate_failures(preview, options)
+    markdown = render(preview, table, failures, title=args.title, max_length=args.max_length)
+    if args.output:
+        args.output.write_text(markdown, encoding="utf-8")
+    else:
+        sys.stdout.write(markdown)
+    for failure in failures:
+        print(f"review: {failure}", file=sys.stderr)
+    return EXIT_BLOCKED if failures else EXIT_OK

@@ -1,0 +1,118 @@
+"""``fireworks:Secret`` — a secret of the account, injected as an environment variable.
+
+API object: ``accounts/{account}/secrets/{secret_id}`` (reference §7). What is special:
+the id travels in the create body's ``name``; ``value`` is write-only (never returned,
+so drift in it cannot be seen and the diff compares with the value last applied); and
+the real service has been observed answering 500 instead of 404 for a missing secret.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Mapping, Optional, TypedDict
+
+import pulumi
+from pydantic import Field
+
+from ._engine import ResourceEngine, register
+from ._errors import InternalServerError, NotFoundError
+from ._http import RETRYABLE_STATUSES, Client
+from ._inputs import InputsModel
+from ._resource import FireworksResource
+from ._spec import ResourceSpec
+from ._types import EnvVarName, SecretId
+from ._wire.secret import Secret as SecretWire
+
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+else:  # pragma: no cover
+    from typing_extensions import Unpack
+
+__all__ = ["Secret", "SecretArgs"]
+
+
+class SecretInputs(InputsModel):
+    """Validation and canonical form of Secret inputs; the published input schema."""
+
+    key_name: EnvVarName = Field(description="Environment variable the value is exposed as, e.g. HF_TOKEN.")
+    value: str = Field(min_length=1, description="Secret, write-only: the API never returns it.")
+    secret_id: Optional[SecretId] = Field(
+        default=None, description="Id of the secret; derived from the resource name when unset. Replaces on change."
+    )
+
+
+class SecretEngine(ResourceEngine):
+    spec = ResourceSpec(
+        type_name="Secret",
+        collection="secrets",
+        collection_key="secrets",
+        inputs_model=SecretInputs,
+        wire_model=SecretWire,
+        id_field="secret_id",
+        # Create takes the id as `name`, bare (what real clients send; reference §7).
+        id_source="body",
+        id_param="name",
+        write_only=frozenset({"value"}),
+        secret_outputs=("value",),
+    )
+
+    def fetch(self, client: Client, props: Mapping[str, Any], object_id: str) -> Optional[dict[str, Any]]:
+        path = self.spec.object_path(client.account_id, props, object_id)
+        try:
+            # A 500 is asked about through the list at once instead of being retried.
+            return client.request("GET", path, retry_statuses=RETRYABLE_STATUSES - {500})
+        except NotFoundError:
+            return None
+        except InternalServerError:
+            # The real service has answered 500 for a missing secret (reference §1.7).
+            # List tells "gone" from "broken": a listed secret exists (and the list item
+            # carries all a Get would); an unlisted one is gone. A list that fails too
+            # raises, so nothing is ever dropped from state on a guess.
+            name_suffix = f"/secrets/{object_id}"
+            collection = self.spec.collection_path(client.account_id, props)
+            for item in client.paginate(collection, self.spec.collection_key):
+                if str(item.get("name", "")).endswith(name_suffix):
+                    return item
+            return None
+
+
+SPEC = register(SecretEngine()).spec
+
+
+class SecretArgs(TypedDict, total=False):
+    """Inputs of :class:`Secret`; see ``schema/secret.json``."""
+
+    key_name: pulumi.Input[str]
+    value: pulumi.Input[str]
+    secret_id: pulumi.Input[str]
+
+
+class Secret(FireworksResource, module="fireworks", name="Secret"):
+    """A Fireworks secret, e.g. a Hugging Face token for evaluators and jobs.
+
+    Example::
+
+        hf = fireworks.Secret("hf", key_name="HF_TOKEN", value=config.require_secret("hfToken"))
+
+    ``value`` is always stored encrypted, even when passed as a plain string. The API
+    never returns it, so a change made outside Pulumi cannot be seen: the diff compares
+    with the value this stack last applied, and changing it updates the secret in
+    place. Changing ``secret_id`` replaces the secret; ``key_name`` updates in place.
+    """
+
+    secret_id: pulumi.Output[str]
+    key_name: pulumi.Output[str]
+    value: pulumi.Output[str]
+    name: pulumi.Output[str]
+    """Resource name, ``accounts/<account>/secrets/<id>``."""
+
+    _spec = SPEC
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: Optional[SecretArgs] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        **kwargs: Unpack[SecretArgs],
+    ) -> None:
+        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

@@ -1,0 +1,48 @@
+"""A Pulumi program for engine tests of any Fireworks resources (copied into each project).
+
+The stack config ``resources`` (JSON) lists them in order: ``{resource name: {"type":
+"<class in pulumi_fireworks>", "inputs": {...}}}``. Inside inputs:
+
+* ``"${other.attr}"`` is an output of a resource listed before (``"${ci.user_id}"``);
+* ``{"$secret": "key"}`` is ``config.require_secret("key")`` — how users pass secrets;
+* ``{"$plain": "key"}`` is that config value as a plain, non-secret Output — a secret
+  passed carelessly, which the resource must still store encrypted;
+* ``{"$resource": "other"}`` is the resource object itself (``deployment=dep``).
+
+Each resource is exported under its name with its id and every input and output.
+"""
+
+import json
+import re
+
+import pulumi
+
+import pulumi_fireworks as fireworks
+
+config = pulumi.Config()
+made = {}
+
+
+def resolve(value):
+    if isinstance(value, str):
+        ref = re.fullmatch(r"\$\{([\w-]+)\.(\w+)\}", value)
+        return getattr(made[ref[1]], ref[2]) if ref else value
+    if isinstance(value, dict):
+        if set(value) == {"$secret"}:
+            return config.require_secret(value["$secret"])
+        if set(value) == {"$plain"}:
+            return pulumi.Output.unsecret(config.require_secret(value["$plain"]))
+        if set(value) == {"$resource"}:
+            return made[value["$resource"]]
+        return {k: resolve(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v) for v in value]
+    return value
+
+
+for resource_name, item in json.loads(config.require("resources")).items():
+    cls = getattr(fireworks, item["type"])
+    resource = cls(resource_name, **resolve(item.get("inputs", {})))
+    made[resource_name] = resource
+    fields = sorted(cls._spec.inputs_and_outputs)
+    pulumi.export(resource_name, {"id": resource.id, **{f: getattr(resource, f) for f in fields}})

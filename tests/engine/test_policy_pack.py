@@ -1,0 +1,357 @@
+"""The Fireworks policy pack through the real engine: `pulumi preview/up --policy-pack`.
+
+The pack is written with ``pulumi_fireworks.policy.write_pack`` (the shipped folder). Most tests
+run it in this repository's environment (a ``runtime: python`` PulumiPolicy.yaml without a
+virtualenv, which our dev language host runs with the program's interpreter);
+``test_pack_runs_from_its_own_virtualenv`` runs it in the official layout, from a virtualenv
+of its own built from requirements.txt.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from pulumi import automation as auto
+
+from pulumi_fireworks.emulator.testing import RunningEmulator
+from pulumi_fireworks.policy import PACK_NAME, write_pack
+from tests.engine.conftest import live_deployments
+from tests.support.engine import EngineEnv, EngineStack, engine_is_ours, write_python_project
+
+
+PROGRAM = Path(__file__).with_name("policy_program.py")
+REPO = Path(__file__).resolve().parents[2]
+LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
+DEPLOYMENT = "pulumi-python:dynamic/fireworks:Deployment"
+SECRET = "pulumi-python:dynamic/fireworks:Secret"
+
+PolicyStack = Callable[..., EngineStack]
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    """The shipped pack, set to run in this environment (no virtualenv of its own)."""
+    directory = write_pack(tmp_path / "pack", requirement=str(REPO))
+    (directory / "PulumiPolicy.yaml").write_text("runtime: python\ndescription: Fireworks guardrails (test)\n")
+    return directory
+
+
+@pytest.fixture
+def policy_stack(engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path) -> PolicyStack:
+    """A stack of ``policy_program.py`` named ``stack_name`` holding ``resources``."""
+
+    def make(stack_name: str, resources: list[dict[str, Any]]) -> EngineStack:
+        project = write_python_project(tmp_path / "project", "guarded", "")
+        shutil.copy(PROGRAM, project / "__main__.py")
+        stack = engine_env.stack(project, stack_name=stack_name, env_vars=emulator.env())
+        set_resources(stack, resources)
+        return stack
+
+    return make
+
+
+def set_resources(stack: EngineStack, resources: list[dict[str, Any]]) -> None:
+    stack.set_config("resources", json.dumps(resources))
+
+
+def write_config(path: Path, config: dict[str, Any]) -> str:
+    path.write_text(json.dumps(config))
+    return str(path)
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def failure_text(caught: pytest.ExceptionInfo[auto.CommandError]) -> str:
+    return str(caught.value)
+
+
+_VIOLATION = re.compile(r"- \[(\w+)\](?: \[severity: \w+\])?\s+(fireworks-[\w-]+)\s+\(")
+
+
+def violations(text: str) -> dict[str, str]:
+    """Rule name -> enforcement level of each violation in the CLI's "Policies:" section."""
+    return {rule: level for level, rule in _VIOLATION.findall(text) if level != "remediate"}
+
+
+def remediations(text: str) -> set[str]:
+    """Rules the CLI lists as having remediated a resource."""
+    return {rule for level, rule in _VIOLATION.findall(text) if level == "remediate"}
+
+
+def deployment(name: str, protect: bool = False, **inputs: Any) -> dict[str, Any]:
+    return {"type": "Deployment", "name": name, "protect": protect, "inputs": {"base_model": LLAMA, **inputs}}
+
+
+BROKEN_PROD = [
+    # max replicas (12 > 10), max GPUs (12 x 2 = 24 > 16), production deployments protected
+    deployment("big", max_replica_count=12, accelerator_type="NVIDIA_H100_80GB", accelerator_count=2),
+    # API keys expire
+    {"type": "ApiKey", "name": "ci-key", "inputs": {"user_id": "ci", "display_name": "CI"}},
+    # service accounts are not admin
+    {"type": "ServiceAccount", "name": "deployer", "inputs": {"role": "admin", "display_name": "deployer"}},
+]
+BROKEN_RULES = {
+    "fireworks-max-replicas": "max_replica_count is 12, above the limit of 10",
+    "fireworks-max-gpus-per-deployment": "12 replicas x 2 GPUs = 24 GPUs, above the limit of 16",
+    "fireworks-production-deployments-protected": "deployment 'big' in production stack 'prod' is not protected",
+    "fireworks-api-key-expiry": "API key 'ci-key' has no expire_time",
+    "fireworks-service-account-roles": "service account 'deployer' has role 'admin'",
+}
+
+
+def fixed_prod() -> list[dict[str, Any]]:
+    in_30_days = rfc3339(datetime.now(timezone.utc) + timedelta(days=30))
+    return [
+        deployment("big", protect=True, max_replica_count=4, accelerator_type="NVIDIA_H100_80GB", accelerator_count=2),
+        {"type": "ApiKey", "name": "ci-key", "inputs": {"user_id": "ci", "display_name": "CI", "expire_time": in_30_days}},
+        {"type": "ServiceAccount", "name": "deployer", "inputs": {"role": "inference-user", "display_name": "deployer"}},
+    ]
+
+
+def test_preview_reports_each_broken_rule_and_fails_then_passes_when_fixed(
+    policy_stack: PolicyStack, pack: Path
+) -> None:
+    stack = policy_stack("prod", BROKEN_PROD)
+    with pytest.raises(auto.CommandError) as caught:
+        stack.preview(policy_packs=[str(pack)])
+    text = failure_text(caught)
+    assert violations(text) == {rule: "mandatory" for rule in BROKEN_RULES}
+    for rule, message in BROKEN_RULES.items():
+        assert message in text, rule
+    assert PACK_NAME in text
+
+    # The same stack, fixed: the preview passes and reports no violation.
+    set_resources(stack, fixed_prod())
+    ok = stack.preview(policy_packs=[str(pack)])
+    assert ok.change_summary == {"create": 4}
+    assert PACK_NAME in ok.stdout
+    assert violations(ok.stdout) == {}
+
+
+def test_up_blocked_by_a_mandatory_violation_creates_nothing(
+    policy_stack: PolicyStack, pack: Path, emulator: RunningEmulator
+) -> None:
+    stack = policy_stack("dev", [deployment("big", min_replica_count=0, max_replica_count=12)])
+    with pytest.raises(auto.CommandError) as caught:
+        stack.up(policy_packs=[str(pack)])
+    assert violations(failure_text(caught)) == {"fireworks-max-replicas": "mandatory"}
+    assert live_deployments(emulator, show_deleted=True) == []
+    assert [r for r in emulator.admin.requests() if r["method"] != "GET"] == []
+    assert stack.resources(DEPLOYMENT) == []
+
+
+def test_remediation_shows_up_in_the_created_deployment(
+    policy_stack: PolicyStack, pack: Path, emulator: RunningEmulator
+) -> None:
+    # A dev stack: one replica kept warm, the API's default 1h scale-to-zero window.
+    stack = policy_stack("dev", [deployment("chat", min_replica_count=1, max_replica_count=2)])
+    up = stack.up(policy_packs=[str(pack)])
+    assert up.change_summary == {"create": 2}
+    assert "fireworks-dev-scale-to-zero" in up.stdout
+
+    [live] = live_deployments(emulator)
+    assert live.get("minReplicaCount", 0) == 0  # zero values are omitted on the wire
+    assert live["maxReplicaCount"] == 2
+    assert live["autoscalingPolicy"]["scaleToZeroWindow"] == "1800s"
+    [state] = stack.resources(DEPLOYMENT)
+    assert remediations(up.stdout) == {"fireworks-dev-scale-to-zero"}
+    assert state["inputs"]["min_replica_count"] == 0
+    assert state["inputs"]["autoscaling_policy"]["scale_to_zero_window"] == "1800s"
+
+    # Remediated every time the same way: the next preview has nothing to change.
+    assert stack.preview(policy_packs=[str(pack)]).change_summary == {"same": 2}
+    assert stack.destroy().change_summary == {"delete": 2}
+
+
+def test_policy_pack_config_changes_a_limit(policy_stack: PolicyStack, pack: Path, tmp_path: Path) -> None:
+    stack = policy_stack("dev", [deployment("chat", min_replica_count=0, max_replica_count=4)])
+    assert stack.preview(policy_packs=[str(pack)]).change_summary == {"create": 2}
+
+    config = write_config(tmp_path / "policy-config.json", {"fireworks-max-replicas": {"maxReplicas": 2}})
+    with pytest.raises(auto.CommandError) as caught:
+        stack.preview(policy_packs=[str(pack)], policy_pack_configs=[config])
+    text = failure_text(caught)
+    assert violations(text) == {"fireworks-max-replicas": "mandatory"}
+    assert "max_replica_count is 4, above the limit of 2 replicas per deployment" in text
+
+    # The enforcement level is configurable too: advisory reports without failing.
+    config = write_config(
+        tmp_path / "advisory.json", {"fireworks-max-replicas": {"enforcementLevel": "advisory", "maxReplicas": 2}}
+    )
+    advisory = stack.preview(policy_packs=[str(pack)], policy_pack_configs=[config])
+    assert violations(advisory.stdout) == {"fireworks-max-replicas": "advisory"}
+
+
+def test_invalid_policy_pack_config_is_refused_naming_the_key(
+    policy_stack: PolicyStack, pack: Path, tmp_path: Path
+) -> None:
+    stack = policy_stack("dev", [deployment("chat", min_replica_count=0)])
+    config = write_config(tmp_path / "bad.json", {"fireworks-allowed-accelerator-types": {"allowedAcceleratorTypes": ["H100"]}})
+    with pytest.raises(auto.CommandError) as caught:
+        stack.preview(policy_packs=[str(pack)], policy_pack_configs=[config])
+    text = failure_text(caught)
+    assert "fireworks-allowed-accelerator-types" in text and "allowedAcceleratorTypes" in text
+
+
+def test_lora_rule_links_resources_whose_names_are_unknown_at_preview(policy_stack: PolicyStack, pack: Path) -> None:
+    stack = policy_stack(
+        "dev",
+        [
+            deployment("serve", min_replica_count=0, enable_addons=False),
+            {"type": "Model", "name": "adapter", "inputs": {"model_id": "my-lora", "base_model": LLAMA}},
+            # Both names are outputs of resources not created yet: unknown during this preview.
+            {"type": "DeployedModel", "name": "load", "inputs": {"model": "${adapter.name}", "deployment": "${serve.name}"}},
+        ],
+    )
+    with pytest.raises(auto.CommandError) as caught:
+        stack.preview(policy_packs=[str(pack)])
+    text = failure_text(caught)
+    assert violations(text) == {"fireworks-lora-deployment-compatible": "mandatory"}
+    assert "LoRA load 'load' goes onto deployment 'serve', which does not enable addons" in text
+
+
+def test_stack_budget_stops_cli_up_which_previews_first_but_not_a_skipped_preview(
+    policy_stack: PolicyStack, pack: Path, engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    stack = policy_stack("dev", [deployment("chat", min_replica_count=0, max_replica_count=2, accelerator_count=2)])
+    config = write_config(tmp_path / "budget.json", {"fireworks-stack-gpu-budget": {"maxGpus": 3}})
+    common = ["--stack", "dev", "--policy-pack", str(pack), "--policy-pack-config", config, "--yes", "--color", "never"]
+    project = tmp_path / "project"
+    cli = engine_env.run_cli(["up", *common], cwd=project, extra_env=emulator.env(), check=False)
+    assert cli.returncode != 0
+    assert "fireworks-stack-gpu-budget" in cli.stdout
+    assert "may hold 4 GPUs, above the stack budget of 3" in cli.stdout
+    assert live_deployments(emulator) == []
+
+    # Stack rules run once every resource is planned; with the preview skipped, resources are
+    # created before the stack rule runs (the update still fails).
+    skipped = engine_env.run_cli(["up", "--skip-preview", *common], cwd=project, extra_env=emulator.env(), check=False)
+    assert skipped.returncode != 0 and "fireworks-stack-gpu-budget" in skipped.stdout
+    assert len(live_deployments(emulator)) == 1
+    stack.destroy()
+
+
+SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
+
+
+def test_plain_secret_value_is_stored_as_a_secret(
+    policy_stack: PolicyStack, pack: Path, engine_env: EngineEnv
+) -> None:
+    stack = policy_stack(
+        "dev",
+        [
+            {"type": "Secret", "name": "plain", "inputs": {"secret_id": "hf-token", "value": "hf_plaintext"}},
+            {"type": "Secret", "name": "wrapped", "inputs": {"secret_id": "wandb", "value": "${secret:wb_key}"}},
+        ],
+    )
+    up = stack.up(policy_packs=[str(pack)])
+    assert up.change_summary == {"create": 3}
+    assert remediations(up.stdout) == {"fireworks-secret-value-is-secret"}  # the plain one only
+    # `stack export` decrypts, but shows which values are secrets: both, inputs and outputs.
+    for resource in stack.resources(SECRET):
+        for side in ("inputs", "outputs"):
+            value = resource[side]["value"]
+            assert value[SECRET_SIG[0]] == SECRET_SIG[1], (resource["urn"], side)
+    # What the backend stores for the resources is ciphertext.
+    [checkpoint] = engine_env.backend_dir.rglob("stacks/guarded/dev.json")
+    stored = json.loads(checkpoint.read_text())["checkpoint"]["latest"]["resources"]
+    secrets = [r for r in stored if r["type"] == SECRET]
+    assert len(secrets) == 2
+    for resource in secrets:
+        for side in ("inputs", "outputs"):
+            assert set(resource[side]["value"]) == {SECRET_SIG[0], "ciphertext"}, (resource["urn"], side)
+    stack.destroy()
+
+
+VENV_PROGRAM = f"""
+    import pulumi_fireworks as fireworks
+
+    fireworks.Deployment("big", base_model="{LLAMA}", min_replica_count=0, max_replica_count=12)
+"""
+
+
+def test_pack_runs_from_its_own_virtualenv(engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path) -> None:
+    """The official layout: the pack's requirements.txt installed into its own `venv` (from PyPI,
+    this repository not editable), and nothing of this repository on the pack's path."""
+    # A copy of the sources, so pip's in-tree build leaves nothing in the work tree.
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "pulumi_fireworks", source / "pulumi_fireworks",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    pack = write_pack(tmp_path / "pack", requirement=str(source))
+    assert "virtualenv: venv" in (pack / "PulumiPolicy.yaml").read_text()
+    written = {name: (pack / name).read_text() for name in ("PulumiPolicy.yaml", "__main__.py", "requirements.txt")}
+    venv_python = pack / "venv" / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "venv", str(pack / "venv")], check=True)
+    subprocess.run(
+        [str(venv_python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(pack / "requirements.txt")],
+        check=True, timeout=900,
+    )
+    # The installed package ships the same pack folder (package data).
+    subprocess.run(
+        [str(venv_python), "-m", "pulumi_fireworks.policy", "new", str(pack), "--force", "--requirement", str(source)],
+        check=True, cwd=tmp_path, capture_output=True,
+    )
+    assert {name: (pack / name).read_text() for name in written} == written
+    located = subprocess.run(
+        [str(venv_python), "-m", "pulumi_fireworks.policy", "path"], check=True, cwd=tmp_path, capture_output=True, text=True
+    ).stdout.strip()
+    assert located.startswith(str(pack / "venv")) and (Path(located) / "PulumiPolicy.yaml").is_file()
+
+    project = write_python_project(tmp_path / "project", "guarded", VENV_PROGRAM)
+    stack = engine_env.stack(project, env_vars={**emulator.env(), "PYTHONPATH": ""})
+    with pytest.raises(auto.CommandError) as caught:
+        stack.preview(policy_packs=[str(pack)])
+    text = failure_text(caught)
+    assert violations(text) == {"fireworks-max-replicas": "mandatory"}
+    assert "max_replica_count is 12, above the limit of 10" in text
+
+    if engine_is_ours(engine_env.bin_dir):
+        [run] = [c for c in engine_env.langhost_calls() if c["method"] == "RunPlugin"]
+        assert run["python"] == str(venv_python)
+
+
+def _venv_on_this_environment(venv: Path) -> Path:
+    """A virtualenv that sees this environment's packages (cheap: no install)."""
+    import site
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    (purelib,) = (venv / "lib").glob("python3*/site-packages")
+    (purelib / "_outer_env.pth").write_text("\n".join([*site.getsitepackages(), str(REPO)]) + "\n")
+    return venv / "bin" / "python"
+
+
+def test_pack_venv_folder_is_used_without_the_option(policy_stack: PolicyStack, pack: Path, engine_env: EngineEnv) -> None:
+    """Like the official host, a pack's `venv` folder is its interpreter even when
+    PulumiPolicy.yaml names no virtualenv (the `pack` fixture's yaml has no options)."""
+    python = _venv_on_this_environment(pack / "venv")
+    stack = policy_stack("dev", [deployment("big", min_replica_count=0, max_replica_count=12)])
+    with pytest.raises(auto.CommandError) as caught:
+        stack.preview(policy_packs=[str(pack)])
+    assert violations(failure_text(caught)) == {"fireworks-max-replicas": "mandatory"}
+    if engine_is_ours(engine_env.bin_dir):
+        [run] = [c for c in engine_env.langhost_calls() if c["method"] == "RunPlugin"]
+        assert run["python"] == str(python)
+
+
+def test_missing_pack_virtualenv_is_reported(policy_stack: PolicyStack, pack: Path, engine_env: EngineEnv) -> None:
+    (pack / "PulumiPolicy.yaml").write_text("runtime:\n  name: python\n  options:\n    virtualenv: missing-venv\n")
+    stack = policy_stack("dev", [deployment("chat", min_replica_count=0)])
+    with pytest.raises(auto.CommandError) as caught:
+        stack.preview(policy_packs=[str(pack)])
+    text = failure_text(caught)
+    assert "missing-venv" in text
+    if engine_is_ours(engine_env.bin_dir):
+        assert "PulumiPolicy.yaml" in text and "is not a virtual environment" in text and "Create it with" in text

@@ -1,0 +1,71 @@
+"""A contract every registered resource keeps: its type token, typed arguments and
+outputs matching its spec, a fresh schema file, an example or engine test using it, and
+agreement with the emulator about what can change in place."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pulumi_fireworks
+from pulumi_fireworks import _schema
+from pulumi_fireworks._engine import registered_specs
+from pulumi_fireworks._resource import FireworksResource
+from pulumi_fireworks._spec import ResourceSpec
+from pulumi_fireworks.emulator import handlers
+
+REPO = Path(__file__).resolve().parents[2]
+SPECS = registered_specs()
+
+
+def resource_class(type_name: str) -> Any:
+    classes = [getattr(pulumi_fireworks, n) for n in pulumi_fireworks.__all__]
+    [cls] = [c for c in classes if isinstance(c, type) and issubclass(c, FireworksResource) and c._spec.type_name == type_name]
+    return cls
+
+
+def annotations(cls: type) -> set[str]:
+    """Typed attributes the resource class (and its mixins) declare, not Pulumi's own."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("pulumi_fireworks.") and klass is not FireworksResource:
+            names |= set(vars(klass).get("__annotations__", {}))
+    return names
+
+
+@pytest.mark.parametrize("type_name", sorted(SPECS))
+def test_type_token_arguments_and_outputs_match_the_spec(type_name: str) -> None:
+    spec: ResourceSpec = SPECS[type_name]
+    cls = resource_class(type_name)
+    assert cls._resource_type_name == f"dynamic/fireworks:{type_name}"
+    args = getattr(pulumi_fireworks, f"{type_name}Args")
+    assert args.__required_keys__ | args.__optional_keys__ == set(spec.inputs_model.model_fields)
+    typed = annotations(cls) - {"_spec"}
+    assert spec.output_names <= typed, f"outputs without a typed attribute: {sorted(spec.output_names - typed)}"
+    assert typed <= spec.inputs_and_outputs | {"urn", "id"}, f"typed attributes that are no output: {sorted(typed - spec.inputs_and_outputs)}"
+
+
+def test_every_resource_has_a_fresh_schema_file() -> None:
+    expected = {f"{_schema._file_stem(name)}.json" for name in SPECS}
+    assert expected <= {p.name for p in (REPO / "schema").glob("*.json")}
+    assert _schema.stale_files() == []
+
+
+@pytest.mark.parametrize("type_name", sorted(SPECS))
+def test_every_resource_is_used_by_an_example_or_an_engine_test(type_name: str) -> None:
+    usage = re.compile(rf"fireworks\.{type_name}\(|\"type\": \"{type_name}\"")
+    files = [*REPO.glob("examples/*/*.py"), *REPO.glob("tests/engine/*.py")]
+    assert any(usage.search(f.read_text()) for f in files), f"nothing runs {type_name} through the engine"
+
+
+@pytest.mark.parametrize("type_name", sorted(SPECS))
+def test_what_the_emulator_cannot_change_the_provider_replaces(type_name: str) -> None:
+    spec = SPECS[type_name]
+    [collection] = [c for c in handlers.collections() if c.collection == spec.collection]
+    inputs = set(spec.inputs_model.model_fields)
+    replaced = spec.replace_on_change | {spec.id_field} | set(spec.parent_fields) | spec.create_only
+    immutable_inputs = set(collection.immutable_fields) & inputs
+    assert immutable_inputs <= replaced, f"updated in place but immutable on the server: {sorted(immutable_inputs - replaced)}"
