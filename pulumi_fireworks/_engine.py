@@ -32,7 +32,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from . import _durations
+from . import _durations, _process
 from ._config import CONFIG_ACCOUNT_ID, CONFIG_API_KEY, CONFIG_BASE_URL, resolve_settings
 from ._drift import is_zero, project, same, satisfies
 from ._errors import (
@@ -127,6 +127,7 @@ class FireworksProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         # Runs once per provider in the provider process, before any operation.
         install_short_tracebacks()
+        _process.apply()  # once per process: let waits overlap (see _process)
         self._stack_config = {
             key: req.config.get(key) for key in (CONFIG_API_KEY, CONFIG_ACCOUNT_ID, CONFIG_BASE_URL)
         }

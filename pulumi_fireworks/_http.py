@@ -7,6 +7,12 @@ after sending, a 5xx, even a 429 from a proxy that had already passed the reques
 may have been applied, so it is surfaced to the engine, which checks what exists
 before trying again (``ResourceEngine._create_once``). That is how nothing is ever
 created twice. The error carries the server's ``Retry-After`` for that next attempt.
+
+Every request, first attempt or retry, waits for its turn at the process-wide rate
+limiter (``_ratelimit``). Every 429 is reported to that limiter, which lowers the rate
+of every client in the process (and holds them all for a long ``Retry-After``). An
+idempotent request refused with 429 waits its ``Retry-After`` and queues again, with its
+own, larger retry budget: the API asked us to come back, and repeating a read is safe.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 import httpx
 
 from ._config import Settings
+from ._ratelimit import RateLimiter, shared_limiter
 from ._wire._enums import STATUS_CODES
 from ._errors import (
     APIConnectionError,
@@ -44,6 +51,8 @@ class RetryPolicy:
     max_retries: int = 5
     initial_delay: float = 0.5
     max_delay: float = 20.0
+    max_throttled_retries: int = 30
+    """429s answered to one request before giving up (each waits out its Retry-After)."""
 
     def delay(self, attempt: int, response: Optional[httpx.Response]) -> float:
         hinted = _retry_after(response) if response is not None else None
@@ -83,10 +92,12 @@ class Client:
         timeout: httpx.Timeout = httpx.Timeout(60.0, connect=10.0),
         transport: Optional[httpx.BaseTransport] = None,
         sleep: Callable[[float], None] = time.sleep,
+        limiter: Optional[RateLimiter] = None,
     ) -> None:
         self._settings = settings
         self._retry = retry
         self._sleep = sleep
+        self._limiter = limiter if limiter is not None else shared_limiter()
         self._account_id = settings.account_id
         self._http = httpx.Client(
             base_url=settings.base_url,
@@ -139,7 +150,10 @@ class Client:
         query = _encode_params(params)
         retries = self._retry.max_retries
         attempt = 0
+        throttled = 0
+        retryable_429 = idempotent and 429 in retry_statuses
         while True:
+            self._limiter.acquire(self._sleep)
             try:
                 response = self._http.request(method, path, params=query, json=json)
             except httpx.TransportError as exc:
@@ -155,7 +169,15 @@ class Client:
                 ) from exc
             if response.is_success:
                 return _json_body(response)
-            retryable = idempotent and response.status_code in retry_statuses
+            if response.status_code == 429:
+                # Everyone slows down, whatever happens to this request next.
+                self._limiter.throttled(_retry_after(response))
+                if retryable_429 and throttled < self._retry.max_throttled_retries:
+                    # This one waits its Retry-After (or backoff), then queues again.
+                    self._sleep(self._retry.delay(throttled, response))
+                    throttled += 1
+                    continue
+            retryable = idempotent and response.status_code in retry_statuses and response.status_code != 429
             if retryable and attempt < retries:
                 self._sleep(self._retry.delay(attempt, response))
                 attempt += 1

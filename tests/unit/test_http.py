@@ -16,16 +16,38 @@ from pulumi_fireworks._errors import (
     RateLimitError,
 )
 from pulumi_fireworks._http import Client, RetryPolicy
+from pulumi_fireworks._ratelimit import RateLimiter
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def make_client(handler: Handler, sleeps: list[float]) -> Client:
+class FakeTime:
+    """A clock that only moves when someone sleeps; records the sleeps."""
+
+    def __init__(self, sleeps: list[float] | None = None) -> None:
+        self.now = 1000.0
+        self.sleeps = sleeps if sleeps is not None else []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def make_client(
+    handler: Handler, sleeps: list[float], *, time: FakeTime | None = None, limiter: RateLimiter | None = None
+) -> Client:
+    """A client on fake time with its own limiter (never the process-wide one: tests must not
+    leave a 429 pause behind for each other)."""
+    time = time or FakeTime(sleeps)
     return Client(
         Settings(api_key="k-123", base_url="http://127.0.0.1:1", account_id="acct"),
         transport=httpx.MockTransport(handler),
-        sleep=sleeps.append,
-        retry=RetryPolicy(max_retries=3, initial_delay=0.5, max_delay=4.0),
+        sleep=time.sleep,
+        retry=RetryPolicy(max_retries=3, initial_delay=0.5, max_delay=4.0, max_throttled_retries=3),
+        limiter=limiter or RateLimiter(1000.0, clock=time.clock),
     )
 
 
@@ -135,3 +157,49 @@ def test_account_id_is_discovered_from_the_key_when_not_configured() -> None:
     assert client.account_id == "acme"
     assert client.account_id == "acme"
     assert len(seen) == 1 and seen[0].url.params["pageSize"] == "2"
+
+
+def test_a_429_slows_every_client_sharing_the_limiter() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(8.0, burst=1, clock=time.clock)
+    throttled, _ = scripted(error(429, 8, "quota", **{"Retry-After": "2"}), httpx.Response(200, json={}))
+    other, other_seen = scripted(*[httpx.Response(200, json={})] * 3)
+    first = make_client(throttled, [], time=time, limiter=limiter)
+    second = make_client(other, [], time=time, limiter=limiter)
+
+    first.request("GET", "/v1/a")  # refused once, waited its 2 s, then answered
+    assert time.sleeps[0] == 2.0
+    assert 4.0 <= limiter.rate() < 5.0  # everyone's rate was halved (and recovers slowly)
+
+    del time.sleeps[:]
+    for path in ("/v1/b", "/v1/c", "/v1/d"):  # a client that never saw a 429 is paced at 4-5/s
+        second.request("GET", path)
+    assert len(other_seen) == 3 and 3 / 5.0 <= sum(time.sleeps) <= 3 / 4.0
+
+
+def test_a_long_retry_after_holds_every_client() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(8.0, clock=time.clock)
+    throttled, _ = scripted(error(429, 8, "quota", **{"Retry-After": "60"}), httpx.Response(200, json={}))
+    other, other_seen = scripted(httpx.Response(200, json={}))
+    first = make_client(throttled, [], time=time, limiter=limiter)
+    second = make_client(other, [], time=time, limiter=limiter)
+    limiter.reserve()
+    first._http.request("GET", "/v1/a")  # the refusal as a concurrent request would see it ...
+    limiter.throttled(60.0)  # ... reported to the shared limiter
+    second.request("GET", "/v1/b")  # held, though this client never saw the 429
+    assert time.sleeps == [pytest.approx(60.0)] and len(other_seen) == 1
+
+
+def test_429s_have_their_own_retry_budget() -> None:
+    handler, seen = scripted(*[error(429, 8, "quota")] * 3, httpx.Response(200, json={"ok": True}))
+    client = Client(
+        Settings(api_key="k", base_url="http://127.0.0.1:1", account_id="a"),
+        transport=httpx.MockTransport(handler),
+        retry=RetryPolicy(max_retries=0, max_throttled_retries=3),
+        sleep=(time := FakeTime()).sleep,
+        limiter=RateLimiter(100.0, clock=time.clock),
+    )
+    assert client.request("GET", "/v1/x") == {"ok": True}
+    assert len(seen) == 4
+    assert all(0 < pause <= 2.0 for pause in time.sleeps)  # backoff pauses when no Retry-After
