@@ -52,7 +52,7 @@ from ._errors import (
 from ._http import Client
 from ._ids import autoname
 from ._inputs import is_unknown, map_paths, validate
-from ._reporting import api_text, install_short_tracebacks, resource_error
+from ._reporting import api_text, resource_error
 from ._spec import Props, ResourceSpec
 from ._types import parse_timestamp
 from ._wait import poll
@@ -126,8 +126,7 @@ class FireworksProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         # Runs once per provider in the provider process, before any operation.
-        install_short_tracebacks()
-        _process.apply()  # once per process: let waits overlap (see _process)
+        _process.apply()  # once per process: waits overlap, errors are short (see _process)
         self._stack_config = {
             key: req.config.get(key) for key in (CONFIG_API_KEY, CONFIG_ACCOUNT_ID, CONFIG_BASE_URL)
         }

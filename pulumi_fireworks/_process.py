@@ -30,6 +30,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Callable, Iterable, Mapping, Optional, TypeVar
@@ -206,3 +207,25 @@ def widen_worker_pool(
         f" ({len(threads)} running, {took:.2f}s)"
     )
 
+
+
+@hook
+def short_tracebacks(main: Optional[ModuleType] = None) -> str:
+    """Have the server report our errors by their message, not a traceback.
+
+    The SDK's ``_abort_with_traceback`` sends ``traceback.format_exc()`` to the engine,
+    which prints it as the resource's error; swapping the module's ``traceback`` global
+    for :class:`~._reporting.ShortTracebacks` makes that our one-or-two-line message.
+    """
+    from . import _reporting
+
+    main = sys.modules.get("__main__") if main is None else main
+    current = getattr(main, "traceback", None)
+    if isinstance(current, _reporting.ShortTracebacks):
+        raise Skipped("already in place")
+    if current is not traceback or not hasattr(main, "_abort_with_traceback"):
+        raise Skipped("the server no longer reports errors through traceback.format_exc")
+    if _reporting.debug_enabled():
+        raise Skipped(f"debug output is on ({_reporting.DEBUG_ENV} or -v=N): errors keep their tracebacks")
+    main.traceback = _reporting.ShortTracebacks()  # type: ignore[union-attr]
+    return "errors are reported by their message"

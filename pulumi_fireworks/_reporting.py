@@ -2,10 +2,11 @@
 
 Two pieces. :func:`resource_error` turns any failure of an operation into a
 :class:`~._errors.ResourceError` that names the resource, the operation, the API's code
-and message, and what to do. :func:`install_short_tracebacks` makes the ``pulumi.dynamic``
-provider server (which reports every exception with its full traceback) report our
-errors by their message alone — unless debug output is on (``PULUMI_FIREWORKS_DEBUG=1``,
-or the engine's ``-v=N`` logging flags), when tracebacks are what is wanted.
+and message, and what to do. :class:`ShortTracebacks` stands in for the ``traceback``
+module in the ``pulumi.dynamic`` provider server (which reports every exception with its
+full traceback), so that our errors are reported by their message alone — unless debug
+output is on (``PULUMI_FIREWORKS_DEBUG=1``, or the engine's ``-v=N`` logging flags), when
+tracebacks are what is wanted. The process hook that installs it is in :mod:`._process`.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def debug_enabled(argv: list[str] | None = None, environ: Any = None) -> bool:
     return False
 
 
-class _ShortTracebacks:
+class ShortTracebacks:
     """Stands in for the ``traceback`` module in the provider server: ``format_exc``
     gives our errors' message alone; everything else is the real module's."""
 
@@ -98,26 +99,3 @@ class _ShortTracebacks:
         if isinstance(exc, FireworksError):
             return str(exc)
         return traceback.format_exc(*args, **kwargs)
-
-
-def install_short_tracebacks() -> bool:
-    """In the ``pulumi.dynamic`` provider server, report our errors by message alone.
-
-    Guarded: it changes nothing (and says so in the debug log) unless the running
-    ``__main__`` is that server and reports errors through ``traceback.format_exc`` as
-    the SDK's ``_abort_with_traceback`` does. Returns whether it is in place.
-    """
-    main = sys.modules.get("__main__")
-    if main is None or not hasattr(main, "DynamicResourceProviderServicer"):
-        return False  # not the provider server (a program, a test): nothing to do
-    current = getattr(main, "traceback", None)
-    if isinstance(current, _ShortTracebacks):
-        return True
-    if current is not traceback or not hasattr(main, "_abort_with_traceback"):
-        log.debug("pulumi-fireworks: the dynamic provider server has changed; errors keep their tracebacks")
-        return False
-    if debug_enabled():
-        log.debug("pulumi-fireworks: debug output on; errors keep their tracebacks")
-        return False
-    main.traceback = _ShortTracebacks()  # type: ignore[attr-defined]
-    return True

@@ -179,3 +179,44 @@ def test_log_level_setting_sends_debug_lines_to_stderr(capsys: pytest.CaptureFix
         _process.log_to_stderr({})
     with pytest.raises(Skipped, match="not a logging level"):
         _process.log_to_stderr({_process.ENV_LOG_LEVEL: "loud"})
+
+
+def server_module() -> types.ModuleType:
+    """A stand-in for ``pulumi.dynamic.__main__`` as far as the traceback hook looks."""
+    import traceback as real_traceback
+
+    main = types.ModuleType("__main__")
+    main.traceback = real_traceback  # type: ignore[attr-defined]
+    main._abort_with_traceback = lambda fn: fn  # type: ignore[attr-defined]
+    return main
+
+
+def test_our_errors_reach_the_engine_as_their_message_others_with_their_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pulumi_fireworks import ResourceError
+
+    monkeypatch.delenv("PULUMI_FIREWORKS_DEBUG", raising=False)
+    main = server_module()
+    assert "reported by their message" in _process.short_tracebacks(main)
+    try:
+        raise ResourceError("fireworks:Deployment 'chat': create failed: 400 INVALID_ARGUMENT: bad")
+    except ResourceError:
+        assert main.traceback.format_exc() == "fireworks:Deployment 'chat': create failed: 400 INVALID_ARGUMENT: bad"
+    try:
+        raise KeyError("a bug")
+    except KeyError:
+        assert main.traceback.format_exc().startswith("Traceback (most recent call last):")
+    with pytest.raises(Skipped, match="already"):
+        _process.short_tracebacks(main)
+
+
+def test_tracebacks_stay_with_debug_output_or_an_unknown_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PULUMI_FIREWORKS_DEBUG", "1")
+    with pytest.raises(Skipped, match="debug"):
+        _process.short_tracebacks(server_module())
+    monkeypatch.delenv("PULUMI_FIREWORKS_DEBUG")
+    changed = server_module()
+    del changed._abort_with_traceback
+    with pytest.raises(Skipped, match="no longer"):
+        _process.short_tracebacks(changed)
