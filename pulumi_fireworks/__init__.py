@@ -9,6 +9,7 @@ Configure with ``pulumi config set --secret fireworks:apiKey ...`` (or
 from . import _errors
 from ._errors import *  # noqa: F403  (the exception tree; see _errors)
 from .api_key import ApiKey, ApiKeyArgs
+from .dataset import Dataset, DatasetArgs
 from .deployment import (
     AutoscalingPolicyArgs,
     AutoTuneArgs,
@@ -17,6 +18,7 @@ from .deployment import (
     PlacementArgs,
     ScalingScheduleArgs,
 )
+from .model import BaseModelDetailsArgs, ConversationConfigArgs, DateArgs, Model, ModelArgs, PeftDetailsArgs
 from .secret import Secret, SecretArgs
 from .user import ServiceAccount, ServiceAccountArgs, User, UserArgs
 
@@ -35,5 +37,13 @@ __all__ = [
     "ServiceAccountArgs",
     "ApiKey",
     "ApiKeyArgs",
+    "Model",
+    "ModelArgs",
+    "PeftDetailsArgs",
+    "BaseModelDetailsArgs",
+    "ConversationConfigArgs",
+    "DateArgs",
+    "Dataset",
+    "DatasetArgs",
     *_errors.__all__,
 ]

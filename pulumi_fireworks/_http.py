@@ -133,15 +133,17 @@ class Client:
         json: Any = None,
         idempotent: bool = True,
         max_retries: Optional[int] = None,
+        files: Optional[Mapping[str, Any]] = None,
     ) -> dict[str, Any]:
         """Send one API call and return its JSON body, retrying where that is safe
-        (at most ``max_retries`` times; default: the client's retry policy)."""
+        (at most ``max_retries`` times; default: the client's retry policy). ``files``
+        makes it a multipart upload (httpx's form: name -> (filename, stream, type))."""
         query = _encode_params(params)
         retries = self._retry.max_retries if max_retries is None else max_retries
         attempt = 0
         while True:
             try:
-                response = self._http.request(method, path, params=query, json=json)
+                response = self._http.request(method, path, params=query, json=json, files=files)
             except httpx.TransportError as exc:
                 never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 if (idempotent or never_sent) and attempt < retries:

@@ -12,7 +12,8 @@ def test_exports_are_pinned() -> None:
         [
             "Deployment", "DeploymentArgs", "AutoscalingPolicyArgs", "AutoTuneArgs", "PlacementArgs",
             "ScalingScheduleArgs", "Secret", "SecretArgs", "User", "UserArgs", "ServiceAccount",
-            "ServiceAccountArgs", "ApiKey", "ApiKeyArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
+            "ServiceAccountArgs", "ApiKey", "ApiKeyArgs", "Model", "ModelArgs", "PeftDetailsArgs",
+            "BaseModelDetailsArgs", "ConversationConfigArgs", "DateArgs", "Dataset", "DatasetArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
             "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
             "NotFoundError", "ConflictError", "RateLimitError", "InternalServerError", "ResourceError",
             "ResourceOperationError", "ResourceFailedError", "WaitTimeoutError",
@@ -28,6 +29,8 @@ RESOURCE_CLASSES = {
     "User": pulumi_fireworks.User,
     "ServiceAccount": pulumi_fireworks.ServiceAccount,
     "ApiKey": pulumi_fireworks.ApiKey,
+    "Model": pulumi_fireworks.Model,
+    "Dataset": pulumi_fireworks.Dataset,
 }
 
 
