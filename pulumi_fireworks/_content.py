@@ -169,23 +169,26 @@ def folder_files(path: str) -> list[LocalFile]:
         for name in sorted(filenames):
             if not name.startswith("."):
                 full = Path(directory, name)
-                found.append(disk_file(full, full.relative_to(root).as_posix()))
+                relative = full.relative_to(root).as_posix()
+                found.append(disk_file(full, relative, f"{path.rstrip('/')}/{relative}"))
     if not found:
         raise SourceError(f"{path}: the folder has no files")
     return found
 
 
-def disk_file(path: Path, name: str) -> LocalFile:
-    """One file on disk, uploaded as ``name``."""
+def disk_file(path: Path, name: str, where: Optional[str] = None) -> LocalFile:
+    """One file on disk, uploaded as ``name``; ``where`` is how messages name it (the
+    path as the user wrote it; default: the absolute path)."""
+    where = where or str(path)
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise SourceError(f"{path}: no such file (or a broken link)") from None
+        raise SourceError(f"{where}: no such file (or a broken link; resolved to {path})") from None
     if not stat.S_ISREG(info.st_mode):
-        raise SourceError(f"{path} is not a regular file")
+        raise SourceError(f"{where} is not a regular file")
     identity = ("file", str(path.resolve()), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
     settled = time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > _SETTLED_NS
-    return LocalFile(name, info.st_size, str(path), lambda: open(path, "rb"), identity, settled)
+    return LocalFile(name, info.st_size, where, lambda: open(path, "rb"), identity, settled)
 
 
 def memory_file(name: str, data: bytes, where: str) -> LocalFile:
@@ -287,7 +290,7 @@ def asset_files(assets: Mapping[str, Any], where: str = "") -> list[LocalFile]:
         name = PurePosixPath(key).as_posix()
         label = f"{where}{key}"
         if item.get("file") is not None:
-            found.append(disk_file(resolve(item["file"]), name))
+            found.append(disk_file(resolve(item["file"]), name, item["file"]))
         elif item.get("text") is not None:
             found.append(memory_file(name, str(item["text"]).encode(), f"assets[{label!r}]"))
         elif item.get("archive") is not None:

@@ -108,13 +108,13 @@ def _check_line(file: LocalFile, number: int, line: bytes, format: Optional[str]
     line = line.removesuffix(b"\r")
     where = f"{file.where} line {number}"
     if not line.strip():
-        raise SourceError(f"{where} is empty; every line must be one JSON object")
+        raise SourceError(f"{where}: the line is empty; every line must be one JSON object")
     try:
         row = json.loads(line.decode("utf-8"))
     except UnicodeDecodeError:
-        raise SourceError(f"{where} is not UTF-8 text") from None
+        raise SourceError(f"{where}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        raise SourceError(f"{where} is not valid JSON: {exc.msg} (column {exc.colno})") from None
+        raise SourceError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
     problem = row_problem(row, format)
     if problem:
         raise SourceError(f"{where}: {problem}")

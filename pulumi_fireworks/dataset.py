@@ -154,7 +154,7 @@ def _dataset_files(source: Any) -> list[LocalFile]:
     plain file names, so shards in sub-folders would collide)."""
     if isinstance(source, dict):
         if source.get("file") is not None:
-            return [_jsonl_file(disk_file(resolve(source["file"]), resolve(source["file"]).name))]
+            return [_jsonl_file(disk_file(resolve(source["file"]), resolve(source["file"]).name, source["file"]))]
         if source.get("text") is not None:
             return [memory_file(ROWS_FILE, str(source["text"]).encode(), "the StringAsset")]
         raise ContentProblem(SOURCE, "a dataset is a .jsonl file (a path or a pulumi.FileAsset), not an archive")
@@ -162,7 +162,7 @@ def _dataset_files(source: Any) -> list[LocalFile]:
     if not path.exists():
         raise SourceError(f"{source}: no such file or folder (resolved to {path})")
     if not path.is_dir():
-        return [_jsonl_file(disk_file(path, path.name))]
+        return [_jsonl_file(disk_file(path, path.name, source))]
     files = folder_files(source)
     for file in files:
         if "/" in file.name:

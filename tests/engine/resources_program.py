@@ -6,7 +6,11 @@ The stack config ``resources`` (JSON) lists them in order: ``{resource name: {"t
 * ``"${other.attr}"`` is an output of a resource listed before (``"${ci.user_id}"``);
 * ``{"$secret": "key"}`` is ``config.require_secret("key")`` — how users pass secrets;
 * ``{"$plain": "key"}`` is that config value as a plain, non-secret Output — a secret
-  passed carelessly, which the resource must still store encrypted.
+  passed carelessly, which the resource must still store encrypted;
+* ``{"$archive": "dir"}``, ``{"$assets": {name: ...}}``, ``{"$file": "path"}``,
+  ``{"$text": "..."}`` and ``{"$remote": "https://..."}`` are ``pulumi.FileArchive``,
+  ``AssetArchive``, ``FileAsset``, ``StringAsset`` and ``RemoteArchive`` (paths are
+  relative to the project, where the test writes the files).
 
 Each resource is exported under its name with its id and every input and output.
 """
@@ -31,11 +35,22 @@ def resolve(value):
             return config.require_secret(value["$secret"])
         if set(value) == {"$plain"}:
             return pulumi.Output.unsecret(config.require_secret(value["$plain"]))
+        for key, make in ASSETS.items():
+            if set(value) == {key}:
+                return make(resolve(value[key]))
         return {k: resolve(v) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve(v) for v in value]
     return value
 
+
+ASSETS = {
+    "$archive": pulumi.FileArchive,
+    "$assets": pulumi.AssetArchive,
+    "$file": pulumi.FileAsset,
+    "$text": pulumi.StringAsset,
+    "$remote": pulumi.RemoteArchive,
+}
 
 for resource_name, item in json.loads(config.require("resources")).items():
     cls = getattr(fireworks, item["type"])
