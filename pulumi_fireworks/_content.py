@@ -215,50 +215,55 @@ def _hidden(member: str) -> bool:
 
 
 def _zip_members(archive: Path) -> list[LocalFile]:
-    base = disk_file(archive, archive.name)
-    try:
+    def listing() -> list[tuple[str, int]]:
         with zipfile.ZipFile(archive) as zipped:
-            infos = [i for i in zipped.infolist() if not i.is_dir() and not _hidden(i.filename)]
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(f"{archive}: not a readable zip file ({exc})") from None
+            return [(i.filename, i.file_size) for i in zipped.infolist() if not i.is_dir()]
 
-    def opener(member: str) -> Opener:
-        def open_member() -> Readable:
-            stack = contextlib.ExitStack()
-            zipped = stack.enter_context(zipfile.ZipFile(archive))
-            return _Closing(zipped.open(member), stack)
+    def open_member(stack: contextlib.ExitStack, member: str) -> Readable:
+        return stack.enter_context(zipfile.ZipFile(archive)).open(member)
 
-        return open_member
-
-    return [
-        LocalFile(i.filename, i.file_size, f"{archive}:{i.filename}", opener(i.filename),
-                  (*(base.identity or ()), i.filename), base.settled)
-        for i in infos
-    ]
+    return _members(archive, "zip", (zipfile.BadZipFile, OSError), listing, open_member)
 
 
 def _tar_members(archive: Path) -> list[LocalFile]:
+    def listing() -> list[tuple[str, int]]:
+        with tarfile.open(archive) as tarred:
+            return [(PurePosixPath(m.name).as_posix(), m.size) for m in tarred.getmembers() if m.isfile()]
+
+    def open_member(stack: contextlib.ExitStack, member: str) -> Readable:
+        stream = stack.enter_context(tarfile.open(archive)).extractfile(member)
+        assert stream is not None
+        return stream
+
+    return _members(archive, "tar", (tarfile.TarError, OSError), listing, open_member)
+
+
+def _members(
+    archive: Path,
+    kind: str,
+    errors: tuple[type[Exception], ...],
+    listing: Callable[[], list[tuple[str, int]]],
+    open_member: Callable[[contextlib.ExitStack, str], Readable],
+) -> list[LocalFile]:
+    """The files of an archive file; each is read by opening the archive anew (so
+    several can be uploaded at once), and is known to the cache by the archive's
+    identity and its own name."""
     base = disk_file(archive, archive.name)
     try:
-        with tarfile.open(archive) as tarred:
-            members = [m for m in tarred.getmembers() if m.isfile() and not _hidden(m.name)]
-    except (tarfile.TarError, OSError) as exc:
-        raise SourceError(f"{archive}: not a readable tar file ({exc})") from None
+        members = [(name, size) for name, size in listing() if not _hidden(name)]
+    except errors as exc:
+        raise SourceError(f"{archive}: not a readable {kind} file ({exc})") from None
 
     def opener(member: str) -> Opener:
-        def open_member() -> Readable:
+        def open_it() -> Readable:
             stack = contextlib.ExitStack()
-            tarred = stack.enter_context(tarfile.open(archive))
-            stream = tarred.extractfile(member)
-            assert stream is not None
-            return _Closing(stream, stack)
+            return _Closing(open_member(stack, member), stack)
 
-        return open_member
+        return open_it
 
     return [
-        LocalFile(PurePosixPath(m.name).as_posix(), m.size, f"{archive}:{m.name}", opener(m.name),
-                  (*(base.identity or ()), m.name), base.settled)
-        for m in members
+        LocalFile(name, size, f"{archive}:{name}", opener(name), (*(base.identity or ()), name), base.settled)
+        for name, size in members
     ]
 
 

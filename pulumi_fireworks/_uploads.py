@@ -24,7 +24,6 @@ hour), and each file is PUT there with the two headers the URL was signed with,
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import re
 import threading
 import time
@@ -33,6 +32,7 @@ from typing import Callable, Collection, Iterator, Mapping, Optional, Sequence
 
 import httpx
 
+from ._config import is_loopback
 from ._content import LocalFile, SourceError, read_chunks
 from ._errors import ResourceOperationError
 from ._http import RetryPolicy
@@ -116,18 +116,9 @@ class SignedUrls:
 def check_url(name: str, url: str) -> None:
     """Files go to ``https`` URLs, or to ``http`` on this machine (the emulator) only."""
     parsed = httpx.URL(url)
-    if parsed.scheme == "https" or (parsed.scheme == "http" and _loopback(parsed.host)):
+    if parsed.scheme == "https" or (parsed.scheme == "http" and is_loopback(parsed.host)):
         return
     raise StepFailed("getUploadEndpoint", f"the upload URL for {name} is not https ({parsed.scheme}://{parsed.host}); refusing to send it")
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def put_all(

@@ -19,6 +19,7 @@ from pulumi.automation import errors as auto_errors
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.engine.conftest import DeploymentStack, ResourcesStack, live_deployments, set_deployments, set_resources
+from tests.support.content import adapter, chat_rows
 from tests.support.engine import EngineEnv, EngineStack, write_python_project
 from tests.support.inventory import assert_state_is_the_server, server_objects
 
@@ -32,13 +33,22 @@ EVERY_TYPE: dict[str, dict[str, Any]] = {
     "jane": {"type": "User", "inputs": {"email": "jane@acme.com", "role": "user"}},
     "ci": {"type": "ServiceAccount", "inputs": {"role": "inference-user"}},
     "ci-key": {"type": "ApiKey", "inputs": {"user_id": "${ci.user_id}", "display_name": "ci"}},
+    "lora": {"type": "Model", "inputs": {"source": "adapters/support", "base_model": LLAMA}},
+    "train": {"type": "Dataset", "inputs": {"source": "data/train.jsonl", "format": "CHAT"}},
+}
+#: The local files the Model and the Dataset upload (and others to replace them with).
+EVERY_TYPE_FILES = {
+    **adapter("adapters/support"), **adapter("adapters/support-2", weights=b"\2" * 4096),
+    "data/train.jsonl": chat_rows(3), "data/train-2.jsonl": chat_rows(4),
 }
 SECRETS = {"hfToken": "hf_secret_value_for_convergence"}
-CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys)$"
+CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys|models|datasets)$"
+CREATES = len(EVERY_TYPE)
+"""Create calls of an `up` of EVERY_TYPE (one per resource)."""
 
 
 def every_type_stack(resources_stack: ResourcesStack) -> EngineStack:
-    return resources_stack(EVERY_TYPE, secrets=SECRETS)
+    return resources_stack(EVERY_TYPE, secrets=SECRETS, files=EVERY_TYPE_FILES)
 
 
 def interrupt_twice(process: Any) -> str:
@@ -94,15 +104,15 @@ def test_create_committed_but_answered_with_an_error_converges(
     resources_stack: ResourcesStack, emulator: RunningEmulator, status: int
 ) -> None:
     emulator.admin.add_fault(
-        method="POST", path_regex=CREATE_PATHS, times=5, action={"type": "commit_then_error", "status": status}
+        method="POST", path_regex=CREATE_PATHS, times=CREATES, action={"type": "commit_then_error", "status": status}
     )
     stack = every_type_stack(resources_stack)
     up = stack.up()
-    assert up.change_summary == {"create": 6}
+    assert up.change_summary == {"create": CREATES + 1}
     assert emulator.admin.faults() == []  # every create was hit once
     assert_state_is_the_server(stack, emulator)
-    assert len(server_objects(emulator)) == 5
-    assert stack.preview().change_summary == {"same": 6}
+    assert len(server_objects(emulator)) == CREATES
+    assert stack.preview().change_summary == {"same": CREATES + 1}
     stack.destroy()
     assert server_objects(emulator) == {}
 
@@ -111,11 +121,11 @@ def test_create_committed_then_500_while_checks_fail_too_converges_on_the_next_u
     resources_stack: ResourcesStack, emulator: RunningEmulator
 ) -> None:
     emulator.admin.add_fault(
-        method="POST", path_regex=CREATE_PATHS, times=5, action={"type": "commit_then_error", "status": 500}
+        method="POST", path_regex=CREATE_PATHS, times=CREATES, action={"type": "commit_then_error", "status": 500}
     )
     # Every check (Get, or the key list) fails for long enough that nothing can be confirmed.
     emulator.admin.add_fault(
-        method="GET", path_regex=r"^/v1/accounts/[^/]+/(deployments|secrets|users)/[^/]+(/apiKeys)?$",
+        method="GET", path_regex=r"^/v1/accounts/[^/]+/(deployments|secrets|users|models|datasets)/[^/]+(/apiKeys)?$",
         times=60, action={"type": "error", "status": 503},
     )
     stack = every_type_stack(resources_stack)
@@ -128,7 +138,7 @@ def test_create_committed_then_500_while_checks_fail_too_converges_on_the_next_u
 
     stack.up()
     assert_state_is_the_server(stack, emulator)
-    assert len(server_objects(emulator)) == 5
+    assert len(server_objects(emulator)) == CREATES
     stack.destroy()
     assert server_objects(emulator) == {}
 
@@ -164,8 +174,9 @@ def test_a_saved_plan_applies_as_previewed_and_the_preview_shows_the_real_id(
     preview = stack.preview(plan=str(plan), diff=True)
     assert json.loads(plan.read_text())  # a plan was saved
     up = stack.up(plan=str(plan))  # fails if any resource's checked inputs differ from the plan's
-    assert up.change_summary == {"create": 6}
-    for name, field in (("chat", "deployment_id"), ("hf", "secret_id"), ("jane", "user_id"), ("ci", "user_id")):
+    assert up.change_summary == {"create": CREATES + 1}
+    for name, field in (("chat", "deployment_id"), ("hf", "secret_id"), ("jane", "user_id"), ("ci", "user_id"),
+                        ("lora", "model_id"), ("train", "dataset_id")):
         # the reviewer saw the real id
         assert re.search(rf'{field}\s*: "{up.outputs[name][field]}"', preview.stdout), (name, field)
     assert_state_is_the_server(stack, emulator)
@@ -259,17 +270,19 @@ def test_saved_plans_apply_as_previewed_for_updates_replacements_and_deletes_of_
             out[name]["inputs"].update(inputs)
         return out
 
-    planned(EVERY_TYPE, {"create": 6})
-    # in place: Deployment, Secret, User, ServiceAccount; replaced: ApiKey (keys never change)
+    planned(EVERY_TYPE, {"create": CREATES + 1})
+    # in place: Deployment, Secret, User, ServiceAccount, Model, Dataset; replaced: ApiKey (keys never change)
     in_place = edit(chat={"display_name": "Chat"}, hf={"key_name": "HF_TOKEN_2"}, jane={"role": "admin"},
-                    ci={"display_name": "CI"}, **{"ci-key": {"display_name": "ci-2"}})
-    planned(in_place, {"same": 1, "update": 4, "replace": 1})
-    # replaced: Deployment, Secret, User, ServiceAccount (its key follows it)
+                    ci={"display_name": "CI"}, **{"ci-key": {"display_name": "ci-2"}},
+                    lora={"display_name": "LoRA"}, train={"display_name": "Train"})
+    planned(in_place, {"same": 1, "update": 6, "replace": 1})
+    # replaced: Deployment, Secret, User, ServiceAccount (its key follows it), Model and Dataset (other files)
     replaced = json.loads(json.dumps(in_place))
     for name, inputs in {"chat": {"base_model": QWEN}, "hf": {"secret_id": "hf-explicit"},
-                         "jane": {"email": "jane.doe@acme.com"}, "ci": {"user_id": "ci-explicit"}}.items():
+                         "jane": {"email": "jane.doe@acme.com"}, "ci": {"user_id": "ci-explicit"},
+                         "lora": {"source": "adapters/support-2"}, "train": {"source": "data/train-2.jsonl"}}.items():
         replaced[name]["inputs"].update(inputs)
-    planned(replaced, {"same": 1, "replace": 5})
+    planned(replaced, {"same": 1, "replace": CREATES})
     # deleted: everything
-    planned({}, {"same": 1, "delete": 5})
+    planned({}, {"same": 1, "delete": CREATES})
     assert server_objects(emulator) == {}

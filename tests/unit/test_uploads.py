@@ -13,22 +13,11 @@ import pytest
 
 from pulumi_fireworks._content import CHUNK_SIZE, LocalFile, memory_file
 from pulumi_fireworks._uploads import RESIGN_AFTER, SignedUrls, StepFailed, check_url, put_all
-from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
+from pulumi_fireworks.emulator.testing import RunningEmulator
+from tests.engine.conftest import emulator, emulator_server  # noqa: F401  (the emulator on a port, reset)
 from tests.support.content import LLAMA, sha256
 
 ADAPTER = {"adapter_config.json": b'{"r": 8, "target_modules": ["q_proj"]}', "adapter_model.safetensors": b"\0" * 5000}
-
-
-@pytest.fixture(scope="module")
-def emulator_module() -> Iterator[RunningEmulator]:
-    with running_emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def emulator(emulator_module: RunningEmulator) -> RunningEmulator:
-    emulator_module.admin.reset()
-    return emulator_module
 
 
 @pytest.fixture
