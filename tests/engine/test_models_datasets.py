@@ -112,11 +112,12 @@ def test_files_up_ready_unchanged_then_one_byte_replaces_and_destroy_leaves_noth
     assert live_objects(emulator, "models") == [] and live_objects(emulator, "datasets") == []
 
 
-def test_archives_assets_and_a_base_model(resources_stack: ResourcesStack, emulator: RunningEmulator, tmp_path: Path) -> None:
+def test_archives_assets_shards_and_a_base_model_with_an_adapter_on_it(resources_stack: ResourcesStack, emulator: RunningEmulator, tmp_path: Path) -> None:
     """``pulumi.dynamic`` hands ``check`` archive objects; they are kept as plain paths, so
     the state reads back (a raw archive in a dynamic provider's state does not)."""
     chat = b'{"conversation_config": {"style": "jinja", "args": {"template": "{{ messages }}"}}}'
-    files = {**FILES, **checkpoint("checkpoints/tiny")}
+    files = {**FILES, **checkpoint("checkpoints/tiny"), "data/shards/part-0.jsonl": chat_rows(2),
+             "data/shards/part-1.jsonl": chat_rows(3, answer="bye")}
     stack = resources_stack({
         "from-archive": {"type": "Model", "inputs": {"source": {"$archive": "adapters/support"}, "base_model": LLAMA}},
         "from-zip": {"type": "Model", "inputs": {"source": {"$archive": "zipped/adapter.zip"}, "base_model": LLAMA}},
@@ -127,7 +128,9 @@ def test_archives_assets_and_a_base_model(resources_stack: ResourcesStack, emula
         }}}},
         "base": {"type": "Model", "inputs": {"source": "checkpoints/tiny", "kind": "HF_BASE_MODEL",
                                              "base_model_details": {"world_size": 1, "parameter_count": 8000000}}},
+        "on-base": {"type": "Model", "inputs": {"source": "adapters/support", "base_model": "${base.name}"}},
         "asset-rows": {"type": "Dataset", "inputs": {"source": {"$file": "data/train.jsonl"}}},
+        "shards": {"type": "Dataset", "inputs": {"source": "data/shards", "format": "CHAT"}},
         "inline-rows": {"type": "Dataset", "inputs": {"format": "RL", "rows": [
             {"messages": [{"role": "user", "content": "2+2?"}], "ground_truth": 4},
         ]}},
@@ -138,9 +141,13 @@ def test_archives_assets_and_a_base_model(resources_stack: ResourcesStack, emula
         for name in ("adapter_config.json", "adapter_model.safetensors"):
             zipped.write(project / "adapters/support" / name, name)
 
+    assert stack.preview().change_summary == {"create": 9}  # on-base's base model is not known yet
     up = stack.up()
-    assert up.change_summary == {"create": 7}
+    assert up.change_summary == {"create": 9}
     out = up.outputs
+    assert out["on-base"]["peft_details"]["base_model"] == out["base"]["name"]
+    assert out["shards"]["example_count"] == 5  # two shards, sent through signed URLs
+    assert set(uploaded(emulator, out["shards"]["name"])) == {"part-0.jsonl", "part-1.jsonl"}
     assert out["from-archive"]["source"] == {"archive": "adapters/support"}
     assert out["from-archive"]["content_digest"] == out["from-zip"]["content_digest"]  # the same two files
     assert set(uploaded(emulator, out["from-assets"]["name"])) == {"adapter_config.json", "adapter_model.safetensors", "fireworks.json"}
@@ -152,9 +159,9 @@ def test_archives_assets_and_a_base_model(resources_stack: ResourcesStack, emula
     assert uploaded(emulator, out["inline-rows"]["name"]) == {
         "rows.jsonl": sha256(b'{"ground_truth":4,"messages":[{"content":"2+2?","role":"user"}]}\n')
     }
-    assert stack.preview().change_summary == {"same": 7}
-    assert stack.refresh().change_summary == {"same": 7}
-    assert stack.destroy().change_summary == {"delete": 7}
+    assert stack.preview().change_summary == {"same": 9}
+    assert stack.refresh().change_summary == {"same": 9}
+    assert stack.destroy().change_summary == {"delete": 9}
     assert live_objects(emulator, "models") == [] and live_objects(emulator, "datasets") == []
 
 

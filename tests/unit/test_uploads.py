@@ -188,3 +188,46 @@ def test_a_file_is_streamed_in_chunks_with_its_length_declared() -> None:
     assert request.headers["x-goog-content-length-range"] == f"{len(data)},{len(data)}"
     assert request.headers["content-type"] == "application/octet-stream" and "authorization" not in request.headers
     assert stream.reads == 4  # three chunks and the end: never the whole file at once
+
+
+# -- what an interrupted earlier run left under the same derived id ---------------------------
+
+
+def provider_for(emulator: RunningEmulator, type_name: str) -> Any:
+    from pulumi_fireworks._config import Settings
+    from pulumi_fireworks._engine import FireworksProvider
+    from pulumi_fireworks._http import Client
+
+    provider = FireworksProvider(type_name)
+    provider._http_client = Client(Settings(api_key=emulator.api_key, base_url=emulator.url,
+                                            account_id=emulator.account_id))
+    return provider
+
+
+@pytest.mark.parametrize("left_behind", ["being validated", "READY"])
+def test_an_object_left_by_an_interrupted_run_is_finished_not_uploaded_twice(
+    emulator: RunningEmulator, api: httpx.Client, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, left_behind: str
+) -> None:
+    from tests.engine.conftest import write_files
+
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {f"lora/{name}": data for name, data in ADAPTER.items()})
+    provider = provider_for(emulator, "Model")
+    checked = provider.check({}, {"source": "lora", "base_model": LLAMA, "__name": "lora", "__urn": "urn:lora"})
+    model_id = checked.inputs["model_id"]
+    # The earlier run: created, uploaded and validated; its validation still running (or done).
+    path = new_model(api, model_id)
+    urls = SignedUrls(signer(api, path, ADAPTER, []), ADAPTER, forgets_uploaded=False)
+    put_all(files_of(ADAPTER), urls, expected(ADAPTER))
+    if left_behind == "being validated":
+        emulator.admin.add_lifecycle_rule(collection="models", states=["UPLOADING"], timing={"reads": 2})
+    api.get(f"{path}:validateUpload").raise_for_status()
+    emulator.admin.clear_requests()
+
+    created = provider.create(checked.inputs)  # 409, taken over (the id is this resource's), finished
+    assert created.id == model_id and created.outs["state"] == "READY"
+    calls = [(r["method"], r["path"].rsplit("/", 1)[-1], r["status"]) for r in emulator.admin.requests()]
+    assert ("GET", f"{model_id}:validateUpload", 200) not in calls  # nothing uploaded or validated again
+    refused = ("POST", f"{model_id}:getUploadEndpoint", 400)  # "being validated": no more files taken
+    assert (refused in calls) == (left_behind == "being validated")
+    assert received(emulator, f"models/{model_id}") == expected(ADAPTER)
