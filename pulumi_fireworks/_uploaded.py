@@ -13,7 +13,9 @@ Their engine adds three things to the generic one:
   ``UPLOADING``.
 * An object an interrupted earlier run made under the same derived id already holds
   these very files when it is ``READY`` (the id is derived from the content digest), so
-  it is taken over as it is; one still ``UPLOADING`` gets its upload again.
+  it is taken over as it is; one still ``UPLOADING`` gets its upload again, unless its
+  files are already being validated (the service then takes no more): the wait for
+  ``READY`` tells how that ends.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ._content import Content, SourceError, plain_source
 from ._engine import ResourceEngine
 from ._errors import BadRequestError, FireworksError
 from ._http import Client
-from ._inputs import InputsModel, is_unknown
+from ._inputs import InputsModel, split_unknowns
 from ._reporting import api_text
 from ._spec import Props
 from ._uploads import SignedUrls, StepFailed, UploadError, put_all
@@ -110,7 +112,7 @@ class UploadingEngine(ResourceEngine):
         return super().check(olds, news)
 
     def complete_inputs(self, checked: Props) -> list[CheckFailure]:
-        if any(_has_unknowns(checked.get(name)) for name in self.content_inputs):
+        if any(split_unknowns(checked.get(name))[1] for name in self.content_inputs):
             # Known at `up`; until then the preview shows the content as unknown.
             for name in self.spec.computed_inputs:
                 checked[name] = UNKNOWN
@@ -200,13 +202,3 @@ def refuses_files(exc: FireworksError) -> bool:
     """The answer of an upload call to an object whose files are already being validated."""
     return isinstance(exc, BadRequestError) and exc.code == "FAILED_PRECONDITION"
 
-
-
-def _has_unknowns(value: Any) -> bool:
-    if is_unknown(value):
-        return True
-    if isinstance(value, dict):
-        return any(_has_unknowns(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_unknowns(v) for v in value)
-    return False

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pulumi.automation import errors as auto_errors
 
@@ -321,3 +322,23 @@ def test_saved_plan_pins_the_files(resources_stack: ResourcesStack, emulator: Ru
         stack.up(plan=str(plan))
     assert len(live_objects(emulator, "models")) == 1
     stack.destroy()
+
+
+def test_a_model_still_in_use_is_not_deleted_and_says_by_what(
+    resources_stack: ResourcesStack, emulator: RunningEmulator
+) -> None:
+    """The reference is silent; the emulator refuses (FAILED_PRECONDITION) to delete a model
+    that a deployment serves or a LoRA load uses, and the destroy says so and keeps it."""
+    stack = resources_stack({"support-lora": STACK["support-lora"]}, files=FILES)
+    model = stack.up().outputs["support-lora"]["name"]
+    deployments = f"{emulator.url}/v1/accounts/{emulator.account_id}/deployments"
+    headers = {"Authorization": f"Bearer {emulator.api_key}"}
+    httpx.post(deployments, params={"deploymentId": "elsewhere"}, json={"baseModel": model}, headers=headers).raise_for_status()
+    with pytest.raises(auto_errors.CommandError) as failure:
+        stack.destroy()
+    text = str(failure.value)
+    assert "delete failed: 400 FAILED_PRECONDITION" in text and "deployments/elsewhere" in text
+    assert len(stack.resources(MODEL)) == 1 and len(live_objects(emulator, "models")) == 1
+    httpx.delete(f"{deployments}/elsewhere", params={"hard": "true"}, headers=headers).raise_for_status()
+    stack.destroy()
+    assert live_objects(emulator, "models") == []
