@@ -11,6 +11,7 @@ from . import _errors
 from ._errors import *  # noqa: F403  (the exception tree; see _errors)
 from .api_key import ApiKey, ApiKeyArgs
 from .deployed_model import DeployedModel, DeployedModelArgs
+from .dataset import Dataset, DatasetArgs
 from .deployment import (
     AutoscalingPolicyArgs,
     AutoTuneArgs,
@@ -21,6 +22,7 @@ from .deployment import (
 )
 from . import lookups as _lookups
 from .lookups import *  # noqa: F403  (get_x / get_x_output and their result types)
+from .model import BaseModelDetailsArgs, ConversationConfigArgs, DateArgs, Model, ModelArgs, PeftDetailsArgs
 from .secret import Secret, SecretArgs
 from .user import ServiceAccount, ServiceAccountArgs, User, UserArgs
 
@@ -41,6 +43,14 @@ __all__ = [
     "ApiKeyArgs",
     "DeployedModel",
     "DeployedModelArgs",
+    "Model",
+    "ModelArgs",
+    "PeftDetailsArgs",
+    "BaseModelDetailsArgs",
+    "ConversationConfigArgs",
+    "DateArgs",
+    "Dataset",
+    "DatasetArgs",
     *_errors.__all__,
     *_lookups.__all__,
 ]

@@ -69,7 +69,7 @@ def check_base_url(base_url: str) -> None:
     parts = urlsplit(base_url)
     if parts.scheme == "https" and parts.hostname:
         return
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
         return
     raise ConfigurationError(
         f"Refusing base URL {base_url!r} ({CONFIG_BASE_URL} / {ENV_BASE_URL}): the API key would "
@@ -78,7 +78,8 @@ def check_base_url(base_url: str) -> None:
     )
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address: where plain ``http`` is acceptable."""
     if host == "localhost":
         return True
     try:

@@ -23,6 +23,7 @@ import time
 from typing import Any, ClassVar, Iterator, Mapping, Optional
 
 from pulumi.dynamic import (
+    CheckFailure,
     CheckResult,
     ConfigureRequest,
     CreateResult,
@@ -237,6 +238,22 @@ class ResourceEngine:
         free the id for the next attempt."""
         return self.delete_query(props)
 
+    def complete_inputs(self, checked: Props) -> list[CheckFailure]:
+        """Add ``spec.computed_inputs`` to inputs that passed validation, in place (e.g.
+        a digest of the local files an input names). Runs at ``check`` before a derived
+        id is chosen, so the id follows them; must be deterministic (a saved plan is
+        refused when ``check`` answers differently at ``up``) and call no API. Problems
+        are failures naming the input, like validation errors."""
+        return []
+
+    def populate(self, client: Client, props: Props, object_id: str, live: dict[str, Any]) -> dict[str, Any]:
+        """Give a freshly created object what its create call cannot carry (a model's
+        files), between the create and the wait for a ready state; returns the live
+        object. It also meets objects an interrupted earlier run made under this id,
+        which may be complete already. Raise :class:`ResourceOperationError` on failure:
+        the half-made object is then deleted, so a failed create leaves nothing behind."""
+        return live
+
     def computed_outputs(self, inputs: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
         """Outputs derived from inputs and the live object (``spec.computed_output_names``)."""
         return {}
@@ -271,10 +288,13 @@ class ResourceEngine:
         raw = {
             k: v
             for k, v in news.items()
-            if v is not None and not k.startswith("__") and k not in spec.output_names
+            if v is not None and not k.startswith("__") and k not in spec.output_names | spec.computed_inputs
         }
         checked, failures = validate(spec.inputs_model, raw, spec.type_name)
         if checked is None:
+            return CheckResult(news, failures)
+        failures = self.complete_inputs(checked)
+        if failures:
             return CheckResult(news, failures)
         for key in (NAME_KEY, URN_KEY):
             if news.get(key) is not None:
@@ -291,7 +311,7 @@ class ResourceEngine:
 
     def diff(self, olds: Props, news: Props) -> DiffResult:
         spec = self.spec
-        fields = set(spec.inputs_model.model_fields) - spec.create_only
+        fields = (set(spec.inputs_model.model_fields) | spec.computed_inputs) - spec.create_only
         if spec.id_field in fields and news.get(spec.id_field) is None and not spec.autoname:
             fields.discard(spec.id_field)  # the server chose it: nobody's input
         changed = sorted(f for f in fields if not same(olds.get(f), news.get(f)))
@@ -336,13 +356,15 @@ class ResourceEngine:
         if live is None:
             live = self._create_once(client, props, object_id)
         object_id = object_id or self.id_of(live)
-        if spec.ready_states:
-            try:
+        try:
+            if ours:
+                live = self.populate(client, props, object_id, live)
+            if spec.ready_states:
                 live = self._wait_ready(client, props, object_id, "create" if ours else "adopt")
-            except ResourceOperationError as failure:
-                if ours:
-                    self._clean_up(client, props, object_id, failure)
-                raise
+        except ResourceOperationError as failure:
+            if ours:
+                self._clean_up(client, props, object_id, failure)
+            raise
         return CreateResult(object_id, self._outputs(props, object_id, live))
 
     def _adopt(self, client: Client, props: Props, object_id: str) -> Optional[dict[str, Any]]:
@@ -592,7 +614,8 @@ class ResourceEngine:
             state = (obj or {}).get("state", "unknown")
             return (
                 f"{label} {action} did not finish within {timeout:g}s (still {state}"
-                f"{_status_text(obj or {})}). Raise {WAIT_TIMEOUT} if it needs longer."
+                f"{_status_text(obj or {})}, waiting for {' or '.join(sorted(spec.ready_states))}). "
+                f"Raise {WAIT_TIMEOUT} if it needs longer."
             )
 
         timeout = self._timeout(props)

@@ -144,9 +144,11 @@ class Client:
         json: Any = None,
         idempotent: bool = True,
         retry_statuses: frozenset[int] = RETRYABLE_STATUSES,
+        files: Optional[Mapping[str, Any]] = None,
     ) -> dict[str, Any]:
         """Send one API call and return its JSON body, retrying where that is safe
-        (error statuses in ``retry_statuses``, for idempotent calls)."""
+        (error statuses in ``retry_statuses``, for idempotent calls). ``files`` makes it
+        a multipart upload (httpx's form: name -> (filename, stream, type))."""
         query = _encode_params(params)
         retries = self._retry.max_retries
         attempt = 0
@@ -155,7 +157,7 @@ class Client:
         while True:
             self._limiter.acquire(self._sleep)
             try:
-                response = self._http.request(method, path, params=query, json=json)
+                response = self._http.request(method, path, params=query, json=json, files=files)
             except httpx.TransportError as exc:
                 never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 if (idempotent or never_sent) and attempt < retries:

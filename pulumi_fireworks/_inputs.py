@@ -187,10 +187,11 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def map_paths(model: type[BaseModel], prefix: str = "") -> frozenset[str]:
+def map_paths(model: type[BaseModel], prefix: str = "", _within: frozenset[type] = frozenset()) -> frozenset[str]:
     """Dotted paths of the inputs that are maps (``dict[str, ...]``), as opposed to
     objects with fixed fields: a map's keys are the user's, so a key added elsewhere is
-    drift, while an object's unset fields are the server's to default."""
+    drift, while an object's unset fields are the server's to default. (A model nested in
+    itself, such as an archive of archives, is followed once.)"""
     found: set[str] = set()
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
@@ -198,9 +199,9 @@ def map_paths(model: type[BaseModel], prefix: str = "") -> frozenset[str]:
         if typing.get_origin(annotation) is dict:
             found.add(path)
         nested = _model_in(annotation)
-        if nested is not None:
+        if nested is not None and nested not in _within:
             inner = f"{path}.*." if typing.get_origin(annotation) is dict else f"{path}."
-            found |= map_paths(nested, inner)
+            found |= map_paths(nested, inner, _within | {model})
     return frozenset(found)
 
 

@@ -38,7 +38,7 @@ def resource_props(
     for field in spec.secret_outputs:
         if props.get(field) is not None:
             props[field] = pulumi.Output.secret(props[field])
-    for name in (*spec.inputs_model.model_fields, *spec.output_names):
+    for name in (*spec.inputs_model.model_fields, *spec.computed_inputs, *spec.output_names):
         props.setdefault(name, None)
     props[NAME_KEY] = resource_name
     parent = opts.parent if opts is not None else None

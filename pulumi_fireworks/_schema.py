@@ -33,13 +33,19 @@ def resource_schema(spec: ResourceSpec) -> dict[str, Any]:
     for name in sorted(spec.computed_output_names):
         outputs[name] = {"type": "string"}
     outputs[spec.id_field] = {"type": "string"}
+    extra: dict[str, Any] = {}
+    if spec.computed_inputs:
+        # Inputs the provider derives at check (content digests): diffed, never set by users.
+        extra["x-computed-inputs"] = sorted(spec.computed_inputs)
     return {
+        **extra,
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"fireworks:{spec.type_name}",
         "x-pulumi-type-token": f"pulumi-python:dynamic/fireworks:{spec.type_name}",
         "x-id": {"field": spec.id_field, "chosen-by": "server" if spec.id_source == "server" else "user or provider"},
         "x-replace-on-change": sorted(
-            (spec.replace_on_change | set(spec.parent_fields) | {spec.id_field}) & set(spec.inputs_model.model_fields)
+            (spec.replace_on_change | set(spec.parent_fields) | {spec.id_field})
+            & (set(spec.inputs_model.model_fields) | spec.computed_inputs)
         ),
         "x-create-only": sorted(spec.create_only),
         "x-provider-only": sorted(spec.provider_only),

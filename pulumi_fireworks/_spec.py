@@ -107,6 +107,11 @@ class ResourceSpec:
     computed_output_names: frozenset[str] = frozenset()
     """Outputs the engine's ``computed_outputs`` hook returns."""
 
+    computed_inputs: frozenset[str] = frozenset()
+    """Inputs the engine's ``complete_inputs`` hook derives at ``check`` from the others
+    (a digest of local files): never the user's to set, diffed like any input, so a
+    preview shows their change and a saved plan pins them."""
+
     @property
     def api_inputs(self) -> frozenset[str]:
         """Inputs that are fields of the API object."""
@@ -139,7 +144,7 @@ class ResourceSpec:
 
     @property
     def inputs_and_outputs(self) -> frozenset[str]:
-        return frozenset(self.inputs_model.model_fields) | self.output_names
+        return frozenset(self.inputs_model.model_fields) | self.computed_inputs | self.output_names
 
     def collection_path(self, account_id: str, props: Mapping[str, Any]) -> str:
         parent = self.parent.format(**{f: props.get(f) for f in self.parent_fields})
@@ -149,9 +154,11 @@ class ResourceSpec:
         return f"{self.collection_path(account_id, props)}/{object_id}"
 
     def __post_init__(self) -> None:
-        clash = set(self.inputs_model.model_fields) & self.server_view
+        clash = (set(self.inputs_model.model_fields) | self.computed_inputs) & self.server_view
         if clash:
             raise ValueError(f"{self.type_name}: inputs shadow server outputs: {sorted(clash)}")
+        if self.computed_inputs & set(self.inputs_model.model_fields):
+            raise ValueError(f"{self.type_name}: computed inputs are also user inputs: {sorted(self.computed_inputs)}")
         missing = set(self.parent_fields) - set(self.inputs_model.model_fields)
         if missing:
             raise ValueError(f"{self.type_name}: parent placeholders are not inputs: {sorted(missing)}")

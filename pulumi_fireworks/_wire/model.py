@@ -47,6 +47,29 @@ SNAPSHOT_TYPES: tuple[str, ...] = ("FULL_SNAPSHOT", "INCREMENTAL_SNAPSHOT")
 PEFT_RANK_MIN = 4
 PEFT_RANK_MAX = 64
 
+#: LoRA target modules the docs list as supported ("Importing fine-tuned models";
+#: ``up_proj``/``w1``, ``down_proj``/``w2`` and ``gate_proj``/``w3`` are synonyms).
+SUPPORTED_TARGET_MODULES: tuple[str, ...] = (
+    "q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "w1", "down_proj", "w2", "gate_proj", "w3",
+    "block_sparse_moe.gate",
+)
+
+# -- the files of an upload (docs "Custom Models"), shared by the provider's preview
+# -- checks and the emulator's :validateUpload -------------------------------------------
+
+#: An adapter (LoRA addon) upload holds its config, its weights in one of two formats,
+#: and optionally ``fireworks.json`` (a ``conversation_config`` enabling chat); nothing else.
+ADAPTER_CONFIG = "adapter_config.json"
+ADAPTER_WEIGHTS: tuple[str, ...] = ("adapter_model.safetensors", "adapter_model.bin")
+ADAPTER_CHAT_CONFIG = "fireworks.json"
+ADAPTER_FILES: frozenset[str] = frozenset({ADAPTER_CONFIG, *ADAPTER_WEIGHTS, ADAPTER_CHAT_CONFIG})
+#: A base model upload needs its config, weights (an ``*.index.json`` when sharded) and tokenizer.
+BASE_CONFIG = "config.json"
+WEIGHT_SUFFIXES: tuple[str, ...] = (".safetensors", ".bin")
+NOT_WEIGHTS: frozenset[str] = frozenset({"training_args.bin"})
+TOKENIZER_CONFIG = "tokenizer_config.json"
+TOKENIZER_VOCABS: tuple[str, ...] = ("tokenizer.json", "tokenizer.model", "vocab.json")
+
 
 class Date(WireModel):
     """``google.type.Date``; zero parts mean "not significant"."""

@@ -16,7 +16,8 @@ Request log (never keys, headers or bodies)::
     GET    /emulator/v1/requests                   -> {"requests": [entry...]}
     DELETE /emulator/v1/requests                   -> {}
 
-Fault rules (see :mod:`.faults` for the rule and action shapes)::
+Fault rules (see :mod:`.faults` for the rule and action shapes; they also reach the PUTs
+to signed upload URLs, as ``PUT /emulator/uploads/<resource name>/<file name>``)::
 
     POST   /emulator/v1/faults  {rule}             -> rule with "id"
     GET    /emulator/v1/faults                     -> {"faults": [rule...]}

@@ -2,7 +2,8 @@
 
 Request path of an API call (``/v1/...``), all in :meth:`Emulator.__call__`:
 
-1. read the body; 2. fault rules (:mod:`.faults`) may delay, fail or drop it;
+1. read the body; 2. fault rules (:mod:`.faults`) may delay, fail or drop it (also the PUTs to signed
+upload URLs, matched as ``/emulator/uploads/<resource name>/<file name>``);
 3. match the route table (:mod:`.routing`, rows from :mod:`.handlers`); unknown routes
    are 404 in the API error format; 4. authenticate (:mod:`.auth`) routes that need it;
 5. run the handler (sync; the store serialises writes); 6. answer JSON, or the API
@@ -29,6 +30,7 @@ from .faults import FaultRule, FaultTable
 from .lifecycle import Clock, Lifecycle, Policy, Timing
 from .requestlog import RequestLog, redact_query
 from .routing import Request, Response, Router
+from .rules.uploads import UploadRejected
 from .store import Store
 
 log = logging.getLogger("pulumi_fireworks.emulator")
@@ -89,7 +91,7 @@ class Emulator:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"].startswith(uploads.UPLOAD_PREFIX):
-            await uploads.handle(self.backend, scope, receive, send)  # signed URLs: no API key, not logged
+            await self._upload(scope, receive, send)  # signed URLs: no API key, not logged
             return
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.admin(scope, receive, send)
@@ -126,6 +128,21 @@ class Emulator:
                 account=account,
                 fault=rule.id if isinstance(rule, FaultRule) else None,
             )
+
+    async def _upload(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """A PUT to a signed upload URL, under the fault rules that match its file."""
+        rule = self.faults.match(scope["method"], uploads.fault_path(scope["path"]))
+        action = rule.action["type"] if rule is not None else None
+        if rule is not None and action == "latency":
+            await asyncio.sleep(rule.action["seconds"])
+        if action == "drop":
+            await _drop(scope, receive, send)
+            return
+        fault = None
+        if rule is not None and action in ("error", "commit_then_error"):
+            error = rule.error()
+            fault = UploadRejected.injected(error.status, error.message, dict(error.headers))
+        await uploads.handle(self.backend, scope, receive, send, fault=fault, after_commit=action == "commit_then_error")
 
     def _dispatch(
         self, scope: dict[str, Any], method: str, path: str, query: dict[str, str], body: bytes

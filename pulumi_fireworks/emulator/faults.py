@@ -9,6 +9,12 @@ A rule (JSON, as the admin API takes it)::
      "seed": 7,                              # optional, makes the probability reproducible
      "action": {...}}
 
+Rules also reach the PUTs to signed upload URLs (:mod:`.uploads`), matched as
+``PUT /emulator/uploads/<resource name>/<file name>`` -- e.g. ``"path":
+"/emulator/uploads/accounts/*/models/*/adapter_model.safetensors"`` fails that file of
+every model -- and answered in the storage service's XML error shape (``Retry-After``
+included). They are not written to the request log (the URL is a credential).
+
 Actions:
 
 * ``{"type": "error", "status": 503, "code": 14, "message": "...", "retryAfter": 2}`` --

@@ -17,7 +17,8 @@ A PUT must send ``Content-Type: application/octet-stream`` and
 exactly the declared number of bytes. The body is streamed: only its size, SHA-256 and,
 for small ``*.json`` files, the text are kept (see :mod:`.rules.uploads`). Refusals use
 GCS's XML error shape. Upload PUTs are not written to the request log (the token is a
-credential).
+credential). Fault rules (:mod:`.faults`) reach them as ``PUT /emulator/uploads/<resource
+name>/<file name>`` (:func:`fault_path`).
 
 State lives in the resource record's ``meta["upload"]``::
 
@@ -72,6 +73,17 @@ def sign(backend: "Backend", grant: Grant) -> str:
     ).encode()
     mac = hmac.new(backend.upload_key, payload, hashlib.sha256).digest()
     return f"{_b64(payload)}.{_b64(mac)}"
+
+
+def fault_path(path: str) -> str:
+    """What fault rules match an upload PUT against: ``/emulator/uploads/<resource
+    name>/<file name>`` (the token's payload, unverified), so that a rule can fail one
+    file of one model; the raw path when the token does not even parse."""
+    try:
+        payload = json.loads(_unb64(path[len(UPLOAD_PREFIX) :].split(".")[0]))
+        return f"{UPLOAD_PREFIX}{payload[0]}/{payload[1]}"
+    except (ValueError, IndexError, TypeError):
+        return path
 
 
 def verify(backend: "Backend", token: str) -> Grant:
@@ -154,25 +166,16 @@ class FileDigest:
         self._sha = hashlib.sha256()
         self._keep = keeps_text(filename, declared_size if declared_size is not None else 0)
         self._chunks: list[bytes] = []
-        self.lines = 0
-        self._last = b""
 
     def update(self, chunk: bytes) -> None:
         if not chunk:
             return
         self.size += len(chunk)
         self._sha.update(chunk)
-        self.lines += chunk.count(b"\n")
-        self._last = chunk[-1:]
         if self._keep:
             self._chunks.append(chunk)
             if self.size > 1024 * 1024:
                 self._keep, self._chunks = False, []
-
-    @property
-    def line_count(self) -> int:
-        """Lines, counting a last line without a trailing newline."""
-        return self.lines + (1 if self.size and self._last != b"\n" else 0)
 
     def result(self) -> UploadedFile:
         text = None
@@ -196,10 +199,23 @@ def _live_record(backend: "Backend", grant: Grant) -> Record:
     return record
 
 
-async def handle(backend: "Backend", scope: dict[str, Any], receive: Any, send: Any) -> None:
-    """ASGI handler for ``PUT /emulator/uploads/<token>``."""
+async def handle(
+    backend: "Backend",
+    scope: dict[str, Any],
+    receive: Any,
+    send: Any,
+    *,
+    fault: Optional[UploadRejected] = None,
+    after_commit: bool = False,
+) -> None:
+    """ASGI handler for ``PUT /emulator/uploads/<token>``.
+
+    ``fault`` is an injected failure (see :mod:`.faults`): answered at once, or, with
+    ``after_commit``, after the file was stored (the client then cannot tell)."""
     body_pending = True  # the request body has not been read to its end yet
     try:
+        if fault is not None and not after_commit:
+            raise fault
         if scope["method"] != "PUT":
             raise UploadRejected(405, "MethodNotAllowed", "upload URLs accept PUT only")
         grant = verify(backend, scope["path"][len(UPLOAD_PREFIX) :])
@@ -220,11 +236,13 @@ async def handle(backend: "Backend", scope: dict[str, Any], receive: Any, send: 
             record = _live_record(backend, grant)
             record.meta["upload"]["files"][grant.filename] = digest.result().to_json()
             backend.store.put(record)
+        if fault is not None:
+            raise fault
         await _respond(send, 200, b"", "text/plain")
     except UploadRejected as exc:
         if body_pending:
             await _drain(receive)
-        await _respond(send, exc.status, exc.body(), "application/xml")
+        await _respond(send, exc.status, exc.body(), "application/xml", exc.headers)
 
 
 async def _drain(receive: Any) -> None:
@@ -235,12 +253,15 @@ async def _drain(receive: Any) -> None:
             return
 
 
-async def _respond(send: Any, status: int, body: bytes, content_type: str) -> None:
+async def _respond(
+    send: Any, status: int, body: bytes, content_type: str, headers: Optional[dict[str, str]] = None
+) -> None:
+    extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())],
+            "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()), *extra],
         }
     )
     await send({"type": "http.response.body", "body": body})

@@ -61,10 +61,33 @@ def test_every_dataset_method_through_the_sdk(sdk: Fireworks) -> None:
         sdk.datasets.get("chat")
 
 
-def test_upload_fills_a_missing_example_count(sdk: Fireworks) -> None:
-    sdk.datasets.create(dataset_id="counted", dataset={"user_uploaded": {}})
-    sdk.datasets.upload("counted", file=("rows.jsonl", ROWS + b'{"last": "no newline"}'))
-    assert sdk.datasets.get("counted").example_count == "4"
+def test_the_example_count_is_the_clients_never_counted(sdk: Fireworks) -> None:
+    sdk.datasets.create(dataset_id="uncounted", dataset={"user_uploaded": {}})
+    sdk.datasets.upload("uncounted", file=("rows.jsonl", ROWS))
+    assert sdk.datasets.get("uncounted").example_count is None  # the client sent none
+    sdk.datasets.create(dataset_id="counted", dataset={"user_uploaded": {}, "example_count": "7"})
+    sdk.datasets.upload("counted", file=("rows.jsonl", ROWS))
+    assert sdk.datasets.get("counted").example_count == "7"  # kept as sent (the file has 3 rows)
+
+
+def test_no_files_are_taken_while_an_upload_is_validated(sdk: Fireworks, emulator: RunningEmulator) -> None:
+    emulator.admin.add_lifecycle_rule(collection="datasets", states=["UPLOADING"], timing={"reads": 5})
+    sdk.datasets.create(dataset_id="busy", dataset=UPLOADED)  # type: ignore[arg-type]
+    sdk.datasets.upload("busy", file=("a.jsonl", ROWS))
+    for call in (lambda: sdk.datasets.upload("busy", file=("a.jsonl", ROWS)),
+                 lambda: sdk.datasets.get_upload_endpoint("busy", filename_to_size={"a.jsonl": "5"})):
+        with pytest.raises(fireworks.BadRequestError) as exc:
+            call()
+        assert api_error(exc)[1] == 9 and "being validated" in api_error(exc)[2]
+
+
+def test_a_source_dataset_can_be_deleted_while_a_derived_one_names_it(sdk: Fireworks) -> None:
+    sdk.datasets.create(dataset_id="src", dataset=UPLOADED)  # type: ignore[arg-type]
+    sdk.datasets.upload("src", file=("a.jsonl", ROWS))
+    sdk.datasets.create(dataset_id="derived", dataset={}, source_dataset_id="src")
+    sdk.datasets.delete("src")  # documented choice: nothing emulated uses a dataset
+    derived = sdk.datasets.get("derived")
+    assert derived.state == "READY" and derived.transformed and derived.transformed.source_dataset_id == "src"
 
 
 def test_list_pages_through_the_sdk_pager(sdk: Fireworks) -> None:

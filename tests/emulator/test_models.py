@@ -202,6 +202,20 @@ def test_validate_reports_missing_and_unexpected_files(sdk: Fireworks) -> None:
     assert sdk.models.get("adapter").state == "UPLOADING"
 
 
+def test_an_adapter_may_bring_fireworks_json_for_chat(sdk: Fireworks) -> None:
+    chat = b'{"conversation_config": {"style": "jinja", "args": {"template": "{{ messages }}"}}}'
+    sdk.models.create(model_id="chatty", model=lora_spec())  # type: ignore[arg-type]
+    upload_model_files(sdk, "chatty", {**ADAPTER_FILES, "fireworks.json": chat})
+    sdk.models.validate_upload("chatty")
+    assert sdk.models.get("chatty").state == "READY"
+
+    sdk.models.create(model_id="styleless", model=lora_spec())  # type: ignore[arg-type]
+    upload_model_files(sdk, "styleless", {**ADAPTER_FILES, "fireworks.json": b'{"conversation_config": {}}'})
+    with pytest.raises(fireworks.BadRequestError) as exc:
+        sdk.models.validate_upload("styleless")
+    assert "fireworks.json" in api_error(exc)[2] and "style" in api_error(exc)[2]
+
+
 def test_validate_checks_adapter_rank_and_base_files(sdk: Fireworks) -> None:
     sdk.models.create(model_id="adapter", model=lora_spec(r=16))  # type: ignore[arg-type]
     upload_model_files(sdk, "adapter", ADAPTER_FILES)  # adapter_config.json says r=8
@@ -316,6 +330,28 @@ def test_signed_url_refusals(signed: dict[str, str], case: str, status: int, cod
         response = httpx.post(url, content=data, headers={"Content-Type": "application/octet-stream"})
     assert response.status_code == status, response.text
     assert f"<Code>{code}</Code>" in response.text
+
+
+def test_fault_rules_reach_upload_puts_by_resource_and_file(
+    signed: dict[str, str], emulator: RunningEmulator
+) -> None:
+    emulator.admin.add_fault(method="PUT", path="/emulator/uploads/accounts/*/models/signed/adapter_model.safetensors",
+                             times=1, action={"type": "error", "status": 503, "retryAfter": 2})
+    config, weights = ADAPTER_FILES["adapter_config.json"], ADAPTER_FILES["adapter_model.safetensors"]
+    assert put_file(signed["adapter_config.json"], config).status_code == 200  # another file: untouched
+    failed = put_file(signed["adapter_model.safetensors"], weights)
+    assert failed.status_code == 503 and "<Code>ServiceUnavailable</Code>" in failed.text
+    assert failed.headers["retry-after"] == "2"
+    assert put_file(signed["adapter_model.safetensors"], weights).status_code == 200  # times=1: gone
+    # Committed, then failed: the file is stored although the client saw an error.
+    emulator.admin.add_fault(method="PUT", path="/emulator/uploads/*/adapter_config.json", times=1,
+                             action={"type": "commit_then_error", "status": 500})
+    assert put_file(signed["adapter_config.json"], config).status_code == 500
+    record = emulator.admin.get_resource("accounts/my-account/models/signed", record=True)
+    assert set(record["meta"]["upload"]["files"]) == {"adapter_config.json", "adapter_model.safetensors"}
+    emulator.admin.add_fault(method="PUT", path="/emulator/uploads/*", times=1, action={"type": "drop"})
+    with pytest.raises(httpx.TransportError):
+        put_file(signed["adapter_config.json"], config)
 
 
 def test_signed_url_expires_after_an_hour(signed: dict[str, str], emulator: RunningEmulator) -> None:

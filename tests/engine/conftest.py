@@ -72,16 +72,32 @@ ResourcesStack = Callable[..., EngineStack]
 @pytest.fixture
 def resources_stack(engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path) -> ResourcesStack:
     """A stack of ``resources_program.py``: pass ``{resource name: {"type", "inputs"}}``
-    (see that program for references and secrets) and secret config values."""
+    (see that program for references, secrets and assets), secret config values, and
+    ``files`` to write into the project (relative path -> bytes) for inputs naming them."""
 
-    def make(resources: dict[str, dict[str, Any]], *, secrets: dict[str, str] | None = None, **kwargs: Any) -> EngineStack:
+    def make(
+        resources: dict[str, dict[str, Any]],
+        *,
+        secrets: dict[str, str] | None = None,
+        files: dict[str, bytes] | None = None,
+        **kwargs: Any,
+    ) -> EngineStack:
         project = write_python_project(tmp_path / "resources", "resources", "")
         shutil.copy(RESOURCES_PROGRAM, project / "__main__.py")
+        write_files(project, files or {})
         stack = engine_env.stack(project, env_vars=emulator.env(), secret_config=secrets, **kwargs)
         set_resources(stack, resources)
         return stack
 
     return make
+
+
+def write_files(directory: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` (relative path -> bytes) below ``directory``."""
+    for relative, data in files.items():
+        path = directory / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def set_resources(stack: EngineStack, resources: dict[str, dict[str, Any]]) -> None:

@@ -7,7 +7,11 @@ The stack config ``resources`` (JSON) lists them in order: ``{resource name: {"t
 * ``{"$secret": "key"}`` is ``config.require_secret("key")`` — how users pass secrets;
 * ``{"$plain": "key"}`` is that config value as a plain, non-secret Output — a secret
   passed carelessly, which the resource must still store encrypted;
-* ``{"$resource": "other"}`` is the resource object itself (``deployment=dep``).
+* ``{"$resource": "other"}`` is the resource object itself (``deployment=dep``);
+* ``{"$archive": "dir"}``, ``{"$assets": {name: ...}}``, ``{"$file": "path"}``,
+  ``{"$text": "..."}`` and ``{"$remote": "https://..."}`` are ``pulumi.FileArchive``,
+  ``AssetArchive``, ``FileAsset``, ``StringAsset`` and ``RemoteArchive`` (paths are
+  relative to the project, where the test writes the files).
 
 Each resource is exported under its name with its id and every input and output.
 """
@@ -34,11 +38,22 @@ def resolve(value):
             return pulumi.Output.unsecret(config.require_secret(value["$plain"]))
         if set(value) == {"$resource"}:
             return made[value["$resource"]]
+        for key, make in ASSETS.items():
+            if set(value) == {key}:
+                return make(resolve(value[key]))
         return {k: resolve(v) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve(v) for v in value]
     return value
 
+
+ASSETS = {
+    "$archive": pulumi.FileArchive,
+    "$assets": pulumi.AssetArchive,
+    "$file": pulumi.FileAsset,
+    "$text": pulumi.StringAsset,
+    "$remote": pulumi.RemoteArchive,
+}
 
 for resource_name, item in json.loads(config.require("resources")).items():
     cls = getattr(fireworks, item["type"])

@@ -19,6 +19,7 @@ from pulumi.automation import errors as auto_errors
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.engine.conftest import DeploymentStack, ResourcesStack, live_deployments, set_deployments, set_resources
+from tests.support.content import adapter, chat_rows
 from tests.support.engine import EngineEnv, EngineStack, write_python_project
 from tests.support.inventory import assert_state_is_the_server, server_objects
 
@@ -32,13 +33,22 @@ EVERY_TYPE: dict[str, dict[str, Any]] = {
     "jane": {"type": "User", "inputs": {"email": "jane@acme.com", "role": "user"}},
     "ci": {"type": "ServiceAccount", "inputs": {"role": "inference-user"}},
     "ci-key": {"type": "ApiKey", "inputs": {"user_id": "${ci.user_id}", "display_name": "ci"}},
+    "lora": {"type": "Model", "inputs": {"source": "adapters/support", "base_model": LLAMA}},
+    "train": {"type": "Dataset", "inputs": {"source": "data/train.jsonl", "format": "CHAT"}},
+}
+#: The local files the Model and the Dataset upload (and others to replace them with).
+EVERY_TYPE_FILES = {
+    **adapter("adapters/support"), **adapter("adapters/support-2", weights=b"\2" * 4096),
+    "data/train.jsonl": chat_rows(3), "data/train-2.jsonl": chat_rows(4),
 }
 SECRETS = {"hfToken": "hf_secret_value_for_convergence"}
-CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys)$"
+CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys|models|datasets)$"
+CREATES = len(EVERY_TYPE)
+"""Create calls of an `up` of EVERY_TYPE (one per resource)."""
 
 
 def every_type_stack(resources_stack: ResourcesStack) -> EngineStack:
-    return resources_stack(EVERY_TYPE, secrets=SECRETS)
+    return resources_stack(EVERY_TYPE, secrets=SECRETS, files=EVERY_TYPE_FILES)
 
 
 def interrupt_twice(process: Any) -> str:
@@ -122,8 +132,9 @@ def test_a_saved_plan_applies_as_previewed_and_the_preview_shows_the_real_id(
     preview = stack.preview(plan=str(plan), diff=True)
     assert json.loads(plan.read_text())  # a plan was saved
     up = stack.up(plan=str(plan))  # fails if any resource's checked inputs differ from the plan's
-    assert up.change_summary == {"create": 6}
-    for name, field in (("chat", "deployment_id"), ("hf", "secret_id"), ("jane", "user_id"), ("ci", "user_id")):
+    assert up.change_summary == {"create": CREATES + 1}
+    for name, field in (("chat", "deployment_id"), ("hf", "secret_id"), ("jane", "user_id"), ("ci", "user_id"),
+                        ("lora", "model_id"), ("train", "dataset_id")):
         # the reviewer saw the real id
         assert re.search(rf'{field}\s*: "{up.outputs[name][field]}"', preview.stdout), (name, field)
     assert_state_is_the_server(stack, emulator)
@@ -196,17 +207,19 @@ def test_saved_plans_apply_as_previewed_for_updates_replacements_and_deletes_of_
             out[name]["inputs"].update(inputs)
         return out
 
-    planned(EVERY_TYPE, {"create": 6})
-    # in place: Deployment, Secret, User, ServiceAccount; replaced: ApiKey (keys never change)
+    planned(EVERY_TYPE, {"create": CREATES + 1})
+    # in place: Deployment, Secret, User, ServiceAccount, Model, Dataset; replaced: ApiKey (keys never change)
     in_place = edit(chat={"display_name": "Chat"}, hf={"key_name": "HF_TOKEN_2"}, jane={"role": "admin"},
-                    ci={"display_name": "CI"}, **{"ci-key": {"display_name": "ci-2"}})
-    planned(in_place, {"same": 1, "update": 4, "replace": 1})
-    # replaced: Deployment, Secret, User, ServiceAccount (its key follows it)
+                    ci={"display_name": "CI"}, **{"ci-key": {"display_name": "ci-2"}},
+                    lora={"display_name": "LoRA"}, train={"display_name": "Train"})
+    planned(in_place, {"same": 1, "update": 6, "replace": 1})
+    # replaced: Deployment, Secret, User, ServiceAccount (its key follows it), Model and Dataset (other files)
     replaced = json.loads(json.dumps(in_place))
     for name, inputs in {"chat": {"base_model": QWEN}, "hf": {"secret_id": "hf-explicit"},
-                         "jane": {"email": "jane.doe@acme.com"}, "ci": {"user_id": "ci-explicit"}}.items():
+                         "jane": {"email": "jane.doe@acme.com"}, "ci": {"user_id": "ci-explicit"},
+                         "lora": {"source": "adapters/support-2"}, "train": {"source": "data/train-2.jsonl"}}.items():
         replaced[name]["inputs"].update(inputs)
-    planned(replaced, {"same": 1, "replace": 5})
+    planned(replaced, {"same": 1, "replace": CREATES})
     # deleted: everything
-    planned({}, {"same": 1, "delete": 5})
+    planned({}, {"same": 1, "delete": CREATES})
     assert server_objects(emulator) == {}

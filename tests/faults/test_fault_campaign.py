@@ -13,7 +13,7 @@ from pulumi.automation import errors as auto_errors
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.engine.conftest import ResourcesStack
-from tests.engine.test_convergence import CREATE_PATHS, EVERY_TYPE, SECRETS, interrupt_twice, wait_for
+from tests.engine.test_convergence import CREATE_PATHS, CREATES, EVERY_TYPE, every_type_stack, interrupt_twice, wait_for
 from tests.support.inventory import assert_state_is_the_server, server_objects
 
 API = r"^/v1/.*"
@@ -24,9 +24,9 @@ FAULTS: dict[str, list[dict[str, Any]]] = {
                               "action": {"type": "error", "status": 429, "retryAfter": 0.2}}],
     "5xx": [{"path_regex": API, "probability": 0.3, "seed": 2, "action": {"type": "error", "status": 503}}],
     "dropped-connections": [{"path_regex": API, "probability": 0.2, "seed": 3, "action": {"type": "drop"}}],
-    "commit-then-4xx": [{"method": "POST", "path_regex": CREATE_PATHS, "times": 5,
+    "commit-then-4xx": [{"method": "POST", "path_regex": CREATE_PATHS, "times": CREATES,
                          "action": {"type": "commit_then_error", "status": 400}}],
-    "commit-then-5xx": [{"method": "POST", "path_regex": CREATE_PATHS, "times": 5,
+    "commit-then-5xx": [{"method": "POST", "path_regex": CREATE_PATHS, "times": CREATES,
                          "action": {"type": "commit_then_error", "status": 502}}],
     "latency": [{"path_regex": API, "action": {"type": "latency", "seconds": 0.3}}],
 }
@@ -47,7 +47,7 @@ def recover_and_check(stack: Any, emulator: RunningEmulator) -> None:
 def test_converges_after_faults(kind: str, resources_stack: ResourcesStack, emulator: RunningEmulator) -> None:
     for rule in FAULTS[kind]:
         emulator.admin.add_fault(**rule)
-    stack = resources_stack(EVERY_TYPE, secrets=SECRETS)
+    stack = every_type_stack(resources_stack)
     try:
         stack.up()
     except auto_errors.CommandError as failure:
@@ -58,7 +58,7 @@ def test_converges_after_faults(kind: str, resources_stack: ResourcesStack, emul
 
 def test_converges_after_a_hard_interrupt_mid_create(resources_stack: ResourcesStack, emulator: RunningEmulator) -> None:
     emulator.admin.set_lifecycle_default(timing={"seconds": 5})
-    stack = resources_stack(EVERY_TYPE, secrets=SECRETS)
+    stack = every_type_stack(resources_stack)
     process = stack.spawn("up", "--yes", "--skip-preview", "--non-interactive")
     wait_for(lambda: len(server_objects(emulator)) >= 3)
     interrupt_twice(process)

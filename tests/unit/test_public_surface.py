@@ -12,7 +12,8 @@ def test_exports_are_pinned() -> None:
         [
             "Deployment", "DeploymentArgs", "AutoscalingPolicyArgs", "AutoTuneArgs", "PlacementArgs",
             "ScalingScheduleArgs", "Secret", "SecretArgs", "User", "UserArgs", "ServiceAccount",
-            "ServiceAccountArgs", "ApiKey", "ApiKeyArgs", "DeployedModel", "DeployedModelArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
+            "ServiceAccountArgs", "ApiKey", "ApiKeyArgs", "DeployedModel", "DeployedModelArgs", "Model", "ModelArgs", "PeftDetailsArgs",
+            "BaseModelDetailsArgs", "ConversationConfigArgs", "DateArgs", "Dataset", "DatasetArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
             "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
             "NotFoundError", "ConflictError", "RateLimitError", "InternalServerError", "ResourceError",
             "ResourceOperationError", "ResourceFailedError", "WaitTimeoutError", "LookupFailedError",
@@ -33,6 +34,8 @@ RESOURCE_CLASSES = {
     "ServiceAccount": pulumi_fireworks.ServiceAccount,
     "ApiKey": pulumi_fireworks.ApiKey,
     "DeployedModel": pulumi_fireworks.DeployedModel,
+    "Model": pulumi_fireworks.Model,
+    "Dataset": pulumi_fireworks.Dataset,
 }
 
 

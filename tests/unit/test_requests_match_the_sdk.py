@@ -138,3 +138,83 @@ def test_delete_sends_the_sdk_query() -> None:
     sdk(sdk_capture).deployments.delete("dep", hard=True, ignore_checks=True)
     mine, theirs = ours_capture.only("DELETE"), sdk_capture.only("DELETE")
     assert (mine.url.path, dict(mine.url.params)) == (theirs.url.path, dict(theirs.url.params))
+
+
+# -- Model and Dataset: the create body of the upload flow, and the in-place update -----------
+
+MODEL_INPUTS: dict[str, Any] = {
+    "display_name": "Support",
+    "description": "a LoRA for support chats",
+    "github_url": "https://github.com/acme/support",
+    "hugging_face_url": "https://huggingface.co/acme/support",
+    "public": False,
+    "conversation_config": {"style": "jinja", "system": "be kind", "template": "{{ messages }}"},
+    "context_length": 8192,
+    "supports_tools": True,
+    "supports_image_input": False,
+    "default_draft_model": "accounts/fireworks/models/qwen3-0p6b",
+    "default_draft_token_count": 4,
+    "deprecation_date": {"year": 2030, "month": 1, "day": 31},
+}
+
+
+def test_model_create_and_update_send_what_the_sdk_sends(tmp_path: Any, monkeypatch: Any) -> None:
+    from pulumi_fireworks._engine import engine_for
+    from tests.engine.conftest import write_files
+    from tests.support.content import LLAMA, adapter
+
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, adapter("lora"))
+    engine = engine_for("Model")
+    result = engine.check({}, {"source": "lora", "base_model": LLAMA, "model_id": "m", **MODEL_INPUTS, NAME_KEY: "m"})
+    assert result.failures == []
+    sdk_capture = Capture()
+    peft = {"base_model": LLAMA, "r": 8, "target_modules": ["q_proj", "v_proj"]}
+    sdk(sdk_capture).models.create(model_id="m", model={"kind": "HF_PEFT_ADDON", "peft_details": peft, **MODEL_INPUTS})  # type: ignore[typeddict-item]
+    assert engine.create_body(result.inputs, "m") == body(sdk_capture.only("POST"))
+
+    ours_capture, sdk_capture = Capture(), Capture()
+    provider = ours(ours_capture)
+    provider.type_name = "Model"
+    changed = {**result.inputs, "display_name": "Support 2"}
+    provider.update("m", dict(result.inputs), changed)
+    sdk(sdk_capture).models.update("m", kind="HF_PEFT_ADDON", peft_details=peft, **{**MODEL_INPUTS, "display_name": "Support 2"})  # type: ignore[arg-type]
+    mine, theirs = ours_capture.only("PATCH"), sdk_capture.only("PATCH")
+    assert (mine.url.path, body(mine)) == (theirs.url.path, body(theirs))
+    assert mine.url.params["updateMask"] == "display_name"
+
+
+def test_base_model_details_send_int64_as_the_sdk_does(tmp_path: Any, monkeypatch: Any) -> None:
+    from pulumi_fireworks._engine import engine_for
+    from tests.engine.conftest import write_files
+    from tests.support.content import checkpoint
+
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, checkpoint("ckpt"))
+    engine = engine_for("Model")
+    # (default_precision is newer than SDK 1.2.30's BaseModelDetailsParam: not compared)
+    details = {"world_size": 2, "parameter_count": 8_000_000_000, "moe": False, "supports_mtp": True}
+    result = engine.check({}, {"source": "ckpt", "kind": "HF_BASE_MODEL", "base_model_details": details,
+                               "model_id": "b", NAME_KEY: "b"})
+    assert result.failures == []
+    sdk_capture = Capture()
+    sdk_details = {**details, "parameter_count": "8000000000", "checkpoint_format": "HUGGINGFACE", "model_type": "llama"}
+    sdk(sdk_capture).models.create(model_id="b", model={"kind": "HF_BASE_MODEL", "base_model_details": sdk_details})  # type: ignore[typeddict-item]
+    assert engine.create_body(result.inputs, "b") == body(sdk_capture.only("POST"))
+
+
+def test_dataset_create_sends_what_the_sdk_sends(tmp_path: Any, monkeypatch: Any) -> None:
+    from pulumi_fireworks._engine import engine_for
+    from tests.support.content import chat_rows
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "train.jsonl").write_bytes(chat_rows(4))
+    engine = engine_for("Dataset")
+    result = engine.check({}, {"source": "train.jsonl", "format": "CHAT", "display_name": "Train", "dataset_id": "d",
+                               NAME_KEY: "d"})
+    assert result.failures == []
+    sdk_capture = Capture()
+    sdk(sdk_capture).datasets.create(
+        dataset_id="d", dataset={"user_uploaded": {}, "example_count": "4", "format": "CHAT", "display_name": "Train"}
+    )
+    assert engine.create_body(result.inputs, "d") == body(sdk_capture.only("POST"))

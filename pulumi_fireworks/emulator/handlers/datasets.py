@@ -17,7 +17,14 @@ another (``sourceDatasetId``, ``transformed``, ``splitted``) or pointing at an
 
 Choices where the reference is silent:
 
-* ``exampleCount`` left out on create is filled from the uploaded rows (line count).
+* ``exampleCount`` is the client's (reference §6.2: "supplied by the client on create"):
+  it is kept as sent, never counted from the uploaded rows, and stays absent when the
+  client sends none.
+* While an upload is being validated, no more files are taken (``:upload`` and
+  ``:getUploadEndpoint`` are FAILED_PRECONDITION), as for models.
+* Delete is always allowed: nothing the emulator serves uses a dataset (the jobs that
+  would are not emulated), and a dataset derived from another (``transformed``,
+  ``splitted``) names its source by id only, so it outlives it.
 * Only ``displayName`` may change (datasets are immutable; the other settable fields
   are ``immutable_fields``: repeating them is fine, changing them is a 400).
 * ``:validateUpload`` on a READY dataset is a no-op (``{}``); uploads to it are refused.
@@ -124,6 +131,8 @@ class Datasets(Collection):
     def _uploading(self, req: Request) -> Record:
         record = self.require(req, read=False)
         rules.check_upload_allowed(Dataset.model_validate(record.doc))
+        if (record.meta.get("pending") or {}).get("state") == "UPLOADING":
+            raise ApiError(Code.FAILED_PRECONDITION, f"dataset {record.name} is already being validated")
         return record
 
     def get_upload_endpoint(self, req: Request) -> Any:
@@ -149,7 +158,6 @@ class Datasets(Collection):
                 return {}  # already validating
             registered, files = uploads.file_set(record)
             check_all_uploaded(registered, files)
-            self._fill_example_count(record.doc, record.meta)
             record.doc["updateTime"] = self.now(req)
             self.start(req, record, "UPLOADING")
             self.save(req, record)
@@ -163,12 +171,8 @@ class Datasets(Collection):
         assert filename is not None and digest is not None
         with req.backend.store.transaction():
             record = self._uploading(req)
-            if (record.meta.get("pending") or {}).get("state") == "UPLOADING":
-                raise ApiError(Code.FAILED_PRECONDITION, f"dataset {record.name} is already being validated")
             record.meta.pop("upload", None)  # the single file replaces any registered set
             uploads.add_file(record, filename, digest.result())
-            record.meta["lineCount"] = digest.line_count
-            self._fill_example_count(record.doc, record.meta)
             record.doc["updateTime"] = self.now(req)
             self.start(req, record, "UPLOADING")
             self.save(req, record)
@@ -180,11 +184,6 @@ class Datasets(Collection):
             filename=filename,
             purpose="fine-tune",
         ).to_wire()
-
-    @staticmethod
-    def _fill_example_count(doc: dict[str, Any], meta: dict[str, Any]) -> None:
-        if doc.get("exampleCount") is None and meta.get("lineCount") is not None:
-            doc["exampleCount"] = str(meta["lineCount"])
 
     def get_download_endpoint(self, req: Request) -> Any:
         self.authorize(req, write=False)

@@ -22,13 +22,6 @@ from ..._wire.model import (
 from ..errors import failed_precondition, invalid_field
 from .common import check_display_fields, check_enum, parse_child_name, parse_int64
 
-#: What the docs list as LoRA target modules; informative only -- newer architectures
-#: add names, so the emulator does not reject others.
-KNOWN_TARGET_MODULES: frozenset[str] = frozenset(
-    {"q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "w1", "down_proj", "w2", "gate_proj", "w3",
-     "block_sparse_moe.gate"}
-)
-
 
 def resolve_kind(kind: Optional[str]) -> str:
     """The effective kind: absent or ``KIND_UNSPECIFIED`` means ``HF_PEFT_ADDON`` (API default)."""
@@ -103,6 +96,9 @@ def check_peft_details(model: Model, p: str) -> None:
         raise invalid_field(f"{p}r", f"must be between {PEFT_RANK_MIN} and {PEFT_RANK_MAX}, inclusive; got {details.r}")
     if not details.target_modules:
         raise invalid_field(f"{p}target_modules", "is required (e.g. [\"q_proj\", \"v_proj\"])")
+    # Names outside SUPPORTED_TARGET_MODULES are accepted: newer architectures add their
+    # own, and the service is not documented to refuse them (the provider's preview
+    # holds adapters to the documented list).
     for index, module in enumerate(details.target_modules):
         if not module or not module.strip():
             raise invalid_field(f"{p}target_modules[{index}]", "must not be empty")

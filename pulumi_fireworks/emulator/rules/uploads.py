@@ -21,21 +21,23 @@ import posixpath
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
+from ..._wire.model import (
+    ADAPTER_CHAT_CONFIG,
+    ADAPTER_CONFIG,
+    ADAPTER_FILES,
+    ADAPTER_WEIGHTS,
+    BASE_CONFIG,
+    NOT_WEIGHTS,
+    TOKENIZER_CONFIG,
+    TOKENIZER_VOCABS,
+    WEIGHT_SUFFIXES,
+)
 from ..errors import failed_precondition, invalid_argument, invalid_field
 from .common import parse_int64
 
 #: JSON files up to this size are kept verbatim so validation can read them.
 MAX_KEPT_TEXT = 1024 * 1024
 
-#: Model files: an adapter upload may contain exactly these.
-ADAPTER_CONFIG = "adapter_config.json"
-ADAPTER_WEIGHTS = ("adapter_model.safetensors", "adapter_model.bin")
-ADAPTER_FILES = frozenset({ADAPTER_CONFIG, *ADAPTER_WEIGHTS})
-#: Model files: a base model needs config, weights and (unless ``configOnly``) a tokenizer.
-BASE_CONFIG = "config.json"
-WEIGHT_SUFFIXES = (".safetensors", ".bin")
-TOKENIZER_CONFIG = "tokenizer_config.json"
-TOKENIZER_VOCABS = ("tokenizer.json", "tokenizer.model", "vocab.json")
 
 
 @dataclass
@@ -96,11 +98,17 @@ def check_filename(filename: str, *, dataset: bool) -> None:
 class UploadRejected(Exception):
     """A PUT the storage service refuses (GCS answers in XML, not the API's JSON)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: Optional[dict[str, str]] = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = dict(headers or {})
+
+    @classmethod
+    def injected(cls, status: int, message: str, headers: dict[str, str]) -> "UploadRejected":
+        """An injected fault (see :mod:`..faults`) in the storage service's words."""
+        return cls(status, _STORAGE_CODES.get(status, "InternalError"), message, headers)
 
     def body(self) -> bytes:
         from xml.sax.saxutils import escape
@@ -109,6 +117,14 @@ class UploadRejected(Exception):
             "<?xml version='1.0' encoding='UTF-8'?>"
             f"<Error><Code>{escape(self.code)}</Code><Message>{escape(self.message)}</Message></Error>"
         ).encode()
+
+
+#: HTTP status -> the error code GCS's XML API sends with it.
+_STORAGE_CODES = {
+    400: "InvalidArgument", 401: "AuthenticationRequired", 403: "AccessDenied", 404: "NoSuchKey",
+    408: "RequestTimeout", 409: "Conflict", 429: "SlowDown", 500: "InternalError", 502: "BadGateway",
+    503: "ServiceUnavailable", 504: "GatewayTimeout",
+}
 
 
 def check_put_headers(declared_size: int, content_type: Optional[str], length_range: Optional[str]) -> None:
@@ -180,12 +196,20 @@ def _check_adapter_files(names: set[str], uploaded: dict[str, UploadedFile], pef
     for filename in sorted(names - ADAPTER_FILES):
         raise invalid_argument(
             f"LoRA validation failed: unexpected file {filename}; an addon upload may only contain "
-            f"{ADAPTER_CONFIG} and {' or '.join(ADAPTER_WEIGHTS)}"
+            f"{ADAPTER_CONFIG}, {' or '.join(ADAPTER_WEIGHTS)} and optionally {ADAPTER_CHAT_CONFIG}"
         )
     if ADAPTER_CONFIG not in names:
         raise invalid_argument(f"LoRA validation failed: missing file {ADAPTER_CONFIG}")
     if not names & set(ADAPTER_WEIGHTS):
         raise invalid_argument(f"LoRA validation failed: missing file {' or '.join(ADAPTER_WEIGHTS)}")
+    if ADAPTER_CHAT_CONFIG in names:
+        # docs: {"conversation_config": {"style": "jinja", "args": {"template": ...}}}
+        chat = _json_object(ADAPTER_CHAT_CONFIG, uploaded[ADAPTER_CHAT_CONFIG])
+        conversation = chat.get("conversation_config") if chat else None
+        if conversation is not None and not (isinstance(conversation, dict) and conversation.get("style")):
+            raise invalid_argument(
+                f"LoRA validation failed: {ADAPTER_CHAT_CONFIG}: conversation_config must be an object with a style"
+            )
     config = _json_object(ADAPTER_CONFIG, uploaded[ADAPTER_CONFIG])
     if config is not None and peft_rank is not None and "r" in config and config["r"] != peft_rank:
         raise invalid_argument(
@@ -200,7 +224,7 @@ def _check_base_files(
     warnings: list[str] = []
     if BASE_CONFIG not in names:
         raise invalid_argument(f"missing file {BASE_CONFIG}")
-    weights = sorted(n for n in names if n.endswith(WEIGHT_SUFFIXES) and posixpath.basename(n) != "training_args.bin")
+    weights = sorted(n for n in names if n.endswith(WEIGHT_SUFFIXES) and posixpath.basename(n) not in NOT_WEIGHTS)
     if not weights:
         raise invalid_argument("missing model weights: no *.safetensors or *.bin file was uploaded")
     for suffix in WEIGHT_SUFFIXES:

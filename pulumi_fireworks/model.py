@@ -1,0 +1,430 @@
+"""``fireworks:Model`` — a custom model uploaded from local files: a LoRA adapter or a base model.
+
+API object: ``accounts/{account}/models/{model_id}`` (reference §4). The create is four
+calls (reference §4.3): create (``UPLOADING``), ``:getUploadEndpoint`` with every file
+and its size, a PUT of each file to its signed URL, ``GET :validateUpload``; then the
+wait for ``READY``. What is shared with Dataset (content digests, the upload step,
+cleanup) is in ``_uploaded.py``; this file says what a model's files must be, what
+they imply, and which inputs replace the model.
+
+* A LoRA adapter (kind ``HF_PEFT_ADDON``, the default) is a folder with
+  ``adapter_config.json``, ``adapter_model.safetensors`` (or ``.bin``) and optionally
+  ``fireworks.json``; nothing else is accepted by the service, so nothing else is
+  accepted here. ``peft_details`` (rank, target modules) come from
+  ``adapter_config.json`` unless given; ``base_model`` names the Fireworks model it was
+  trained on.
+* A base model (kind ``HF_BASE_MODEL``) is a Hugging Face checkpoint folder:
+  ``config.json`` (without ``quantization_config``), weights (with their
+  ``*.index.json`` when sharded) and tokenizer files. ``base_model_details`` default to
+  ``checkpoint_format: HUGGINGFACE`` and the ``model_type`` of ``config.json``.
+* Files, kind, base model and PEFT/base-model details replace the model (the API cannot
+  change an uploaded model's files); every other field is updated in place.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import sys
+from typing import Annotated, Any, Literal, Mapping, Optional, TypedDict
+
+import pulumi
+from pydantic import Field, field_validator
+from pulumi.dynamic import CheckFailure
+
+from ._content import Content, LocalFile, SourceError, archive_files, asset_files, content_of
+from ._engine import register
+from ._http import Client
+from ._inputs import InputsModel, is_unknown
+from ._resource import FireworksResource
+from ._spec import Props, ResourceSpec
+from ._types import Bool, DisplayName, Duration, Int, ModelName, ResourceId, at_least
+from ._uploaded import CONTENT_INPUTS, SOURCE, ContentProblem, Source, UploadingEngine, source_form
+from ._wire import _enums
+from ._wire.model import (
+    ADAPTER_CHAT_CONFIG,
+    ADAPTER_CONFIG,
+    ADAPTER_FILES,
+    ADAPTER_WEIGHTS,
+    BASE_CONFIG,
+    CHECKPOINT_FORMATS,
+    NOT_WEIGHTS,
+    PEFT_RANK_MAX,
+    PEFT_RANK_MIN,
+    SNAPSHOT_TYPES,
+    SUPPORTED_TARGET_MODULES,
+    TOKENIZER_CONFIG,
+    TOKENIZER_VOCABS,
+    WEIGHT_SUFFIXES,
+)
+from ._wire.model import Model as ModelWire
+
+if sys.version_info >= (3, 11):
+    from typing import NotRequired, Unpack
+else:  # pragma: no cover
+    from typing_extensions import NotRequired, Unpack
+
+__all__ = ["Model", "ModelArgs", "PeftDetailsArgs", "BaseModelDetailsArgs", "ConversationConfigArgs", "DateArgs"]
+
+ADDON = "HF_PEFT_ADDON"
+BASE = "HF_BASE_MODEL"
+Kind = Literal["HF_PEFT_ADDON", "HF_BASE_MODEL"]
+TargetModule = Literal[SUPPORTED_TARGET_MODULES]  # type: ignore[valid-type]
+_FORMATS = CHECKPOINT_FORMATS[1:]  # without CHECKPOINT_FORMAT_UNSPECIFIED
+CheckpointFormat = Literal[_FORMATS]  # type: ignore[valid-type]
+Precision = Literal[_enums.PRECISIONS]  # type: ignore[valid-type]
+SnapshotType = Literal[SNAPSHOT_TYPES]  # type: ignore[valid-type]
+Rank = Annotated[Int, Field(ge=PEFT_RANK_MIN, le=PEFT_RANK_MAX)]
+
+
+class PeftDetailsInputs(InputsModel):
+    base_model: Optional[ModelName] = Field(default=None, description="Same as the model's base_model (set one).")
+    r: Optional[Rank] = Field(default=None, description="LoRA rank, 4-64; read from adapter_config.json when unset.")
+    target_modules: Optional[list[TargetModule]] = Field(
+        default=None, min_length=1, description="Read from adapter_config.json when unset."
+    )
+    merge_addon_model_name: Optional[str] = None
+
+
+class BaseModelDetailsInputs(InputsModel):
+    # ``model_type`` starts with pydantic's reserved ``model_`` prefix.
+    model_config = {**InputsModel.model_config, "protected_namespaces": ()}
+
+    checkpoint_format: Optional[CheckpointFormat] = Field(default=None, description="Default HUGGINGFACE.")
+    model_type: Optional[str] = Field(default=None, description="Default: model_type of config.json.")
+    world_size: Optional[Int] = Field(default=None, ge=1, description="GPUs the model needs; the API's default is 1.")
+    parameter_count: Optional[Int] = Field(default=None, ge=1)
+    moe: Optional[Bool] = None
+    tunable: Optional[Bool] = None
+    supports_fireattention: Optional[Bool] = None
+    default_precision: Optional[Precision] = None
+    supports_mtp: Optional[Bool] = None
+
+
+class ConversationConfigInputs(InputsModel):
+    style: str = Field(min_length=1, description="e.g. 'jinja'.")
+    system: Optional[str] = None
+    template: Optional[str] = Field(default=None, description="The Jinja template, when style is 'jinja'.")
+
+
+class DateInputs(InputsModel):
+    year: Int = Field(ge=1, le=9999)
+    month: Int = Field(ge=1, le=12)
+    day: Int = Field(ge=1, le=31)
+
+
+class ModelInputs(InputsModel):
+    """Validation and canonical form of Model inputs; the published input schema."""
+
+    source: Source = Field(description=(
+        "The model's files: a local folder (relative to the program's directory), a pulumi.FileArchive "
+        "(folder, .zip or .tar) or a pulumi.AssetArchive. Their content replaces the model on change."
+    ))
+    kind: Optional[Kind] = Field(default=None, description="HF_PEFT_ADDON (a LoRA adapter, the default) or HF_BASE_MODEL. Replaces on change.")
+    base_model: Optional[ModelName] = Field(default=None, description="A LoRA adapter's base model. Replaces on change.")
+    peft_details: Optional[PeftDetailsInputs] = Field(default=None, description="LoRA details; read from adapter_config.json when unset. Replaces on change.")
+    base_model_details: Optional[BaseModelDetailsInputs] = Field(default=None, description="Base-model details. Replaces on change.")
+    model_id: Optional[ResourceId] = Field(default=None, description="Id of the model; derived from the resource name and content when unset. Replaces on change.")
+    display_name: Optional[DisplayName] = None
+    description: Optional[str] = Field(default=None, max_length=999)
+    github_url: Optional[str] = None
+    hugging_face_url: Optional[str] = None
+    public: Optional[Bool] = Field(default=None, description="Publish the model to every Fireworks account.")
+    conversation_config: Optional[ConversationConfigInputs] = None
+    context_length: Optional[Int] = Field(default=None, ge=0)
+    training_context_length: Optional[Int] = Field(default=None, ge=0)
+    supports_image_input: Optional[Bool] = None
+    supports_tools: Optional[Bool] = None
+    supports_lora: Optional[Bool] = None
+    use_hf_apply_chat_template: Optional[Bool] = None
+    default_draft_model: Optional[ModelName] = None
+    default_draft_token_count: Optional[Int] = Field(default=None, ge=1)
+    deprecation_date: Optional[DateInputs] = None
+    snapshot_type: Optional[SnapshotType] = None
+    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create and delete wait; default 1h.")
+
+    _source_form = field_validator("source", mode="before")(source_form)
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        errors: list[tuple[str, str]] = []
+        if self.kind == BASE:
+            for field in ("base_model", "peft_details"):
+                if getattr(self, field) is not None:
+                    errors.append((field, "belongs to a LoRA adapter (kind HF_PEFT_ADDON), not to kind HF_BASE_MODEL"))
+        elif self.base_model_details is not None:
+            errors.append(("base_model_details", "belongs to kind HF_BASE_MODEL; an adapter has peft_details"))
+        peft_base = self.peft_details.base_model if self.peft_details else None
+        if self.base_model and peft_base and peft_base != self.base_model:
+            errors.append(("peft_details.base_model", f"is {peft_base} but base_model is {self.base_model}; set one of them"))
+        if self.default_draft_model and self.default_draft_token_count is None:
+            errors.append(("default_draft_token_count", "is required with default_draft_model"))
+        return errors
+
+
+class ModelEngine(UploadingEngine):
+    spec = ResourceSpec(
+        type_name="Model",
+        collection="models",
+        collection_key="models",
+        inputs_model=ModelInputs,
+        wire_model=ModelWire,
+        id_field="model_id",
+        # Create takes {"modelId": ..., "model": {...}} (reference §4.1).
+        id_source="body",
+        id_param="modelId",
+        create_wrapper="model",
+        # Reference §4.2: kind and the details are fixed at create; the files cannot be re-uploaded.
+        replace_on_change=frozenset({"kind", "base_model", "peft_details", "base_model_details", "content_digest"}),
+        provider_only=frozenset({SOURCE, "base_model", "wait_timeout"}),
+        computed_inputs=CONTENT_INPUTS,
+        # No FAILED state: a failed validation leaves the model UPLOADING with an error
+        # status, which the engine's wait reports.
+        ready_states=frozenset({"READY"}),
+    )
+    content_inputs = (SOURCE, "kind", "peft_details", "base_model_details")
+
+    def complete_inputs(self, checked: Props) -> list[CheckFailure]:
+        # Always sent: the API's default kind (an adapter) is not firectl's (a base model).
+        checked["kind"] = kind = checked.get("kind") or ADDON
+        peft = checked.get("peft_details") or {}
+        if kind == ADDON and not is_unknown(peft):
+            base = checked.get("base_model") or peft.get("base_model")
+            if base is None:
+                return [self.failure("base_model", "is required for a LoRA adapter: the Fireworks model it was trained on, "
+                                     "e.g. accounts/fireworks/models/llama-v3p1-8b-instruct (a base model needs kind='HF_BASE_MODEL')")]
+            checked["base_model"] = base
+        return super().complete_inputs(checked)
+
+    def content(self, checked: Props) -> Content:
+        files = _model_files(checked[SOURCE])
+        if checked["kind"] == ADDON:
+            checked["peft_details"] = _adapter_details(checked, files)
+        else:
+            checked["base_model_details"] = _base_model_details(checked, files)
+        return content_of(files)
+
+    def upload(self, client: Client, props: Props, path: str, content: Content) -> None:
+        self.send_signed(client, props, path, content, forgets_uploaded=False)  # a model keeps what it has
+        with self.step(self.describe(props, client), "validateUpload"):
+            client.request("GET", path + ":validateUpload")
+
+    def wire_body(self, props: Mapping[str, Any], fields: Any) -> dict[str, Any]:
+        details = props.get("base_model_details")
+        if isinstance(details, dict) and details.get("parameter_count") is not None:
+            # int64 travels as a JSON string (reference §1.4)
+            props = {**props, "base_model_details": {**details, "parameter_count": str(int(details["parameter_count"]))}}
+        return super().wire_body(props, fields)
+
+    def equivalent(self, field: str, desired: Any, live: Any) -> bool:
+        if field == "base_model_details.parameter_count" and isinstance(live, str) and live.isdigit():
+            return isinstance(desired, (int, float)) and int(desired) == int(live)
+        return False
+
+
+def _model_files(source: Any) -> list[LocalFile]:
+    if isinstance(source, str):
+        return archive_files(source)
+    if source.get("archive") is not None:
+        return archive_files(source["archive"])
+    if source.get("assets") is not None:
+        return asset_files(source["assets"])
+    raise ContentProblem(SOURCE, "a model's files are a folder, a pulumi.FileArchive or a pulumi.AssetArchive, not a single file")
+
+
+def _json_object(file: LocalFile) -> dict[str, Any]:
+    try:
+        value = json.loads(file.read_small())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{file.where} is not valid JSON ({exc})") from None
+    if not isinstance(value, dict):
+        raise SourceError(f"{file.where} must hold a JSON object")
+    return value
+
+
+def _adapter_details(checked: Props, files: list[LocalFile]) -> dict[str, Any]:
+    """``peft_details`` completed from ``adapter_config.json``, after checking the files."""
+    by_name = {f.name: f for f in files}
+    allowed = f"{ADAPTER_CONFIG}, {' or '.join(ADAPTER_WEIGHTS)} and optionally {ADAPTER_CHAT_CONFIG}"
+    for name in sorted(set(by_name) - ADAPTER_FILES):
+        raise SourceError(f"{by_name[name].where} does not belong in a LoRA adapter: the service accepts only {allowed}")
+    if ADAPTER_CONFIG not in by_name:
+        raise SourceError(f"{_folder(checked)} has no {ADAPTER_CONFIG}: a LoRA adapter needs {allowed}")
+    if not set(ADAPTER_WEIGHTS) & set(by_name):
+        raise SourceError(f"{_folder(checked)} has no adapter weights ({' or '.join(ADAPTER_WEIGHTS)})")
+    config_file = by_name[ADAPTER_CONFIG]
+    config = _json_object(config_file)
+    if ADAPTER_CHAT_CONFIG in by_name:
+        conversation = _json_object(by_name[ADAPTER_CHAT_CONFIG]).get("conversation_config")
+        if conversation is not None and not (isinstance(conversation, dict) and conversation.get("style")):
+            raise SourceError(f"{by_name[ADAPTER_CHAT_CONFIG].where}: conversation_config must be an object with a style (e.g. 'jinja')")
+    given = checked.get("peft_details") or {}
+    peft: dict[str, Any] = {"base_model": checked.get("base_model"), "r": given.get("r"), "target_modules": given.get("target_modules")}
+    rank = config.get("r")
+    if peft["r"] is None:
+        if isinstance(rank, bool) or not isinstance(rank, int) or not PEFT_RANK_MIN <= rank <= PEFT_RANK_MAX:
+            raise SourceError(f"{config_file.where}: r (the LoRA rank) is {rank!r}; Fireworks takes a whole number from {PEFT_RANK_MIN} to {PEFT_RANK_MAX}")
+        peft["r"] = rank
+    elif rank is not None and rank != peft["r"]:
+        raise ContentProblem("peft_details.r", f"is {peft['r']} but {config_file.where} says r={rank!r}; the service refuses the mismatch")
+    if peft["target_modules"] is None:
+        modules = config.get("target_modules")
+        if not isinstance(modules, list) or not modules or not all(isinstance(m, str) for m in modules):
+            raise SourceError(f"{config_file.where}: target_modules is {modules!r}; Fireworks needs a list of module names "
+                              f"(patterns such as 'all-linear' are not accepted)")
+        unsupported = [m for m in modules if m not in SUPPORTED_TARGET_MODULES]
+        if unsupported:
+            raise SourceError(f"{config_file.where}: target module {unsupported[0]!r} is not supported; Fireworks supports "
+                              f"{', '.join(SUPPORTED_TARGET_MODULES)}")
+        peft["target_modules"] = modules
+    if given.get("merge_addon_model_name") is not None:
+        peft["merge_addon_model_name"] = given["merge_addon_model_name"]
+    return peft
+
+
+def _base_model_details(checked: Props, files: list[LocalFile]) -> dict[str, Any]:
+    """``base_model_details`` completed from ``config.json``, after checking the files."""
+    by_name = {f.name: f for f in files}
+    folder = _folder(checked)
+    if BASE_CONFIG not in by_name:
+        raise SourceError(f"{folder} has no {BASE_CONFIG}: a base model is a Hugging Face checkpoint folder")
+    config = _json_object(by_name[BASE_CONFIG])
+    if "quantization_config" in config:
+        raise SourceError(f"{by_name[BASE_CONFIG].where} has a quantization_config: Fireworks does not take quantized "
+                          f"checkpoints; upload the unquantized weights (the service quantizes them itself)")
+    weights = [n for n in by_name if n.endswith(WEIGHT_SUFFIXES) and posixpath.basename(n) not in NOT_WEIGHTS]
+    if not weights:
+        raise SourceError(f"{folder} has no weights (*.safetensors or *.bin)")
+    for suffix in WEIGHT_SUFFIXES:
+        shards = [n for n in weights if n.endswith(suffix)]
+        if len(shards) > 1 and not any(n.endswith(f"{suffix}.index.json") for n in by_name):
+            raise SourceError(f"{folder} has {len(shards)} *{suffix} shards but no *{suffix}.index.json to tie them together")
+    if TOKENIZER_CONFIG not in by_name:
+        raise SourceError(f"{folder} has no {TOKENIZER_CONFIG}")
+    if not set(TOKENIZER_VOCABS) & set(by_name):
+        raise SourceError(f"{folder} has no tokenizer ({', '.join(TOKENIZER_VOCABS)})")
+    details = dict(checked.get("base_model_details") or {})
+    details.setdefault("checkpoint_format", "HUGGINGFACE")
+    if isinstance(config.get("model_type"), str):
+        details.setdefault("model_type", config["model_type"])
+    return details
+
+
+def _folder(checked: Props) -> str:
+    source = checked[SOURCE]
+    if isinstance(source, str):
+        return source
+    return str(source.get("archive") or "the AssetArchive")
+
+
+SPEC = register(ModelEngine()).spec
+
+
+# -- the typed Python surface --------------------------------------------------------
+
+
+class PeftDetailsArgs(TypedDict, total=False):
+    base_model: pulumi.Input[str]
+    r: pulumi.Input[int]
+    target_modules: pulumi.Input[list[pulumi.Input[str]]]
+    merge_addon_model_name: pulumi.Input[str]
+
+
+class BaseModelDetailsArgs(TypedDict, total=False):
+    checkpoint_format: pulumi.Input[str]
+    model_type: pulumi.Input[str]
+    world_size: pulumi.Input[int]
+    parameter_count: pulumi.Input[int]
+    moe: pulumi.Input[bool]
+    tunable: pulumi.Input[bool]
+    supports_fireattention: pulumi.Input[bool]
+    default_precision: pulumi.Input[str]
+    supports_mtp: pulumi.Input[bool]
+
+
+class ConversationConfigArgs(TypedDict):
+    style: pulumi.Input[str]
+    system: NotRequired[pulumi.Input[str]]
+    template: NotRequired[pulumi.Input[str]]
+
+
+class DateArgs(TypedDict):
+    year: pulumi.Input[int]
+    month: pulumi.Input[int]
+    day: pulumi.Input[int]
+
+
+class ModelArgs(TypedDict, total=False):
+    """Inputs of :class:`Model`; see ``schema/model.json`` for every rule."""
+
+    source: pulumi.Input[str | pulumi.Archive]
+    kind: pulumi.Input[str]
+    base_model: pulumi.Input[str]
+    peft_details: pulumi.Input[PeftDetailsArgs]
+    base_model_details: pulumi.Input[BaseModelDetailsArgs]
+    model_id: pulumi.Input[str]
+    display_name: pulumi.Input[str]
+    description: pulumi.Input[str]
+    github_url: pulumi.Input[str]
+    hugging_face_url: pulumi.Input[str]
+    public: pulumi.Input[bool]
+    conversation_config: pulumi.Input[ConversationConfigArgs]
+    context_length: pulumi.Input[int]
+    training_context_length: pulumi.Input[int]
+    supports_image_input: pulumi.Input[bool]
+    supports_tools: pulumi.Input[bool]
+    supports_lora: pulumi.Input[bool]
+    use_hf_apply_chat_template: pulumi.Input[bool]
+    default_draft_model: pulumi.Input[str]
+    default_draft_token_count: pulumi.Input[int]
+    deprecation_date: pulumi.Input[DateArgs]
+    snapshot_type: pulumi.Input[str]
+    wait_timeout: pulumi.Input[str | float]
+
+
+class Model(FireworksResource, module="fireworks", name="Model"):
+    """A custom model uploaded from local files: a LoRA adapter or a base model.
+
+    Example::
+
+        lora = fireworks.Model(
+            "support-lora",
+            source="./adapters/support",        # adapter_config.json + adapter_model.safetensors
+            base_model="accounts/fireworks/models/llama-v3p1-8b-instruct",
+        )
+        base = fireworks.Model("my-base", source="./checkpoints/my-7b", kind="HF_BASE_MODEL")
+
+    The files are hashed at preview: a changed, added or removed file replaces the model
+    (a new one is uploaded, then the old one deleted), unchanged files never do. Kind,
+    base model and details replace it too; every other input is updated in place.
+    """
+
+    model_id: pulumi.Output[str]
+    source: pulumi.Output[Any]
+    kind: pulumi.Output[str]
+    base_model: pulumi.Output[str]
+    peft_details: pulumi.Output[Mapping[str, Any]]
+    base_model_details: pulumi.Output[Mapping[str, Any]]
+    display_name: pulumi.Output[str]
+    public: pulumi.Output[bool]
+    content_digest: pulumi.Output[str]
+    """``sha256:<hex>`` over every file's name, size and SHA-256."""
+    files: pulumi.Output[Mapping[str, Mapping[str, Any]]]
+    """File name → ``{"size", "sha256"}`` of what was uploaded."""
+    name: pulumi.Output[str]
+    """Resource name, ``accounts/<account>/models/<id>``: what deployments and LoRA loads name."""
+    state: pulumi.Output[str]
+    status: pulumi.Output[Mapping[str, Any]]
+    supported_precisions: pulumi.Output[list[str]]
+    create_time: pulumi.Output[str]
+    update_time: pulumi.Output[str]
+
+    _spec = SPEC
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: Optional[ModelArgs] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        **kwargs: Unpack[ModelArgs],
+    ) -> None:
+        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)
