@@ -158,7 +158,21 @@ class FireworksProvider(ResourceProvider):
             raise resource_error(self.engine.describe(props, self.__dict__.get("_http_client"), object_id), operation, exc) from exc
 
     def check(self, _olds: Props, news: Props) -> CheckResult:
-        return self.engine.check(_olds or {}, news)
+        result = self.engine.check(_olds or {}, news)
+        if not result.failures:
+            result.inputs.update(self.engine.preview_outputs(result.inputs, self._configured_account()))
+        return result
+
+    def _configured_account(self) -> Optional[str]:
+        """The account when it is known without asking the API (configured, or already
+        discovered by this process); plan-time work never calls the API for it."""
+        client: Optional[Client] = self.__dict__.get("_http_client")
+        if client is not None and client.known_account_id:
+            return client.known_account_id
+        try:
+            return resolve_settings(self.__dict__.get("_stack_config")).account_id
+        except FireworksError:
+            return None
 
     def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
         return self.engine.diff(olds, news)
@@ -276,6 +290,26 @@ class ResourceEngine:
         but is useless and has been deleted (so the create must run again). The default
         cannot tell, so a lost response is reported as such."""
         raise _CannotTell()
+
+    def preview_outputs(self, inputs: Props, account_id: Optional[str]) -> dict[str, Any]:
+        """Outputs already known at plan time, recorded with the checked inputs: the
+        resource name (``accounts/<a>/deployments/<id>``) and what is computed from it.
+
+        A dynamic provider cannot preview an update, so in a preview the engine takes a
+        resource's outputs to be its checked inputs: without these, a deployment being
+        updated in place would show its ``name`` as unknown, and a LoRA load naming it
+        would show a replacement that ``up`` then does not make — a saved plan would not
+        apply. Unknown when the id is the server's, not yet known, or the account is.
+        """
+        spec = self.spec
+        object_id = inputs.get(spec.id_field)
+        parents = [inputs.get(f) for f in spec.parent_fields]
+        if spec.id_source == "server" or not account_id or not object_id or "name" not in spec.server_view:
+            return {}
+        if any(is_unknown(v) or v is None for v in [object_id, *parents]):
+            return {}
+        name = spec.object_path(account_id, inputs, str(object_id)).removeprefix("/v1/")
+        return {"name": name, **self.computed_outputs(inputs, {"name": name})}
 
     def id_of(self, live: Mapping[str, Any]) -> str:
         """The id of a live object (the last segment of its ``name``)."""

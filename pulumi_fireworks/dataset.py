@@ -229,6 +229,11 @@ class Dataset(FireworksResource, module="fireworks", name="Dataset"):
     """Resource name, ``accounts/<account>/datasets/<id>``: what fine-tuning jobs name."""
     state: pulumi.Output[str]
     status: pulumi.Output[Mapping[str, Any]]
+    estimated_token_count: pulumi.Output[str]
+    """int64, as the API spells it (a decimal string)."""
+    average_turn_count: pulumi.Output[float]
+    created_by: pulumi.Output[str]
+    encryption_state: pulumi.Output[str]
     create_time: pulumi.Output[str]
     update_time: pulumi.Output[str]
 

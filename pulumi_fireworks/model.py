@@ -415,6 +415,17 @@ class Model(FireworksResource, module="fireworks", name="Model"):
     state: pulumi.Output[str]
     status: pulumi.Output[Mapping[str, Any]]
     supported_precisions: pulumi.Output[list[str]]
+    supported_precisions_with_calibration: pulumi.Output[list[str]]
+    supports_serverless: pulumi.Output[bool]
+    tunable: pulumi.Output[bool]
+    rl_tunable: pulumi.Output[bool]
+    calibrated: pulumi.Output[bool]
+    default_sampling_params: pulumi.Output[Mapping[str, float]]
+    deployed_model_refs: pulumi.Output[list[Mapping[str, Any]]]
+    """Where the model is loaded (the API fills this on Get only)."""
+    cluster: pulumi.Output[str]
+    imported_from: pulumi.Output[str]
+    fine_tuning_job: pulumi.Output[str]
     create_time: pulumi.Output[str]
     update_time: pulumi.Output[str]
 

@@ -28,13 +28,14 @@ QWEN = "accounts/fireworks/models/qwen3-0p6b"
 
 #: One of every resource type, all named by the provider (the usual case).
 EVERY_TYPE: dict[str, dict[str, Any]] = {
-    "chat": {"type": "Deployment", "inputs": {"base_model": LLAMA, "max_replica_count": 1}},
+    "chat": {"type": "Deployment", "inputs": {"base_model": LLAMA, "max_replica_count": 1, "enable_addons": True}},
     "hf": {"type": "Secret", "inputs": {"key_name": "HF_TOKEN", "value": {"$secret": "hfToken"}}},
     "jane": {"type": "User", "inputs": {"email": "jane@acme.com", "role": "user"}},
     "ci": {"type": "ServiceAccount", "inputs": {"role": "inference-user"}},
     "ci-key": {"type": "ApiKey", "inputs": {"user_id": "${ci.user_id}", "display_name": "ci"}},
     "lora": {"type": "Model", "inputs": {"source": "adapters/support", "base_model": LLAMA}},
     "train": {"type": "Dataset", "inputs": {"source": "data/train.jsonl", "format": "CHAT"}},
+    "load": {"type": "DeployedModel", "inputs": {"model": {"$resource": "lora"}, "deployment": {"$resource": "chat"}}},
 }
 #: The local files the Model and the Dataset upload (and others to replace them with).
 EVERY_TYPE_FILES = {
@@ -42,7 +43,7 @@ EVERY_TYPE_FILES = {
     "data/train.jsonl": chat_rows(3), "data/train-2.jsonl": chat_rows(4),
 }
 SECRETS = {"hfToken": "hf_secret_value_for_convergence"}
-CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys|models|datasets)$"
+CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys|models|datasets|deployedModels)$"
 CREATES = len(EVERY_TYPE)
 """Create calls of an `up` of EVERY_TYPE (one per resource)."""
 
@@ -208,14 +209,16 @@ def test_saved_plans_apply_as_previewed_for_updates_replacements_and_deletes_of_
         return out
 
     planned(EVERY_TYPE, {"create": CREATES + 1})
-    # in place: Deployment, Secret, User, ServiceAccount, Model, Dataset; replaced: ApiKey (keys never change)
+    # in place: Deployment, Secret, User, ServiceAccount, Model, Dataset, DeployedModel;
+    # replaced: ApiKey (keys never change)
     in_place = edit(chat={"display_name": "Chat"}, hf={"key_name": "HF_TOKEN_2"}, jane={"role": "admin"},
                     ci={"display_name": "CI"}, **{"ci-key": {"display_name": "ci-2"}},
-                    lora={"display_name": "LoRA"}, train={"display_name": "Train"})
-    planned(in_place, {"same": 1, "update": 6, "replace": 1})
-    # replaced: Deployment, Secret, User, ServiceAccount (its key follows it), Model and Dataset (other files)
+                    lora={"display_name": "LoRA"}, train={"display_name": "Train"}, load={"display_name": "Load"})
+    planned(in_place, {"same": 1, "update": 7, "replace": 1})
+    # replaced: Deployment, Secret, User, ServiceAccount (its key follows it), Model and Dataset
+    # (other files), and the load (it follows its model and deployment)
     replaced = json.loads(json.dumps(in_place))
-    for name, inputs in {"chat": {"base_model": QWEN}, "hf": {"secret_id": "hf-explicit"},
+    for name, inputs in {"chat": {"deployment_id": "chat-explicit"}, "hf": {"secret_id": "hf-explicit"},
                          "jane": {"email": "jane.doe@acme.com"}, "ci": {"user_id": "ci-explicit"},
                          "lora": {"source": "adapters/support-2"}, "train": {"source": "data/train-2.jsonl"}}.items():
         replaced[name]["inputs"].update(inputs)

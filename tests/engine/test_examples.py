@@ -25,7 +25,7 @@ def example_dirs() -> list[str]:
 
 
 def test_every_example_is_covered() -> None:
-    assert {"quickstart", "team-access", "fine-tuned-assistant"} <= set(example_dirs())
+    assert {"quickstart", "team-access", "fine-tuned-assistant", "lora-serving"} <= set(example_dirs())
 
 
 @pytest.mark.parametrize("example", example_dirs())

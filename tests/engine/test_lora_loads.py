@@ -12,6 +12,7 @@ from pulumi.automation import errors as auto_errors
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.emulator.helpers import ready_lora
 from tests.engine.conftest import ResourcesStack, live_objects, set_resources
+from tests.support.content import adapter
 from tests.support.inventory import assert_state_is_the_server, server_objects
 
 LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
@@ -115,3 +116,55 @@ def test_a_deployment_declared_without_addons_is_refused_at_preview(
     assert "DeployedModel.deployment:" in str(failure.value) and "set enable_addons=True on it" in str(failure.value)
     assert [r for r in emulator.admin.requests() if r["method"] != "GET"] == []
     assert server_objects(emulator) == {}
+
+
+def test_a_new_adapter_version_from_files_replaces_model_and_load_without_a_gap(
+    resources_stack: ResourcesStack, emulator: RunningEmulator
+) -> None:
+    """The whole path from files to an endpoint in one stack: change the adapter's bytes,
+    and the model and its load are replaced, each new one before the old one goes."""
+    files = {**adapter("adapter"), **adapter("adapter-v2", weights=b"\2" * 4096)}
+    stack_spec = {
+        "multi-lora": {"type": "Deployment", "inputs": {"base_model": LLAMA, "enable_addons": True}},
+        "support-lora": {"type": "Model", "inputs": {"source": "adapter", "base_model": LLAMA}},
+        "support": {"type": "DeployedModel", "inputs": {
+            "model": {"$resource": "support-lora"}, "deployment": {"$resource": "multi-lora"}}},
+    }
+    stack = resources_stack(stack_spec, files=files)
+    first = stack.up().outputs
+    assert first["support"]["state"] == "DEPLOYED"
+    assert stack.preview().change_summary == {"same": 4}
+
+    stack_spec["support-lora"]["inputs"]["source"] = "adapter-v2"
+    set_resources(stack, stack_spec)
+    assert stack.preview().change_summary == {"same": 2, "replace": 2}
+    emulator.admin.clear_requests()
+    up = stack.up()
+    assert up.change_summary == {"same": 2, "replace": 2}
+    [live] = live_objects(emulator, "deployedModels")
+    assert live["model"] == up.outputs["support-lora"]["name"] != first["support-lora"]["name"]
+    assert live["default"] is True
+    calls = [(r["method"], r["path"].rsplit("/", 1)[-1]) for r in emulator.admin.requests()]
+    load_created = calls.index(("POST", "deployedModels"))
+    old_load_deleted = calls.index(("DELETE", first["support"]["id"]))
+    old_model_deleted = calls.index(("DELETE", first["support-lora"]["model_id"]))
+    assert load_created < old_load_deleted < old_model_deleted
+    assert_state_is_the_server(stack, emulator)
+    stack.destroy()
+    assert server_objects(emulator) == {}
+
+
+def test_an_adapter_for_another_base_model_is_refused_at_preview(
+    resources_stack: ResourcesStack, emulator: RunningEmulator
+) -> None:
+    stack = resources_stack({
+        "serve": {"type": "Deployment", "inputs": {"base_model": QWEN, "enable_addons": True}},
+        "support-lora": {"type": "Model", "inputs": {"source": "adapter", "base_model": LLAMA}},
+        "load": {"type": "DeployedModel", "inputs": {
+            "model": {"$resource": "support-lora"}, "deployment": {"$resource": "serve"}}},
+    }, files=adapter("adapter"))
+    emulator.admin.clear_requests()
+    with pytest.raises(auto_errors.CommandError) as failure:
+        stack.preview()
+    assert "DeployedModel.model:" in str(failure.value) and f"serves {QWEN}" in str(failure.value)
+    assert [r for r in emulator.admin.requests() if r["method"] != "GET"] == []

@@ -68,8 +68,9 @@ def test_lifecycle(kind: str, zero_values: str, emulator: RunningEmulator, drive
     # refresh finds no drift, and the next plan has nothing to do
     read_id, state, read_inputs = d.read(id_, state)
     assert read_id == id_
-    assert {k: v for k, v in read_inputs.items() if not k.startswith("__")} == {
-        k: v for k, v in checked.items() if not k.startswith("__")
+    inputs_only = set(d.provider.spec.inputs_model.model_fields)
+    assert {k: v for k, v in read_inputs.items() if k in inputs_only} == {
+        k: v for k, v in checked.items() if k in inputs_only
     }
     assert d.diff(state, inputs, olds=read_inputs).changes is False
 
@@ -232,3 +233,18 @@ def test_a_key_added_to_a_managed_map_elsewhere_is_drift_and_the_update_removes_
     d.update(id_, state, inputs, refreshed)
     assert emulator.admin.get_resource(state["name"])["annotations"] == {"team": "ml"}
     assert checked["annotations"] == {"team": "ml"}
+
+
+def test_check_records_the_name_and_what_follows_from_it_when_the_account_is_known(
+    emulator: RunningEmulator, driver: Callable[..., Driver]
+) -> None:
+    # A dynamic provider cannot preview an update, so a preview takes outputs to be the
+    # checked inputs: the name must be among them, or whatever names this deployment
+    # would show a change that `up` does not make.
+    checked = driver("Deployment", "chat").check({"base_model": LLAMA, "deployment_id": "chat"})
+    name = f"accounts/{emulator.account_id}/deployments/chat"
+    assert checked["name"] == name and checked["inference_model"] == f"{LLAMA}#{name}"
+    _, state = driver("Deployment", "chat").create({"base_model": LLAMA, "deployment_id": "chat"})
+    assert state["name"] == name
+    # server-chosen ids are not known before the create
+    assert "name" not in driver("DeployedModel").check({"model": "accounts/a/models/m"})
