@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .preview import ResourceChange
-from .values import SECRET, UNKNOWN, contains, flatten, visible_inputs
+from .values import SECRET, UNKNOWN, contains, flatten, recorded_outputs, visible_inputs
 
 
 class _Absent:
@@ -46,9 +46,9 @@ class FieldChange:
 def field_changes(change: ResourceChange) -> list[FieldChange]:
     """What a reviewer should see for ``change``: every changed input of an update or
     replacement, every input of a create (old side absent) or of a delete (new side absent)."""
-    secrets = change.secret_fields
-    old = flatten(visible_inputs(change.old.inputs, secrets)) if change.old and change.action != "create" else {}
-    new = flatten(visible_inputs(change.new.inputs, secrets)) if change.new and change.action != "delete" else {}
+    secrets, outputs = change.secret_fields, recorded_outputs(change.type)
+    old = _inputs_only(change.old.inputs, secrets, outputs) if change.old and change.action != "create" else {}
+    new = _inputs_only(change.new.inputs, secrets, outputs) if change.new and change.action != "delete" else {}
     reasons = set(change.replace_reasons)
     result = []
     for path in sorted(set(old) | set(new)):
@@ -57,6 +57,10 @@ def field_changes(change: ResourceChange) -> list[FieldChange]:
         if kind is not None:
             result.append(FieldChange(path, before, after, kind, _top(path) in reasons))
     return result
+
+
+def _inputs_only(inputs: Mapping[str, Any], secrets: frozenset[str], outputs: frozenset[str]) -> dict[str, Any]:
+    return flatten({k: v for k, v in visible_inputs(inputs, secrets).items() if k not in outputs})
 
 
 def _kind(before: Any, after: Any) -> Kind | None:

@@ -16,7 +16,10 @@ import enum
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Optional
+
+from .._engine import registered_specs
+from .._spec import ResourceSpec
 
 SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
 """Key that marks a special value in serialised Pulumi properties (sdk/go/common/resource/sig)."""
@@ -33,13 +36,17 @@ MASKED_SECRET = "[secret]"
 
 FIREWORKS_TYPE_PREFIX = "pulumi-python:dynamic/fireworks:"
 
-FIREWORKS_SECRET_FIELDS: Mapping[str, frozenset[str]] = {
-    "Deployment": frozenset({"direct_route_api_keys"}),
-    "Secret": frozenset({"value"}),
-    "ApiKey": frozenset({"key"}),
-}
-"""Inputs/outputs of Fireworks resources that are credentials, by type name. The resources mark
-them secret themselves; this list is the second lock, for JSON that holds them in plain text."""
+def _fireworks_spec(type_token: str) -> Optional[ResourceSpec]:
+    if not type_token.startswith(FIREWORKS_TYPE_PREFIX):
+        return None
+    return registered_specs().get(type_token[len(FIREWORKS_TYPE_PREFIX):])
+
+
+def recorded_outputs(type_token: str) -> frozenset[str]:
+    """Outputs a Fireworks resource records with its checked inputs (its ``name`` and what
+    follows from it, so previews of dependents are exact): not inputs a user changes."""
+    spec = _fireworks_spec(type_token)
+    return spec.output_names if spec else frozenset()
 
 
 class Marker(enum.Enum):
@@ -62,9 +69,10 @@ def secret_fields(type_token: str, additional: Iterable[str] = ()) -> frozenset[
     ``additional`` is the resource's ``additionalSecretOutputs`` from the JSON, which covers
     any resource that declares its secret fields, Fireworks or not.
     """
-    known: frozenset[str] = frozenset()
-    if type_token.startswith(FIREWORKS_TYPE_PREFIX):
-        known = FIREWORKS_SECRET_FIELDS.get(type_token[len(FIREWORKS_TYPE_PREFIX):], frozenset())
+    # The resources mark these secret themselves; naming them here is the second lock,
+    # for JSON that holds them in plain text.
+    spec = _fireworks_spec(type_token)
+    known = frozenset(spec.secret_outputs) if spec else frozenset()
     return known | frozenset(additional)
 
 
