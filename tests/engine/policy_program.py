@@ -12,7 +12,6 @@ from typing import Any
 import pulumi
 
 import pulumi_fireworks as fireworks
-from tests.engine import fireworks_fakes as fakes
 
 created: dict[str, Any] = {}
 
@@ -34,7 +33,4 @@ def resolve(value: Any) -> Any:
 for spec in json.loads(pulumi.Config().require("resources")):
     opts = pulumi.ResourceOptions(protect=bool(spec.get("protect", False)))
     inputs = resolve(spec.get("inputs", {}))
-    if spec["type"] == "Deployment":
-        created[spec["name"]] = fireworks.Deployment(spec["name"], opts=opts, **inputs)
-    else:
-        created[spec["name"]] = getattr(fakes, spec["type"])(spec["name"], inputs, opts)
+    created[spec["name"]] = getattr(fireworks, spec["type"])(spec["name"], opts=opts, **inputs)

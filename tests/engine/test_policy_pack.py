@@ -23,7 +23,8 @@ from pulumi import automation as auto
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from pulumi_fireworks.policy import PACK_NAME, write_pack
-from tests.engine.conftest import live_deployments
+from tests.engine.conftest import live_deployments, write_files
+from tests.support.content import adapter
 from tests.support.engine import EngineEnv, EngineStack, engine_is_ours, write_python_project
 
 
@@ -48,9 +49,10 @@ def pack(tmp_path: Path) -> Path:
 def policy_stack(engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path) -> PolicyStack:
     """A stack of ``policy_program.py`` named ``stack_name`` holding ``resources``."""
 
-    def make(stack_name: str, resources: list[dict[str, Any]]) -> EngineStack:
+    def make(stack_name: str, resources: list[dict[str, Any]], files: dict[str, bytes] | None = None) -> EngineStack:
         project = write_python_project(tmp_path / "project", "guarded", "")
         shutil.copy(PROGRAM, project / "__main__.py")
+        write_files(project, files or {})
         stack = engine_env.stack(project, stack_name=stack_name, env_vars=emulator.env())
         set_resources(stack, resources)
         return stack
@@ -203,15 +205,17 @@ def test_invalid_policy_pack_config_is_refused_naming_the_key(
     assert "fireworks-allowed-accelerator-types" in text and "allowedAcceleratorTypes" in text
 
 
-def test_lora_rule_links_resources_whose_names_are_unknown_at_preview(policy_stack: PolicyStack, pack: Path) -> None:
+def test_lora_rule_links_a_load_to_its_deployment_by_name(policy_stack: PolicyStack, pack: Path) -> None:
     stack = policy_stack(
         "dev",
         [
             deployment("serve", min_replica_count=0, enable_addons=False),
-            {"type": "Model", "name": "adapter", "inputs": {"model_id": "my-lora", "base_model": LLAMA}},
-            # Both names are outputs of resources not created yet: unknown during this preview.
+            {"type": "Model", "name": "adapter", "inputs": {"model_id": "my-lora", "source": "adapter", "base_model": LLAMA}},
+            # Names, not the resources: the provider's own peer check does not see the
+            # deployment, so this is the policy's catch.
             {"type": "DeployedModel", "name": "load", "inputs": {"model": "${adapter.name}", "deployment": "${serve.name}"}},
         ],
+        files=adapter("adapter"),
     )
     with pytest.raises(auto.CommandError) as caught:
         stack.preview(policy_packs=[str(pack)])
@@ -250,13 +254,16 @@ def test_plain_secret_value_is_stored_as_a_secret(
     stack = policy_stack(
         "dev",
         [
-            {"type": "Secret", "name": "plain", "inputs": {"secret_id": "hf-token", "value": "hf_plaintext"}},
-            {"type": "Secret", "name": "wrapped", "inputs": {"secret_id": "wandb", "value": "${secret:wb_key}"}},
+            {"type": "Secret", "name": "plain", "inputs": {"secret_id": "hf-token", "key_name": "HF_TOKEN", "value": "hf_plaintext"}},
+            {"type": "Secret", "name": "wrapped", "inputs": {"secret_id": "wandb", "key_name": "WANDB_API_KEY", "value": "${secret:wb_key}"}},
         ],
     )
     up = stack.up(policy_packs=[str(pack)])
     assert up.change_summary == {"create": 3}
-    assert remediations(up.stdout) == {"fireworks-secret-value-is-secret"}  # the plain one only
+    # The Secret class wraps a plain value itself, so the rule's remediation (the second
+    # lock, for other ways of declaring the type; see tests/unit/test_policy.py) finds
+    # nothing to do.
+    assert remediations(up.stdout) == set()
     # `stack export` decrypts, but shows which values are secrets: both, inputs and outputs.
     for resource in stack.resources(SECRET):
         for side in ("inputs", "outputs"):
