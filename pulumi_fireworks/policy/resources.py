@@ -12,10 +12,12 @@ snake_case; every field is ``Maybe[...]``: a value, :class:`~.values.Unknown` (s
 from __future__ import annotations
 
 from collections.abc import Mapping
+import dataclasses
+import typing
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, TypeVar, Union, cast
 
 from .values import (
     Maybe,
@@ -63,6 +65,54 @@ MODEL = TYPE_PREFIX + "Model"
 DEPLOYED_MODEL = TYPE_PREFIX + "DeployedModel"
 
 
+_READ_AS: Mapping[Any, Callable[[Any], Any]] = {
+    str: as_str,
+    int: as_int,
+    bool: as_bool,
+    datetime: as_timestamp,
+    Decimal: as_seconds,  # durations, in seconds
+}
+"""How a field is read, by the type it holds (a view's fields are ``Maybe[<type>]``)."""
+
+
+_V = TypeVar("_V", bound="_View")
+
+
+class _View:
+    """A view is read field by field from what a policy receives, each field by its type
+    (:data:`_READ_AS`, nested views, lists of strings): one rule, not a reader per view."""
+
+    @classmethod
+    def read(cls: type[_V], props: Mapping[str, Any]) -> _V:
+        """The view of a resource's ``props`` as a policy receives them."""
+        return cls._from_mapping(visible(props))
+
+    @classmethod
+    def _read_nested(cls: type[_V], value: Any) -> Maybe[_V]:
+        """A nested view's value may also be Unknown (at preview) or absent."""
+        mapping = as_mapping(value)
+        if not isinstance(mapping, Mapping):
+            return mapping
+        return cls._from_mapping(mapping)
+
+    @classmethod
+    def _from_mapping(cls: type[_V], mapping: Mapping[str, Any]) -> _V:
+        hints = typing.get_type_hints(cls)
+        # Every view is a frozen dataclass; mypy cannot know that of the base class.
+        fields = dataclasses.fields(cast(Any, cls))
+        return cls(**{f.name: _read_field(hints[f.name], mapping.get(f.name)) for f in fields})
+
+
+def _read_field(hint: Any, value: Any) -> Any:
+    held = [a for a in typing.get_args(hint) if a not in (Unknown, type(None))]
+    target = held[0] if len(held) == 1 else hint
+    if isinstance(target, type) and issubclass(target, _View):
+        return target._read_nested(value)
+    if typing.get_origin(target) is tuple:
+        return as_str_list(value)
+    return _READ_AS[target](value)
+
+
 def short_id(value: Maybe[str]) -> Maybe[str]:
     """``accounts/a/models/m`` -> ``m``; ids pass through."""
     if isinstance(value, str):
@@ -71,38 +121,20 @@ def short_id(value: Maybe[str]) -> Maybe[str]:
 
 
 @dataclass(frozen=True)
-class Placement:
+class Placement(_View):
     region: Maybe[str]
     multi_region: Maybe[str]
     regions: Maybe[tuple[Maybe[str], ...]]
 
-    @classmethod
-    def read(cls, value: Any) -> Maybe[Placement]:
-        mapping = as_mapping(value)
-        if not isinstance(mapping, Mapping):
-            return mapping
-        return cls(
-            region=as_str(mapping.get("region")),
-            multi_region=as_str(mapping.get("multi_region")),
-            regions=as_str_list(mapping.get("regions")),
-        )
-
 
 @dataclass(frozen=True)
-class AutoscalingPolicy:
+class AutoscalingPolicy(_View):
     scale_to_zero_window: Maybe[Decimal]
     """Seconds; written ``"600s"`` after the provider's check, ``"10m"`` or ``600`` before."""
 
-    @classmethod
-    def read(cls, value: Any) -> Maybe[AutoscalingPolicy]:
-        mapping = as_mapping(value)
-        if not isinstance(mapping, Mapping):
-            return mapping
-        return cls(scale_to_zero_window=as_seconds(mapping.get("scale_to_zero_window")))
-
 
 @dataclass(frozen=True)
-class Deployment:
+class Deployment(_View):
     """``fireworks:Deployment`` (``schema/deployment.json`` lists every input)."""
 
     base_model: Maybe[str]
@@ -120,28 +152,9 @@ class Deployment:
     autoscaling_policy: Maybe[AutoscalingPolicy]
     enable_addons: Maybe[bool]
 
-    @classmethod
-    def read(cls, props: Mapping[str, Any]) -> Deployment:
-        p = visible(props)
-        return cls(
-            base_model=as_str(p.get("base_model")),
-            deployment_id=as_str(p.get("deployment_id")),
-            name=as_str(p.get("name")),
-            display_name=as_str(p.get("display_name")),
-            min_replica_count=as_int(p.get("min_replica_count")),
-            max_replica_count=as_int(p.get("max_replica_count")),
-            max_with_revocable_replica_count=as_int(p.get("max_with_revocable_replica_count")),
-            accelerator_type=as_str(p.get("accelerator_type")),
-            accelerator_count=as_int(p.get("accelerator_count")),
-            deployment_shape=as_str(p.get("deployment_shape")),
-            placement=Placement.read(p.get("placement")),
-            autoscaling_policy=AutoscalingPolicy.read(p.get("autoscaling_policy")),
-            enable_addons=as_bool(p.get("enable_addons")),
-        )
-
 
 @dataclass(frozen=True)
-class Secret:
+class Secret(_View):
     """``fireworks:Secret``: ``value`` is write-only and should always be a Pulumi secret."""
 
     secret_id: Maybe[str]
@@ -161,7 +174,7 @@ class Secret:
 
 
 @dataclass(frozen=True)
-class User:
+class User(_View):
     """``fireworks:User``; roles: admin, user, contributor, inference-user, custom."""
 
     email: Maybe[str]
@@ -170,20 +183,9 @@ class User:
     permission_preset: Maybe[str]
     user_id: Maybe[str]
 
-    @classmethod
-    def read(cls, props: Mapping[str, Any]) -> User:
-        p = visible(props)
-        return cls(
-            email=as_str(p.get("email")),
-            role=as_str(p.get("role")),
-            display_name=as_str(p.get("display_name")),
-            permission_preset=as_str(p.get("permission_preset")),
-            user_id=as_str(p.get("user_id")),
-        )
-
 
 @dataclass(frozen=True)
-class ServiceAccount:
+class ServiceAccount(_View):
     """``fireworks:ServiceAccount``: a user without a login, for machines."""
 
     role: Maybe[str]
@@ -191,37 +193,18 @@ class ServiceAccount:
     permission_preset: Maybe[str]
     user_id: Maybe[str]
 
-    @classmethod
-    def read(cls, props: Mapping[str, Any]) -> ServiceAccount:
-        p = visible(props)
-        return cls(
-            role=as_str(p.get("role")),
-            display_name=as_str(p.get("display_name")),
-            permission_preset=as_str(p.get("permission_preset")),
-            user_id=as_str(p.get("user_id")),
-        )
-
 
 @dataclass(frozen=True)
-class ApiKey:
+class ApiKey(_View):
     """``fireworks:ApiKey``; no ``expire_time`` means the key never expires."""
 
     user_id: Maybe[str]
     display_name: Maybe[str]
     expire_time: Maybe[datetime]
 
-    @classmethod
-    def read(cls, props: Mapping[str, Any]) -> ApiKey:
-        p = visible(props)
-        return cls(
-            user_id=as_str(p.get("user_id")),
-            display_name=as_str(p.get("display_name")),
-            expire_time=as_timestamp(p.get("expire_time")),
-        )
-
 
 @dataclass(frozen=True)
-class Model:
+class Model(_View):
     """``fireworks:Model``; ``base_model`` is set for LoRA adapters."""
 
     model_id: Maybe[str]
@@ -232,21 +215,9 @@ class Model:
     base_model: Maybe[str]
     display_name: Maybe[str]
 
-    @classmethod
-    def read(cls, props: Mapping[str, Any]) -> Model:
-        p = visible(props)
-        return cls(
-            model_id=as_str(p.get("model_id")),
-            name=as_str(p.get("name")),
-            kind=as_str(p.get("kind")),
-            public=as_bool(p.get("public")),
-            base_model=as_str(p.get("base_model")),
-            display_name=as_str(p.get("display_name")),
-        )
-
 
 @dataclass(frozen=True)
-class DeployedModel:
+class DeployedModel(_View):
     """``fireworks:DeployedModel``: a LoRA load; no ``deployment`` means serverless."""
 
     model: Maybe[str]
@@ -254,15 +225,6 @@ class DeployedModel:
     default: Maybe[bool]
     public: Maybe[bool]
 
-    @classmethod
-    def read(cls, props: Mapping[str, Any]) -> DeployedModel:
-        p = visible(props)
-        return cls(
-            model=as_str(p.get("model")),
-            deployment=as_str(p.get("deployment")),
-            default=as_bool(p.get("default")),
-            public=as_bool(p.get("public")),
-        )
 
 
 View = Union[Deployment, Secret, User, ServiceAccount, ApiKey, Model, DeployedModel]
