@@ -11,9 +11,11 @@ fast tiers only; ``-m live`` the opt-in tier against the real API):
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
+from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
 from tests.support.engine import EngineEnv, make_engine_env
 
 
@@ -47,3 +49,18 @@ def engine_env(tmp_path: Path) -> EngineEnv:
     program (see ``tests.support.engine.write_python_project``).
     """
     return make_engine_env(tmp_path / "engine")
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[RunningEmulator]:
+    """One emulator on a loopback port for the session (tiers with needs of their own,
+    such as tests/emulator, define theirs)."""
+    with running_emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulator(emulator_server: RunningEmulator) -> RunningEmulator:
+    """The session's emulator, reset to its seeded state for this test."""
+    emulator_server.admin.reset()
+    return emulator_server

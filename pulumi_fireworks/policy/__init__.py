@@ -18,40 +18,9 @@ reads), ``rules`` (the rules), ``scaffold`` (the shipped pack folder).
 
 from __future__ import annotations
 
-from .rules import (
-    RULES,
-    all_policies,
-    allowed_accelerator_types,
-    allowed_regions,
-    api_key_expiry,
-    dev_scale_to_zero,
-    lora_deployment_compatible,
-    max_gpus_per_deployment,
-    max_replicas_per_deployment,
-    no_public_models,
-    production_deployments_protected,
-    secret_value_is_secret,
-    service_account_roles,
-    stack_gpu_budget,
-)
+from . import rules
+from .rules import *  # noqa: F403  (one list of the rules: rules.__all__)
 from .scaffold import PACK_NAME, pack_directory, write_pack
 
-__all__ = [
-    "RULES",
-    "PACK_NAME",
-    "all_policies",
-    "pack_directory",
-    "write_pack",
-    "allowed_accelerator_types",
-    "allowed_regions",
-    "max_replicas_per_deployment",
-    "max_gpus_per_deployment",
-    "stack_gpu_budget",
-    "dev_scale_to_zero",
-    "production_deployments_protected",
-    "api_key_expiry",
-    "service_account_roles",
-    "no_public_models",
-    "lora_deployment_compatible",
-    "secret_value_is_secret",
-]
+__all__ = ["PACK_NAME", "pack_directory", "write_pack"]
+__all__ += rules.__all__

@@ -9,27 +9,16 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 
-from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
+from pulumi_fireworks.emulator.testing import RunningEmulator
+from tests.support.content import write_files
 from tests.support.engine import EngineEnv, EngineStack, write_python_project
 
 PROGRAM = Path(__file__).with_name("deployment_program.py")
 RESOURCES_PROGRAM = Path(__file__).with_name("resources_program.py")
-
-
-@pytest.fixture(scope="session")
-def emulator_server() -> Iterator[RunningEmulator]:
-    with running_emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def emulator(emulator_server: RunningEmulator) -> RunningEmulator:
-    emulator_server.admin.reset()
-    return emulator_server
 
 
 DeploymentStack = Callable[..., EngineStack]
@@ -90,14 +79,6 @@ def resources_stack(engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: 
         return stack
 
     return make
-
-
-def write_files(directory: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` (relative path -> bytes) below ``directory``."""
-    for relative, data in files.items():
-        path = directory / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
 
 
 def set_resources(stack: EngineStack, resources: dict[str, dict[str, Any]]) -> None:

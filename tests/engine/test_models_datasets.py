@@ -19,7 +19,8 @@ import pytest
 from pulumi.automation import errors as auto_errors
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
-from tests.engine.conftest import ResourcesStack, live_objects, set_resources, write_files
+from tests.engine.conftest import ResourcesStack, live_objects, set_resources
+from tests.support.content import write_files
 from tests.support.content import LLAMA, adapter, chat_rows, checkpoint, sha256
 from tests.support.engine import EngineEnv, EngineStack, write_python_project
 from tests.support.inventory import assert_state_is_the_server

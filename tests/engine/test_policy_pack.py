@@ -23,7 +23,8 @@ from pulumi import automation as auto
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from pulumi_fireworks.policy import PACK_NAME, write_pack
-from tests.engine.conftest import live_deployments, write_files
+from tests.engine.conftest import live_deployments
+from tests.support.content import write_files
 from tests.support.content import adapter
 from tests.support.engine import EngineEnv, EngineStack, engine_is_ours, write_python_project
 

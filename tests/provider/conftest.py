@@ -8,25 +8,13 @@ in state, policy packs, the real servicer) stays in tests/engine.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 import pytest
 
 from pulumi_fireworks._engine import NAME_KEY, URN_KEY, FireworksProvider
 from pulumi_fireworks._config import CONFIG_ACCOUNT_ID, CONFIG_API_KEY, CONFIG_BASE_URL
-from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
-
-
-@pytest.fixture(scope="session")
-def emulator_server() -> Iterator[RunningEmulator]:
-    with running_emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def emulator(emulator_server: RunningEmulator) -> RunningEmulator:
-    emulator_server.admin.reset()
-    return emulator_server
+from pulumi_fireworks.emulator.testing import RunningEmulator
 
 
 class Driver:

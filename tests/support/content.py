@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
@@ -37,3 +38,11 @@ def chat_rows(count: int, answer: str = "hello") -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def write_files(directory: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` (relative path -> bytes) below ``directory``."""
+    for relative, data in files.items():
+        path = directory / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)

@@ -25,7 +25,7 @@ from pulumi_fireworks._content import (
     plain_source,
 )
 from pulumi_fireworks._engine import engine_for
-from tests.engine.conftest import write_files
+from tests.support.content import write_files
 from tests.support.content import LLAMA, adapter, sha256
 
 

@@ -160,7 +160,7 @@ MODEL_INPUTS: dict[str, Any] = {
 
 def test_model_create_and_update_send_what_the_sdk_sends(tmp_path: Any, monkeypatch: Any) -> None:
     from pulumi_fireworks._engine import engine_for
-    from tests.engine.conftest import write_files
+    from tests.support.content import write_files
     from tests.support.content import LLAMA, adapter
 
     monkeypatch.chdir(tmp_path)
@@ -186,7 +186,7 @@ def test_model_create_and_update_send_what_the_sdk_sends(tmp_path: Any, monkeypa
 
 def test_base_model_details_send_int64_as_the_sdk_does(tmp_path: Any, monkeypatch: Any) -> None:
     from pulumi_fireworks._engine import engine_for
-    from tests.engine.conftest import write_files
+    from tests.support.content import write_files
     from tests.support.content import checkpoint
 
     monkeypatch.chdir(tmp_path)

@@ -14,7 +14,6 @@ import pytest
 from pulumi_fireworks._content import CHUNK_SIZE, LocalFile, memory_file
 from pulumi_fireworks._uploads import RESIGN_AFTER, SignedUrls, StepFailed, check_url, put_all
 from pulumi_fireworks.emulator.testing import RunningEmulator
-from tests.engine.conftest import emulator, emulator_server  # noqa: F401  (the emulator on a port, reset)
 from tests.support.content import LLAMA, sha256
 
 ADAPTER = {"adapter_config.json": b'{"r": 8, "target_modules": ["q_proj"]}', "adapter_model.safetensors": b"\0" * 5000}
@@ -208,7 +207,7 @@ def provider_for(emulator: RunningEmulator, type_name: str) -> Any:
 def test_an_object_left_by_an_interrupted_run_is_finished_not_uploaded_twice(
     emulator: RunningEmulator, api: httpx.Client, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, left_behind: str
 ) -> None:
-    from tests.engine.conftest import write_files
+    from tests.support.content import write_files
 
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, {f"lora/{name}": data for name, data in ADAPTER.items()})
