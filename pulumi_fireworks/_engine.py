@@ -322,7 +322,7 @@ class ResourceEngine:
         raw = {
             k: v
             for k, v in news.items()
-            if v is not None and not k.startswith("__") and k not in spec.output_names | spec.computed_inputs
+            if v is not None and not k.startswith("__") and k not in spec.output_names and k not in spec.computed_inputs
         }
         checked, failures = validate(spec.inputs_model, raw, spec.type_name)
         if checked is None:
@@ -345,7 +345,7 @@ class ResourceEngine:
 
     def diff(self, olds: Props, news: Props) -> DiffResult:
         spec = self.spec
-        fields = (set(spec.inputs_model.model_fields) | spec.computed_inputs) - spec.create_only
+        fields = set(spec.input_names - spec.create_only)
         if spec.id_field in fields and news.get(spec.id_field) is None and not spec.autoname:
             fields.discard(spec.id_field)  # the server chose it: nobody's input
         changed = sorted(f for f in fields if not same(olds.get(f), news.get(f)))

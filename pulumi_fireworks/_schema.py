@@ -45,7 +45,7 @@ def resource_schema(spec: ResourceSpec) -> dict[str, Any]:
         "x-id": {"field": spec.id_field, "chosen-by": "server" if spec.id_source == "server" else "user or provider"},
         "x-replace-on-change": sorted(
             (spec.replace_on_change | set(spec.parent_fields) | {spec.id_field})
-            & (set(spec.inputs_model.model_fields) | spec.computed_inputs)
+            & spec.input_names
         ),
         "x-create-only": sorted(spec.create_only),
         "x-provider-only": sorted(spec.provider_only),

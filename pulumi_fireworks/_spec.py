@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel
@@ -112,7 +113,12 @@ class ResourceSpec:
     (a digest of local files): never the user's to set, diffed like any input, so a
     preview shows their change and a saved plan pins them."""
 
-    @property
+    @cached_property
+    def input_names(self) -> frozenset[str]:
+        """Every input: the user's (the inputs model) and the computed ones."""
+        return frozenset(self.inputs_model.model_fields) | self.computed_inputs
+
+    @cached_property
     def api_inputs(self) -> frozenset[str]:
         """Inputs that are fields of the API object."""
         names = set(self.inputs_model.model_fields) - self.provider_only - self.create_only
@@ -125,7 +131,7 @@ class ResourceSpec:
         """Inputs that name the parent (``user_id`` of an API key)."""
         return tuple(_PLACEHOLDER.findall(self.parent))
 
-    @property
+    @cached_property
     def output_names(self) -> frozenset[str]:
         """Outputs that are not inputs: the server's view and the computed ones."""
         names = self.server_view | self.computed_output_names
@@ -133,7 +139,7 @@ class ResourceSpec:
             names |= {self.id_field}
         return frozenset(names)
 
-    @property
+    @cached_property
     def server_view(self) -> frozenset[str]:
         """Output names that show the server's side: the wire model's output-only
         fields, its ``name`` and the declared extra outputs."""
@@ -142,9 +148,9 @@ class ResourceSpec:
             names.add("name")
         return frozenset(names | self.extra_outputs)
 
-    @property
+    @cached_property
     def inputs_and_outputs(self) -> frozenset[str]:
-        return frozenset(self.inputs_model.model_fields) | self.computed_inputs | self.output_names
+        return self.input_names | self.output_names
 
     def collection_path(self, account_id: str, props: Mapping[str, Any]) -> str:
         parent = self.parent.format(**{f: props.get(f) for f in self.parent_fields})
@@ -154,7 +160,7 @@ class ResourceSpec:
         return f"{self.collection_path(account_id, props)}/{object_id}"
 
     def __post_init__(self) -> None:
-        clash = (set(self.inputs_model.model_fields) | self.computed_inputs) & self.server_view
+        clash = self.input_names & self.server_view
         if clash:
             raise ValueError(f"{self.type_name}: inputs shadow server outputs: {sorted(clash)}")
         if self.computed_inputs & set(self.inputs_model.model_fields):
