@@ -52,7 +52,7 @@ from ._errors import (
 )
 from ._http import Client
 from ._ids import autoname
-from ._inputs import is_unknown, map_paths, validate
+from ._inputs import check_failure, is_unknown, map_paths, validate
 from ._reporting import api_text, resource_error
 from ._spec import Props, ResourceSpec
 from ._types import parse_timestamp
@@ -251,6 +251,10 @@ class ResourceEngine:
         """Query parameters of the delete that cleans up after a failed create: it must
         free the id for the next attempt."""
         return self.delete_query(props)
+
+    def failure(self, field: str, message: str) -> CheckFailure:
+        """A check failure of this resource's ``field`` (a dotted path may name a nested one)."""
+        return check_failure(self.spec.type_name, field, message)
 
     def complete_inputs(self, checked: Props) -> list[CheckFailure]:
         """Add ``spec.computed_inputs`` to inputs that passed validation, in place (e.g.

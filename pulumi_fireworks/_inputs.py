@@ -109,7 +109,7 @@ def validate(
                 continue
             # Cross-field rules report on the model itself; name their field when given.
             where = dotted(loc) or error.get("ctx", {}).get("field", "") or "inputs"
-            failures.append(_failure(type_name, where, _message(model, error)))
+            failures.append(check_failure(type_name, where, _message(model, error)))
         if failures:
             return None, failures
         # Only required values that are unknown at preview are missing. Every known value
@@ -119,12 +119,14 @@ def validate(
     cross_field = getattr(checked, "cross_field_errors", None)
     problems = cross_field() if cross_field else []
     if problems:
-        return None, [_failure(type_name, where, message) for where, message in problems]
+        return None, [check_failure(type_name, where, message) for where, message in problems]
     normalised = checked.model_dump(mode="json", exclude_none=True)
     return restore_unknowns(normalised, unknown_paths), []
 
 
-def _failure(type_name: str, where: str, message: str) -> CheckFailure:
+def check_failure(type_name: str, where: str, message: str) -> CheckFailure:
+    """A failure reported as ``Type.where: message`` and filed under the top-level input
+    (Pulumi shows a nested path's value as ``{<nil>}``)."""
     top = re.split(r"[.\[]", where, maxsplit=1)[0]
     return CheckFailure(top, f"{type_name}.{where}: {message}")
 

@@ -127,9 +127,6 @@ class UploadingEngine(ResourceEngine):
         checked[FILES] = content.manifest
         return []
 
-    def failure(self, field: str, message: str) -> CheckFailure:
-        return CheckFailure(field.split(".")[0].split("[")[0], f"{self.spec.type_name}.{field}: {message}")
-
     # -- create --------------------------------------------------------------------------
 
     def populate(self, client: Client, props: Props, object_id: str, live: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping, Optional, TypedDict
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult
+from pulumi.dynamic import CheckResult
 from pydantic import Field
 
 from ._engine import DISCARDED, NAME_KEY, URN_KEY, ResourceEngine, register
@@ -74,14 +74,14 @@ class ApiKeyEngine(ResourceEngine):
     def check(self, olds: Props, news: Props) -> CheckResult:
         result = super().check(olds, news)
         if MARKER in (result.inputs.get("annotations") or {}):
-            reason = f"ApiKey.annotations: {MARKER!r} is the provider's own annotation; use another key"
-            return CheckResult(news, [CheckFailure("annotations", reason)])
+            reason = f"{MARKER!r} is the provider's own annotation; use another key"
+            return CheckResult(news, [self.failure("annotations", reason)])
         expire = result.inputs.get("expire_time")
         if result.failures or expire is None or is_unknown(expire) or expire == olds.get("expire_time"):
             return result  # an expiry already applied may pass without blocking the stack
         if parse_timestamp(expire) <= datetime.now(timezone.utc):
-            reason = f"ApiKey.expire_time: {expire} is in the past; a new key must expire in the future"
-            return CheckResult(news, [CheckFailure("expire_time", reason)])
+            reason = f"{expire} is in the past; a new key must expire in the future"
+            return CheckResult(news, [self.failure("expire_time", reason)])
         return result
 
     def equivalent(self, field: str, desired: Any, live: Any) -> bool:

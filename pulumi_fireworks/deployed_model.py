@@ -14,7 +14,7 @@ import sys
 from typing import Annotated, Any, Mapping, Optional, TypedDict, Union
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult
+from pulumi.dynamic import CheckResult
 from pydantic import Field
 
 from ._engine import ResourceEngine, register
@@ -81,7 +81,7 @@ class DeployedModelEngine(ResourceEngine):
             return result
         problems = _peer_problems(result.inputs, news.get(PEERS_KEY) or {})
         if problems:
-            return CheckResult(news, [CheckFailure(field, f"DeployedModel.{field}: {why}") for field, why in problems])
+            return CheckResult(news, [self.failure(field, why) for field, why in problems])
         return result
 
     def create_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
