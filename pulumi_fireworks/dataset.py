@@ -154,7 +154,8 @@ def _dataset_files(source: Any) -> list[LocalFile]:
     plain file names, so shards in sub-folders would collide)."""
     if isinstance(source, dict):
         if source.get("file") is not None:
-            return [_jsonl_file(disk_file(resolve(source["file"]), resolve(source["file"]).name, source["file"]))]
+            path = resolve(source["file"])
+            return [_jsonl_file(disk_file(path, path.name, source["file"]))]
         if source.get("text") is not None:
             return [memory_file(ROWS_FILE, str(source["text"]).encode(), "the StringAsset")]
         raise ContentProblem(SOURCE, "a dataset is a .jsonl file (a path or a pulumi.FileAsset), not an archive")
