@@ -104,10 +104,7 @@ class Emulator:
         rule = self.faults.match(method, path)
         status, account = 0, None
         try:
-            if rule is not None and rule.action["type"] == "latency":
-                await asyncio.sleep(rule.action["seconds"])
-            if rule is not None and rule.action["type"] == "drop":
-                await _drop(scope, receive, send)
+            if await _delay_or_drop(rule, scope, receive, send):
                 return
             if rule is not None and rule.action["type"] == "error":
                 response = _error_response(rule.error())
@@ -132,12 +129,9 @@ class Emulator:
     async def _upload(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """A PUT to a signed upload URL, under the fault rules that match its file."""
         rule = self.faults.match(scope["method"], uploads.fault_path(scope["path"]))
-        action = rule.action["type"] if rule is not None else None
-        if rule is not None and action == "latency":
-            await asyncio.sleep(rule.action["seconds"])
-        if action == "drop":
-            await _drop(scope, receive, send)
+        if await _delay_or_drop(rule, scope, receive, send):
             return
+        action = rule.action["type"] if rule is not None else None
         fault = None
         if rule is not None and action in ("error", "commit_then_error"):
             error = rule.error()
@@ -186,6 +180,17 @@ async def _send_json(send: Any, response: Response) -> None:
     headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
+
+
+async def _delay_or_drop(rule: Optional[FaultRule], scope: dict[str, Any], receive: Any, send: Any) -> bool:
+    """Apply what a fault rule does before a request is served: wait out its latency, or
+    drop the connection (then True: nothing more is sent)."""
+    if rule is not None and rule.action["type"] == "latency":
+        await asyncio.sleep(rule.action["seconds"])
+    if rule is not None and rule.action["type"] == "drop":
+        await _drop(scope, receive, send)
+        return True
+    return False
 
 
 async def _drop(scope: dict[str, Any], receive: Any, send: Any) -> None:
