@@ -402,8 +402,9 @@ class Uv:
             return
         requirements_dir = _search_up(cwd, "requirements.txt")
         args = ["init", "--bare", "--no-package", "--no-pin-python"]
-        if _project_name(cwd):
-            args += ["--name", _project_name(cwd)]
+        name = _project_name(cwd)
+        if name:
+            args += ["--name", name]
         run_step(self._uv(requirements_dir or cwd, *args), out, "error initializing python project")
         if requirements_dir is not None:
             self._merge_requirements(requirements_dir, out)
