@@ -144,7 +144,8 @@ def _message(model: type[BaseModel], error: Any) -> str:
         suggestion = f"; did you mean {close[0]!r}?" if close else f"; valid inputs here: {', '.join(sorted(names))}"
         return "is not an input of this resource" + suggestion if len(loc) == 1 else "is not a field here" + suggestion
     if error["type"] == "missing":
-        return "is required"
+        why = _required_because(model, loc)
+        return f"is required: {why}" if why else "is required"
     if error["type"] == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
         close = _closest(str(error.get("input")), allowed)
@@ -154,6 +155,25 @@ def _message(model: type[BaseModel], error: Any) -> str:
     message = _CLASS_NAME.sub("", message)
     message = message.replace("Input should be a valid dictionary", "must be an object (a dict)")
     return message.replace("Input should be", "must be")
+
+
+REQUIRED_BECAUSE = "x-required-because"
+"""``json_schema_extra`` key of a required field: why it is required, said when it is
+missing (the published schema carries it too)."""
+
+
+def required_because(reason: str) -> dict[str, Any]:
+    """``Field(json_schema_extra=required_because("..."))``: the reason a missing value
+    is refused with."""
+    return {REQUIRED_BECAUSE: reason}
+
+
+def _required_because(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    if len(loc) != 1:
+        return ""
+    info = model.model_fields.get(str(loc[0]))
+    extra = info.json_schema_extra if info is not None else None
+    return str(extra.get(REQUIRED_BECAUSE, "")) if isinstance(extra, dict) else ""
 
 
 def _closest(word: str, choices: list[str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""``fireworks:DeployedModel`` — a LoRA addon loaded onto a deployment, or onto serverless.
+"""``fireworks:DeployedModel`` — a LoRA addon loaded onto a dedicated deployment.
 
 API object: ``accounts/{account}/deployedModels/{id}`` (reference §5). What is special:
 the server picks the id (so a lost create is found again by what it is: the model and
@@ -19,7 +19,7 @@ from pydantic import Field
 
 from ._engine import ResourceEngine, register
 from ._http import Client
-from ._inputs import InputsModel, is_unknown
+from ._inputs import InputsModel, is_unknown, required_because
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import Bool, DeploymentName, DisplayName, Duration, ModelName, at_least
@@ -32,6 +32,15 @@ else:  # pragma: no cover
 
 __all__ = ["DeployedModel", "DeployedModelArgs"]
 
+SERVERLESS_REFUSED = (
+    "Fireworks serves LoRA addons from dedicated (on-demand) deployments only; serverless loads are not "
+    "supported (SDK 1.2.30: 'LoRA models require a dedicated deployment'; docs: 'Serverless deployment is "
+    "not supported for LoRA models'). Load it onto a Deployment with enable_addons=True"
+)
+"""Why ``deployment`` is required. Older docs and firectl's ``load-lora`` still describe
+serverless loads; both current sources refuse them, and a load onto a dedicated
+deployment works under either reading, so the provider asks for one at preview."""
+
 PEERS_KEY = "__peers"
 """Hidden input: what the program declares on the deployment and model this load uses
 (when they are resources of the same program), for the plan-time checks."""
@@ -41,8 +50,9 @@ class DeployedModelInputs(InputsModel):
     """Validation and canonical form of DeployedModel inputs; the published input schema."""
 
     model: ModelName = Field(description="The LoRA addon to load (a model resource name). Replaces on change.")
-    deployment: Optional[DeploymentName] = Field(
-        default=None, description="The deployment to load it onto; unset = Fireworks serverless. Replaces on change."
+    deployment: DeploymentName = Field(
+        description="The deployment to load it onto (one with enable_addons=True, or a hot-reload deployment). Replaces on change.",
+        json_schema_extra=required_because(SERVERLESS_REFUSED),
     )
     display_name: Optional[DisplayName] = None
     description: Optional[str] = Field(default=None, max_length=999)
@@ -84,11 +94,20 @@ class DeployedModelEngine(ResourceEngine):
             return CheckResult(news, [self.failure(field, why) for field, why in problems])
         return result
 
+    def failure_reported(self, live: Mapping[str, Any]) -> Optional[str]:
+        # Fireworks' own older SDK (fireworks-ai 0.19.20, llm.py) treats a load in
+        # STATE_UNSPECIFIED as failed to deploy; the state's absence means the same on a
+        # server that omits zero values. A load always has a state while it is alive.
+        state = live.get("state")
+        if not state or state == "STATE_UNSPECIFIED":
+            return f"the API reports no state for the load (STATE_UNSPECIFIED, which Fireworks' SDK treats as a failed load){_status(live)}"
+        return super().failure_reported(live)
+
     def create_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
         return {"replaceMergedAddon": True} if props.get("replace_merged_addon") else {}
 
     def find_created(self, client: Client, props: Mapping[str, Any]) -> Any:
-        # The API loads a model at most once per place (deployment, or serverless): a
+        # The API loads a model at most once per deployment: a
         # load of this model at this place is the one an earlier create made.
         path = self.spec.collection_path(client.account_id, props)
         for load in client.paginate(path, self.spec.collection_key):
@@ -100,6 +119,12 @@ class DeployedModelEngine(ResourceEngine):
     def computed_outputs(self, inputs: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
         model, deployment = inputs.get("model"), inputs.get("deployment")
         return {"inference_model": f"{model}#{deployment}" if deployment else model}
+
+
+def _status(live: Mapping[str, Any]) -> str:
+    status = live.get("status")
+    message = status.get("message") if isinstance(status, dict) else None
+    return f": {message}" if message else ""
 
 
 def _peer_problems(inputs: Mapping[str, Any], peers: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -136,7 +161,7 @@ class DeployedModelArgs(TypedDict, total=False):
 
 
 class DeployedModel(FireworksResource, module="fireworks", name="DeployedModel"):
-    """A LoRA addon served from a deployment (or from Fireworks serverless).
+    """A LoRA addon served from a dedicated deployment.
 
     Example::
 
@@ -150,7 +175,8 @@ class DeployedModel(FireworksResource, module="fireworks", name="DeployedModel")
     resource, what it declares is checked at preview (addons enabled, same base model).
     Changing either replaces the load (the new one is loaded before the old one is
     unloaded); ``display_name``, ``description``, ``default`` and ``public`` update in
-    place. Omit ``deployment`` to load onto serverless, where the base model supports it.
+    place. ``deployment`` is required: Fireworks serves LoRA addons from dedicated
+    deployments only.
     """
 
     deployed_model_id: pulumi.Output[str]
@@ -163,7 +189,7 @@ class DeployedModel(FireworksResource, module="fireworks", name="DeployedModel")
     name: pulumi.Output[str]
     """Resource name, ``accounts/<account>/deployedModels/<id>``."""
     inference_model: pulumi.Output[str]
-    """What to pass as ``model=``: ``<model>#<deployment>`` (or the model, on serverless)."""
+    """What to pass as ``model=``: ``<model>#<deployment>``."""
     state: pulumi.Output[str]
     status: pulumi.Output[Mapping[str, Any]]
     create_time: pulumi.Output[str]

@@ -118,6 +118,17 @@ def test_a_deployment_declared_without_addons_is_refused_at_preview(
     assert server_objects(emulator) == {}
 
 
+def test_a_load_without_a_deployment_is_refused_at_preview_with_the_reason(
+    resources_stack: ResourcesStack, emulator: RunningEmulator
+) -> None:
+    stack = resources_stack({"load": {"type": "DeployedModel", "inputs": {"model": "accounts/my-account/models/support"}}})
+    emulator.admin.clear_requests()
+    with pytest.raises(auto_errors.CommandError) as failure:
+        stack.preview()
+    assert "DeployedModel.deployment: is required: Fireworks serves LoRA addons from dedicated" in str(failure.value)
+    assert emulator.admin.requests() == []
+
+
 def test_a_new_adapter_version_from_files_replaces_model_and_load_without_a_gap(
     resources_stack: ResourcesStack, emulator: RunningEmulator
 ) -> None:

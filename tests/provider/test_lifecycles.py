@@ -26,7 +26,7 @@ CASES: dict[str, tuple[dict[str, Any], Any, dict[str, Any]]] = {
     "ServiceAccount": ({"role": "inference-user"}, {"display_name": "robot", "role": "user"}, {"user_id": "robot-2"}),
     "ApiKey": ({"display_name": "k", "expire_time": "2031-01-01T00:00:00+02:00"}, None, {"display_name": "k2"}),
     "DeployedModel": ({"display_name": "support"}, {"display_name": "support v2", "public": True, "default": True},
-                      {"deployment": None}),
+                      {"deployment": "accounts/{account}/deployments/other"}),
 }
 
 
@@ -85,6 +85,7 @@ def test_lifecycle(kind: str, zero_values: str, emulator: RunningEmulator, drive
                 assert refreshed[field] == value, field
         assert d.diff(state, changed, olds=refreshed).changes is False
 
+    replacing = {k: v.format(account=emulator.account_id) if isinstance(v, str) else v for k, v in replacing.items()}
     replaced = {k: v for k, v in {**inputs, **replacing}.items() if v is not None}
     decision = d.diff(state, replaced, olds=checked)
     assert decision.replaces, f"{kind}: {sorted(replacing)} must replace"
@@ -247,4 +248,4 @@ def test_check_records_the_name_and_what_follows_from_it_when_the_account_is_kno
     _, state = driver("Deployment", "chat").create({"base_model": LLAMA, "deployment_id": "chat"})
     assert state["name"] == name
     # server-chosen ids are not known before the create
-    assert "name" not in driver("DeployedModel").check({"model": "accounts/a/models/m"})
+    assert "name" not in driver("DeployedModel").check({"model": "accounts/a/models/m", "deployment": name})
