@@ -315,6 +315,16 @@ class ResourceEngine:
         name = spec.object_path(account_id, inputs, str(object_id)).removeprefix("/v1/")
         return {"name": name, **self.computed_outputs(inputs, {"name": name})}
 
+    def failure_reported(self, live: Mapping[str, Any]) -> Optional[str]:
+        """Why the API says a create or update of ``live`` failed, or ``None``: a failed
+        or deleted state, or (objects without a FAILED state: LoRA loads, users) an error
+        code in ``status``."""
+        spec = self.spec
+        state = live.get("state")
+        if state in spec.failed_states or state in spec.gone_states or _has_error(live, spec):
+            return f"the API reports state {state}{_status_text(live)}"
+        return None
+
     def id_of(self, live: Mapping[str, Any]) -> str:
         """The id of a live object (the last segment of its ``name``)."""
         return str(live.get("name", "")).rsplit("/", 1)[-1]
@@ -323,12 +333,11 @@ class ResourceEngine:
 
     def check(self, olds: Props, news: Props) -> CheckResult:
         spec = self.spec
-        raw = {
-            k: v
-            for k, v in news.items()
-            if v is not None and not k.startswith("__") and k not in spec.output_names and k not in spec.computed_inputs
-        }
-        checked, failures = validate(spec.inputs_model, raw, spec.type_name)
+        given = {k: v for k, v in news.items() if v is not None and not k.startswith("__")}
+        misplaced = [self._not_an_input(k) for k in sorted(given) if k in spec.output_names or k in spec.computed_inputs]
+        if misplaced:
+            return CheckResult(news, misplaced)
+        checked, failures = validate(spec.inputs_model, given, spec.type_name)
         if checked is None:
             return CheckResult(news, failures)
         failures = self.complete_inputs(checked)
@@ -346,6 +355,15 @@ class ResourceEngine:
                 checked[spec.id_field] = derived
                 checked[AUTONAMED_KEY] = True
         return CheckResult(checked, [])
+
+    def _not_an_input(self, field: str) -> CheckFailure:
+        """An output given as an input: refused, since it would be ignored (the server or
+        the provider decides it), and a silently ignored value misleads."""
+        if field in self.spec.computed_inputs:
+            why = "is computed by the provider from the other inputs (e.g. the files of `source`), not an input"
+        else:
+            why = f"is an output (Fireworks or the provider decides it), not an input: remove it; the resource's `{field}` output holds the value"
+        return self.failure(field, why)
 
     def diff(self, olds: Props, news: Props) -> DiffResult:
         spec = self.spec
@@ -641,12 +659,10 @@ class ResourceEngine:
         def done(obj: Optional[dict[str, Any]]) -> bool:
             if obj is None:
                 raise ResourceFailedError(f"{label} disappeared during {action}.")
-            state = obj.get("state")
-            if state in spec.failed_states or state in spec.gone_states or _has_error(obj, spec):
-                raise ResourceFailedError(
-                    f"{label} {action} failed: the API reports state {state}{_status_text(obj)}."
-                )
-            return state in spec.ready_states
+            problem = self.failure_reported(obj)
+            if problem:
+                raise ResourceFailedError(f"{label} {action} failed: {problem}.")
+            return obj.get("state") in spec.ready_states
 
         def describe(obj: Optional[dict[str, Any]]) -> str:
             state = (obj or {}).get("state", "unknown")

@@ -180,6 +180,7 @@ BAD_INPUTS: list[tuple[str, str, dict[str, Any], str]] = [
     ("User", "missing-email", {"role": "user"}, "email"),
     ("ServiceAccount", "sa-unknown-role", {"role": "superuser"}, "role"),
     ("ServiceAccount", "sa-id-starts-with-digit", {"role": "user", "user_id": "9ci"}, "user_id"),
+    ("ServiceAccount", "sa-email-is-an-output", {"role": "user", "email": "ci@acme.com"}, "email"),
     ("ApiKey", "expired", {"user_id": "ci", "expire_time": "2020-01-01T00:00:00Z"}, "expire_time"),
     ("ApiKey", "not-a-time", {"user_id": "ci", "expire_time": "tomorrow"}, "expire_time"),
     ("ApiKey", "no-time-zone", {"user_id": "ci", "expire_time": "2031-01-01T00:00:00"}, "expire_time"),
