@@ -40,7 +40,6 @@ from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import Bool, DisplayName, Duration, Int, ModelName, ResourceId, at_least
 from ._uploaded import CONTENT_INPUTS, SOURCE, ContentProblem, Source, UploadingEngine, source_form
-from ._wire import _enums
 from ._wire.model import (
     ADAPTER_CHAT_CONFIG,
     ADAPTER_CONFIG,
@@ -72,7 +71,6 @@ Kind = Literal["HF_PEFT_ADDON", "HF_BASE_MODEL"]
 TargetModule = Literal[SUPPORTED_TARGET_MODULES]  # type: ignore[valid-type]
 _FORMATS = CHECKPOINT_FORMATS[1:]  # without CHECKPOINT_FORMAT_UNSPECIFIED
 CheckpointFormat = Literal[_FORMATS]  # type: ignore[valid-type]
-Precision = Literal[_enums.PRECISIONS]  # type: ignore[valid-type]
 SnapshotType = Literal[SNAPSHOT_TYPES]  # type: ignore[valid-type]
 Rank = Annotated[Int, Field(ge=PEFT_RANK_MIN, le=PEFT_RANK_MAX)]
 
@@ -97,8 +95,10 @@ class BaseModelDetailsInputs(InputsModel):
     moe: Optional[Bool] = None
     tunable: Optional[Bool] = None
     supports_fireattention: Optional[Bool] = None
-    default_precision: Optional[Precision] = None
     supports_mtp: Optional[Bool] = None
+    # No default_precision: SDK 1.2.30 has it on the Model it reads, not on the one it
+    # sends (output only); clients send none (the docs' REST example, firectl), and a
+    # base model's precisions come from its weights and `:prepare`.
 
 
 class ConversationConfigInputs(InputsModel):
@@ -173,8 +173,12 @@ class ModelEngine(UploadingEngine):
         id_source="body",
         id_param="modelId",
         create_wrapper="model",
-        # Reference §4.2: kind and the details are fixed at create; the files cannot be re-uploaded.
-        replace_on_change=frozenset({"kind", "base_model", "peft_details", "base_model_details", "content_digest"}),
+        # Reference §4.2: kind and the details are fixed at create; the files cannot be
+        # re-uploaded. conversation_config is IMMUTABLE in the gateway proto (fireworks-ai
+        # 0.19.20) although SDK 1.2.30's update accepts it: replacing works either way.
+        replace_on_change=frozenset(
+            {"kind", "base_model", "peft_details", "base_model_details", "conversation_config", "content_digest"}
+        ),
         provider_only=frozenset({SOURCE, "base_model", "wait_timeout"}),
         computed_inputs=CONTENT_INPUTS,
         # No FAILED state: a failed validation leaves the model UPLOADING with an error
@@ -204,9 +208,11 @@ class ModelEngine(UploadingEngine):
         return content_of(files)
 
     def upload(self, client: Client, props: Props, path: str, content: Content) -> None:
-        self.send_signed(client, props, path, content, forgets_uploaded=False)  # a model keeps what it has
-        with self.step(self.describe(props, client), "validateUpload"):
-            client.request("GET", path + ":validateUpload")
+        # Whether a second :getUploadEndpoint keeps a model's files already sent is not
+        # documented (for datasets it forgets them): files sent before a re-signing are
+        # sent again, which is right under either answer.
+        self.send_signed(client, props, path, content, forgets_uploaded=True)
+        self.validate_upload(client, props, path, "GET")
 
     def wire_body(self, props: Mapping[str, Any], fields: Any) -> dict[str, Any]:
         details = props.get("base_model_details")
@@ -337,7 +343,6 @@ class BaseModelDetailsArgs(TypedDict, total=False):
     moe: pulumi.Input[bool]
     tunable: pulumi.Input[bool]
     supports_fireattention: pulumi.Input[bool]
-    default_precision: pulumi.Input[str]
     supports_mtp: pulumi.Input[bool]
 
 
