@@ -35,6 +35,7 @@ from ._inputs import InputsModel, split_unknowns
 from ._reporting import api_text
 from ._spec import Props
 from ._uploads import SignedUrls, StepFailed, UploadError, put_all
+from ._wait import poll
 
 SOURCE = "source"
 CONTENT_DIGEST = "content_digest"
@@ -171,6 +172,44 @@ class UploadingEngine(ResourceEngine):
         with self.step(label, "upload"):
             urls = SignedUrls(sign, sizes, forgets_uploaded=forgets_uploaded)
             put_all(content.files, urls, {name: m["sha256"] for name, m in props[FILES].items()})
+
+    def validate_upload(self, client: Client, props: Props, path: str, method: str, **request: Any) -> None:
+        """``:validateUpload``, asked again while the service says the files are still
+        landing.
+
+        Fireworks' REST upload guide: "Because the transfer is asynchronous,
+        validateUpload returns FAILED_PRECONDITION while files are still landing. Poll it
+        until it returns 200." So that answer is retried on the wait's schedule until
+        ``wait_timeout``; a server that validates at once answers 200 the first time.
+        A FAILED_PRECONDITION can also mean the object is past uploading (an interrupted
+        run validated it): a READY object ends the poll. Any other refusal (a missing or
+        unexpected file: INVALID_ARGUMENT naming it) fails at once.
+        """
+        label = self.describe(props, client)
+        object_id = str(props[self.spec.id_field])
+        timeout = self._timeout(props)
+        pending: list[FireworksError] = []
+
+        def attempt() -> Optional[dict[str, Any]]:
+            try:
+                client.request(method, path + ":validateUpload", **request)
+                return {}
+            except BadRequestError as exc:
+                if exc.code != "FAILED_PRECONDITION":
+                    raise
+                pending[:] = [exc]
+            live = self.fetch(client, props, object_id)
+            return live if live is not None and live.get("state") in self.spec.ready_states else None
+
+        def describe(_: Optional[dict[str, Any]]) -> str:
+            answer = api_text(pending[0]) if pending else "FAILED_PRECONDITION"
+            return (
+                f"the service still said the files were not ready to validate after {timeout:g}s ({answer}); "
+                "if every file was uploaded, raise wait_timeout"
+            )
+
+        with self.step(label, "validateUpload"):
+            poll(attempt, lambda answer: answer is not None, timeout=timeout, describe=describe)
 
     @contextlib.contextmanager
     def step(self, label: str, name: str) -> Iterator[None]:

@@ -12,10 +12,11 @@ hour), and each file is PUT there with the two headers the URL was signed with,
 * **A few at a time.** Up to :data:`WORKERS` files in parallel.
 * **Retried.** No response, 408, 429 and 5xx are tried again (up to
   :data:`ATTEMPTS` times per file, honouring ``Retry-After``); other refusals are final.
-* **Re-signed.** URLs older than :data:`RESIGN_AFTER` are requested again before a file
-  starts (as the official SDK's helper does), and a URL refused as expired (400
-  ``ExpiredToken``) or forbidden (403) is re-signed and tried again. Where a new
-  ``:getUploadEndpoint`` forgets what was uploaded (datasets), every file is sent again.
+* **Re-signed.** A URL refused as expired (400 ``ExpiredToken``) or forbidden (403) is
+  re-signed and tried again. Where a new ``:getUploadEndpoint`` forgets what was
+  uploaded (datasets; for models nothing says, so they are treated alike), every file
+  sent under older URLs is sent again; elsewhere URLs older than :data:`RESIGN_AFTER`
+  are also requested again before a file starts (as the official SDK's helper does).
 * **No credentials.** The PUTs use an HTTP client of their own that never carries the
   API key (a signed URL is its own authority), and go to ``https`` URLs only, or to
   ``http`` on a loopback address (the emulator).
@@ -91,7 +92,9 @@ class SignedUrls:
     def current(self, name: str) -> tuple[str, int]:
         """The URL to use for ``name`` now, and the version it belongs to."""
         with self._lock:
-            if self._clock() - self._signed_at > RESIGN_AFTER:
+            if not self.forgets_uploaded and self._clock() - self._signed_at > RESIGN_AFTER:
+                # Ahead of expiry, as the SDK's helper does. Where a signing forgets what
+                # was sent, only a refused (expired) URL is worth that price.
                 self._sign()
             return self._urls[name], self.version
 

@@ -119,8 +119,7 @@ class DatasetEngine(UploadingEngine):
                 self._post_file(client, props, path, first)
             return
         self.send_signed(client, props, path, content, forgets_uploaded=True)  # a new signing forgets uploads
-        with self.step(label, "validateUpload"):
-            client.request("POST", path + ":validateUpload", json={})
+        self.validate_upload(client, props, path, "POST", json={})
 
     def _post_file(self, client: Client, props: Props, path: str, file: LocalFile) -> None:
         """The multipart ``:upload``. Not retried blindly: after a failure that may
