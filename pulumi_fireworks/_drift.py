@@ -45,13 +45,24 @@ def is_map(field: str, maps: Collection[str]) -> bool:
     return any(fnmatch.fnmatchcase(field, pattern) for pattern in maps)
 
 
-def satisfies(field: str, desired: Any, live: Any, extra: Equivalence, maps: Collection[str] = ()) -> bool:
+Unseen = Collection[str]
+"""Dotted paths of inputs a server may drop without a word (fields newer than the SDK a
+gateway may not know): where the live object has nothing, nothing can be compared, so
+what was asked for is taken as kept rather than reported as drift every time."""
+
+
+def satisfies(
+    field: str, desired: Any, live: Any, extra: Equivalence, maps: Collection[str] = (), unseen: Unseen = ()
+) -> bool:
     """Whether ``live`` is what ``desired`` asks for, after the server's normalisation.
 
     ``maps`` are the dotted paths of map inputs (see ``_inputs.map_paths``): their keys
-    are the user's, so a key the server holds beyond them is drift.
+    are the user's, so a key the server holds beyond them is drift. ``unseen``: see
+    :data:`Unseen`.
     """
     if desired == live:
+        return True
+    if is_zero(live) and field in unseen:
         return True
     if is_zero(desired) and is_zero(live):
         return True
@@ -59,7 +70,7 @@ def satisfies(field: str, desired: Any, live: Any, extra: Equivalence, maps: Col
         if is_map(field, maps) and {k for k, v in live.items() if not is_zero(v)} - set(desired):
             return False
         # The server adds defaults to objects; only the keys the user set matter.
-        return all(satisfies(f"{field}.{k}", v, live.get(k), extra, maps) for k, v in desired.items())
+        return all(satisfies(f"{field}.{k}", v, live.get(k), extra, maps, unseen) for k, v in desired.items())
     if isinstance(desired, dict) and live is None:
         return all(is_zero(v) for v in desired.values())
     if isinstance(desired, (int, float)) and isinstance(live, (int, float)):
@@ -67,18 +78,18 @@ def satisfies(field: str, desired: Any, live: Any, extra: Equivalence, maps: Col
     return extra(field, desired, live)
 
 
-def project(field: str, desired: Any, live: Any, extra: Equivalence, maps: Collection[str] = ()) -> Any:
+def project(field: str, desired: Any, live: Any, extra: Equivalence, maps: Collection[str] = (), unseen: Unseen = ()) -> Any:
     """The value to record as the user's input after a refresh.
 
     Where the live value satisfies the desired one, the desired spelling is kept (no
     diff); where it does not, the live value is taken, so that the next ``up`` shows
     the drift and puts it back.
     """
-    if satisfies(field, desired, live, extra, maps):
+    if satisfies(field, desired, live, extra, maps, unseen):
         return desired
     if isinstance(desired, dict) and isinstance(live, dict) and not is_map(field, maps):
-        return {k: project(f"{field}.{k}", v, live.get(k), extra, maps) for k, v in desired.items()}
+        return {k: project(f"{field}.{k}", v, live.get(k), extra, maps, unseen) for k, v in desired.items()}
     if isinstance(desired, dict) and isinstance(live, dict):
         keys = set(desired) | {k for k, v in live.items() if not is_zero(v)}
-        return {k: project(f"{field}.{k}", desired.get(k), live.get(k), extra, maps) for k in sorted(keys)}
+        return {k: project(f"{field}.{k}", desired.get(k), live.get(k), extra, maps, unseen) for k in sorted(keys)}
     return live

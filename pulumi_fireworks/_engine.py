@@ -555,7 +555,8 @@ class ResourceEngine:
         return sorted(
             f
             for f in self.spec.api_inputs
-            if f in props and (f in self.spec.write_only or not satisfies(f, props[f], current.get(f), self.equivalent, self.map_fields))
+            if f in props
+            and (f in self.spec.write_only or not satisfies(f, props[f], current.get(f), self.equivalent, self.map_fields, self.spec.may_be_dropped))
         )
 
     def _patch_to_match(self, client: Client, props: Props, object_id: str, live: Mapping[str, Any]) -> None:
@@ -589,10 +590,10 @@ class ResourceEngine:
             # Keep the user's spelling where the server still satisfies it; take the
             # server's value where it does not, so the next `up` shows and repairs it.
             inputs = {k: v for k, v in props.items() if k not in spec.output_names}
-            for field in spec.api_inputs - spec.write_only:
+            for field in spec.api_inputs - spec.write_only - spec.refresh_keeps:
                 if props.get(field) is None:
                     continue
-                value = project(field, props[field], current.get(field), self.equivalent, self.map_fields)
+                value = project(field, props[field], current.get(field), self.equivalent, self.map_fields, self.spec.may_be_dropped)
                 if is_zero(value):
                     inputs.pop(field, None)
                 else:
@@ -602,6 +603,7 @@ class ResourceEngine:
             inputs = {f: current[f] for f in spec.api_inputs if not is_zero(current.get(f))}
             if spec.id_source != "server":
                 inputs[spec.id_field] = id_
+            inputs.update({f: props[f] for f in spec.parent_fields if props.get(f) is not None})
             if props.get(NAME_KEY):
                 inputs[NAME_KEY] = props[NAME_KEY]
         return ReadResult(id_=id_, outs=self._outputs(inputs, id_, live, previous=props), inputs=inputs)

@@ -85,6 +85,15 @@ class ResourceSpec:
     """Inputs the API accepts but never returns (a secret's value): every write sends
     them, refresh keeps ours, and drift in them cannot be seen."""
 
+    refresh_keeps: frozenset[str] = frozenset()
+    """Inputs a refresh never takes from the server, although it returns them: a label
+    someone may rename elsewhere (an API key's name in the web UI) whose change must not
+    replace the object. A change in the program still applies."""
+
+    may_be_dropped: frozenset[str] = frozenset()
+    """Dotted input paths a server may drop silently (newer than SDK 1.2.30, unknown to an
+    older gateway): an absent live value is taken as kept, never as drift."""
+
     returned_once: frozenset[str] = frozenset()
     """Outputs only the create response carries (an API key's ``key``): kept in state
     for good, never overwritten by a later read that lacks them."""

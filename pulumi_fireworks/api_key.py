@@ -7,20 +7,36 @@ the create body is wrapped (``{"apiKey": {...}}``), the server picks the id
 read through the list call) and no update (any change is a new key), and delete is
 ``POST .../apiKeys:delete {"keyId"}``.
 
-Because the key is shown once, a create whose response is lost leaves a key nobody can
-use. Each key therefore carries an annotation (``pulumi-fireworks/resource``: a digest
-of the resource's URN and inputs) by which such a key is found and deleted before the
-create runs again. (Annotations are a newer-spec field of ApiKey, kept by the emulator;
-a server that dropped them would leave such keys behind.)
+Because the key is shown once, a key whose create answer is lost is useless, and must
+not be left behind. It is found in two ways, so that recovery never depends on one
+answer of the service:
+
+* **What appeared during this create.** The user's keys are listed before the POST;
+  after a failed or lost answer, a key that was not there before and matches these
+  inputs is the one this create made. ApiKey creates of one user are serialised within
+  the provider process, so a sibling's key is never taken for ours.
+* **A marker annotation** (``pulumi-fireworks/resource``: a digest of the resource's URN
+  and inputs), for keys an interrupted earlier run made. Annotations exist only in the
+  newest spec (not in SDK 1.2.30 nor the gateway proto of 0.19.20), so a gateway may
+  drop them: then such keys cannot be told from others and are left (unusable, their
+  value never seen). The marker is only acted on when the resource is new to the stack:
+  a replacement (``--replace``, a changed input) never touches the key being replaced,
+  which stays valid until the new one exists.
+
+A refresh never takes ``display_name`` from the server (renaming a key in the web UI
+must not rotate it), and dropped annotations are not drift.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
 import sys
+import threading
 from datetime import datetime, timezone
-from typing import Any, Mapping, Optional, TypedDict
+from typing import Any, Iterator, Mapping, Optional, TypedDict
 
 import pulumi
 from pulumi.dynamic import CheckResult
@@ -33,6 +49,7 @@ from ._inputs import InputsModel, is_unknown
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import DisplayName, ResourceId, Timestamp, parse_timestamp
+from ._wire.api_key import DEFAULT_API_KEY_DISPLAY_NAME
 from ._wire.api_key import ApiKey as ApiKeyWire
 
 if sys.version_info >= (3, 11):
@@ -67,12 +84,16 @@ class ApiKeyEngine(ResourceEngine):
         create_wrapper="apiKey",
         # Keys are immutable: every change is a new key (created before the old one goes).
         replace_on_change=frozenset({"display_name", "expire_time", "annotations"}),
+        refresh_keeps=frozenset({"display_name"}),
+        may_be_dropped=frozenset({"annotations"}),
         returned_once=frozenset({"key"}),
         secret_outputs=("key",),
     )
 
     def check(self, olds: Props, news: Props) -> CheckResult:
         result = super().check(olds, news)
+        if not olds and not result.failures:
+            result.inputs[NEW_KEY] = True  # no key of this resource is in the state yet
         if MARKER in (result.inputs.get("annotations") or {}):
             reason = f"{MARKER!r} is the provider's own annotation; use another key"
             return CheckResult(news, [self.failure("annotations", reason)])
@@ -109,15 +130,27 @@ class ApiKeyEngine(ResourceEngine):
     def id_of(self, live: Mapping[str, Any]) -> str:
         return str(live.get("keyId", ""))
 
+    def create(self, client: Client, props: Props) -> Any:
+        with _one_create_per_user(client.account_id, str(props.get("user_id"))):
+            token = _BEFORE.set(frozenset(str(k.get("keyId")) for k in self._keys(client, props)))
+            try:
+                return super().create(client, props)
+            finally:
+                _BEFORE.reset(token)
+
     def find_created(self, client: Client, props: Mapping[str, Any]) -> Any:
         # A key whose create response was lost is useless: its value was never seen and
-        # is never shown again. The marker finds exactly the keys made for this resource
-        # with these inputs (no state knows them, or create would not run): delete them,
-        # so that the key made next is the only one.
-        ours = [k for k in self._keys(client, props) if (k.get("annotations") or {}).get(MARKER) == _marker(props)]
-        for key in ours:
+        # is never shown again. Delete what this create (or, for a resource new to the
+        # stack, an interrupted earlier run) made, so that the key made next is the only one.
+        before = _BEFORE.get()
+        orphans = [
+            k for k in self._keys(client, props)
+            if (before is not None and str(k.get("keyId")) not in before and _made_for(k, props))
+            or (props.get(NEW_KEY) and (k.get("annotations") or {}).get(MARKER) == _marker(props))
+        ]
+        for key in orphans:
             self.send_delete(client, props, str(key["keyId"]), {})
-        return DISCARDED if ours else None
+        return DISCARDED if orphans else None
 
     def _keys(self, client: Client, props: Mapping[str, Any]) -> list[dict[str, Any]]:
         path = self.spec.collection_path(client.account_id, props)
@@ -125,6 +158,47 @@ class ApiKeyEngine(ResourceEngine):
             return list(client.paginate(path, self.spec.collection_key))
         except NotFoundError:
             return []  # the user is gone, and its keys with it
+
+
+NEW_KEY = "__new"
+"""Hidden input set by ``check`` when the resource is not in the stack yet: only then may
+keys carrying its marker be taken for an interrupted earlier run's (a replacement's
+create must never touch the key it replaces, which carries the same marker)."""
+
+_BEFORE: contextvars.ContextVar[Optional[frozenset[str]]] = contextvars.ContextVar("api_keys_before", default=None)
+"""The user's key ids listed just before this create's POST (each gRPC call runs in a
+thread of its own, so a context variable is per create)."""
+
+_USER_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_USER_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def _one_create_per_user(account_id: str, user_id: str) -> Iterator[None]:
+    """Serialise this process's key creates for one user, so that a key appearing during
+    a create is that create's (keys are made in milliseconds: nothing is slowed)."""
+    with _USER_LOCKS_GUARD:
+        lock = _USER_LOCKS.setdefault((account_id, user_id), threading.Lock())
+    with lock:
+        yield
+
+
+def _made_for(key: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+    """Whether a key that appeared during a create is what these inputs ask for: its marker
+    when the service kept annotations, else its name and expiry."""
+    marker = (key.get("annotations") or {}).get(MARKER)
+    if marker is not None:
+        return bool(marker == _marker(props))
+    wanted = props.get("display_name") or DEFAULT_API_KEY_DISPLAY_NAME
+    if (key.get("displayName") or DEFAULT_API_KEY_DISPLAY_NAME) != wanted:
+        return False
+    expire, live = props.get("expire_time"), key.get("expireTime")
+    if not expire or not live:
+        return not expire and not live
+    try:
+        return parse_timestamp(str(expire)) == parse_timestamp(str(live))
+    except ValueError:
+        return False
 
 
 MARKER = "pulumi-fireworks/resource"
@@ -194,3 +268,26 @@ class ApiKey(FireworksResource, module="fireworks", name="ApiKey"):
         **kwargs: Unpack[ApiKeyArgs],
     ) -> None:
         super().__init__(resource_name, {**(args or {}), **kwargs}, opts)
+
+    @classmethod
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        user_id: Optional[pulumi.Input[str]] = None,
+    ) -> "ApiKey":
+        """Read an existing key into the program, read-only (not managed). A key lives
+        under its user, so name the user: ``ApiKey.get("ci-key", key_id, user_id="ci")``,
+        or give the id as ``"<user_id>/<key_id>"``. The key itself is never readable
+        again: ``key`` stays unset."""
+        if user_id is None:
+            if not isinstance(id, str) or id.count("/") != 1:
+                raise TypeError(
+                    "ApiKey.get needs the key's user: ApiKey.get(name, key_id, user_id='<user>') "
+                    "or ApiKey.get(name, '<user_id>/<key_id>')"
+                )
+            user_id, id = id.split("/")
+        merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        return cls(resource_name, {"user_id": user_id}, merged)
