@@ -413,8 +413,9 @@ class ResourceEngine:
             live = self._create_once(client, props, object_id)
         object_id = object_id or self.id_of(live)
         try:
-            if ours:
-                live = self.populate(client, props, object_id, live)
+            # An adopted object gets what it lacks too (an adopted model still uploading
+            # gets its files); one that is complete is left as it is.
+            live = self.populate(client, props, object_id, live)
             if spec.ready_states:
                 live = self._wait_ready(client, props, object_id, "create" if ours else "adopt")
         except ResourceOperationError as failure:
@@ -483,7 +484,7 @@ class ResourceEngine:
                 if existing is not None and self._is_ours(props, existing, attempt, started):
                     self._patch_to_match(client, props, object_id, existing)
                     return existing
-                raise ResourceError(self._conflict_message(client, props, object_id, exc)) from exc
+                raise ResourceError(self._conflict_message(client, props, object_id, exc, existing)) from exc
             except (AuthenticationError, PermissionDeniedError):
                 raise  # refused before anything was done
             except FireworksError as exc:
@@ -538,15 +539,29 @@ class ResourceEngine:
         return "check before running `pulumi up` again."
 
     def _conflict_message(
-        self, client: Client, props: Props, object_id: Optional[str], exc: ConflictError
+        self,
+        client: Client,
+        props: Props,
+        object_id: Optional[str],
+        exc: ConflictError,
+        existing: Optional[Mapping[str, Any]],
     ) -> str:
         spec = self.spec
-        where = f"fireworks:{spec.type_name} {spec.object_path(client.account_id, props, str(object_id))}"
+        label = self.describe(props, client, object_id)
+        noun = spec.type_name.lower()
+        if existing is None:
+            # Nothing holds the id: the clash is on a field the account keeps unique
+            # (a user's e-mail), which the API's message names.
+            unique = f" ({', '.join(sorted(spec.unique_fields))} must be unique in the account)" if spec.unique_fields else ""
+            return (
+                f"{label}: create failed: another {noun} conflicts with this one{unique}: {exc.message}. "
+                f"The id {object_id!r} is free; change the conflicting input, or manage that existing {noun} instead."
+            )
         if ADOPT in spec.inputs_model.model_fields:
-            todo = f"To manage that existing object with Pulumi, set {ADOPT}=True; otherwise choose another {spec.id_field}."
+            todo = f"To manage it with this stack, set {ADOPT}=True (for one `up`, or for good); otherwise choose another {spec.id_field}."
         else:
-            todo = f"Choose another {spec.id_field}, or delete the existing {spec.type_name.lower()} first."
-        return f"{where} already exists (API: {exc.message}). {todo}"
+            todo = f"Choose another {spec.id_field}, or delete the existing {noun} first."
+        return f"{label}: a {noun} with {spec.id_field} {object_id!r} already exists, made outside this stack or by an interrupted run (API: {exc.message}). {todo}"
 
     def _differing_fields(self, props: Props, live: Mapping[str, Any]) -> list[str]:
         """Inputs an existing object does not already satisfy (write-only inputs cannot be

@@ -22,14 +22,14 @@ import pulumi
 from pydantic import Field, field_validator
 
 from ._content import Content, LocalFile, SourceError, cached, content_of, disk_file, folder_files, memory_file, resolve
-from ._engine import _may_succeed_later, register
+from ._engine import ADOPT, _may_succeed_later, register
 from ._errors import FireworksError
 from ._http import Client
 from ._inputs import InputsModel
 from ._jsonl import FORMATS, canonical_jsonl, row_problem, scan
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
-from ._types import DisplayName, Duration, ResourceId, at_least
+from ._types import AdoptExisting, DisplayName, Duration, ResourceId, at_least
 from ._uploaded import CONTENT_INPUTS, SOURCE, AlreadyValidating, ContentProblem, Source, UploadingEngine, refuses_files, source_form
 from ._uploads import ATTEMPTS
 from ._wire.dataset import MAX_MULTIPART_UPLOAD_BYTES
@@ -62,6 +62,7 @@ class DatasetInputs(InputsModel):
     display_name: Optional[DisplayName] = None
     dataset_id: Optional[ResourceId] = Field(default=None, description="Id of the dataset; derived from the resource name and content when unset. Replaces on change.")
     wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create and delete wait; default 1h.")
+    adopt_existing: AdoptExisting = None
 
     _source_form = field_validator("source", mode="before")(source_form)
 
@@ -84,7 +85,7 @@ class DatasetEngine(UploadingEngine):
         id_param="datasetId",
         create_wrapper="dataset",
         replace_on_change=frozenset({"format", "content_digest"}),
-        provider_only=frozenset({SOURCE, "rows", "wait_timeout"}),
+        provider_only=frozenset({SOURCE, "rows", "wait_timeout", ADOPT}),
         computed_inputs=CONTENT_INPUTS | {EXAMPLE_COUNT},
         ready_states=frozenset({"READY"}),
     )
@@ -201,6 +202,7 @@ class DatasetArgs(TypedDict, total=False):
     display_name: pulumi.Input[str]
     dataset_id: pulumi.Input[str]
     wait_timeout: pulumi.Input[str | float]
+    adopt_existing: pulumi.Input[bool]
 
 
 class Dataset(FireworksResource, module="fireworks", name="Dataset"):

@@ -21,7 +21,7 @@ from ._engine import ResourceEngine, register
 from ._inputs import InputsModel
 from ._resource import FireworksResource
 from ._spec import ResourceSpec
-from ._types import Bool, Duration, Int, ModelName, Number, ResourceId, at_least, at_most
+from ._types import AdoptExisting, Bool, Duration, Int, ModelName, Number, ResourceId, at_least, at_most
 from ._wire import _enums
 from ._wire.deployment import Deployment as DeploymentWire
 
@@ -160,7 +160,7 @@ class DeploymentInputs(InputsModel):
     wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create/update/delete wait; default 1h.")
     hard_delete: Optional[Bool] = Field(default=None, description="Purge on delete instead of the default soft delete.")
     ignore_checks: Optional[Bool] = Field(default=None, description="Delete even while the deployment is in use.")
-    adopt_existing: Optional[Bool] = Field(default=None, description="Take over an existing deployment with this deployment_id instead of failing.")
+    adopt_existing: AdoptExisting = None
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         errors: list[tuple[str, str]] = []

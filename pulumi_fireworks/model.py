@@ -33,12 +33,12 @@ from pydantic import Field, field_validator
 from pulumi.dynamic import CheckFailure
 
 from ._content import Content, LocalFile, SourceError, archive_files, asset_files, content_of
-from ._engine import register
+from ._engine import ADOPT, register
 from ._http import Client
 from ._inputs import InputsModel, is_unknown
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
-from ._types import Bool, DisplayName, Duration, Int, ModelName, ResourceId, at_least
+from ._types import AdoptExisting, Bool, DisplayName, Duration, Int, ModelName, ResourceId, at_least
 from ._uploaded import CONTENT_INPUTS, SOURCE, ContentProblem, Source, UploadingEngine, source_form
 from ._wire.model import (
     ADAPTER_CHAT_CONFIG,
@@ -142,6 +142,7 @@ class ModelInputs(InputsModel):
     deprecation_date: Optional[DateInputs] = None
     snapshot_type: Optional[SnapshotType] = None
     wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create and delete wait; default 1h.")
+    adopt_existing: AdoptExisting = None
 
     _source_form = field_validator("source", mode="before")(source_form)
 
@@ -179,7 +180,7 @@ class ModelEngine(UploadingEngine):
         replace_on_change=frozenset(
             {"kind", "base_model", "peft_details", "base_model_details", "conversation_config", "content_digest"}
         ),
-        provider_only=frozenset({SOURCE, "base_model", "wait_timeout"}),
+        provider_only=frozenset({SOURCE, "base_model", "wait_timeout", ADOPT}),
         computed_inputs=CONTENT_INPUTS,
         # No FAILED state: a failed validation leaves the model UPLOADING with an error
         # status, which the engine's wait reports.
@@ -384,6 +385,7 @@ class ModelArgs(TypedDict, total=False):
     deprecation_date: pulumi.Input[DateArgs]
     snapshot_type: pulumi.Input[str]
     wait_timeout: pulumi.Input[str | float]
+    adopt_existing: pulumi.Input[bool]
 
 
 class Model(FireworksResource, module="fireworks", name="Model"):
