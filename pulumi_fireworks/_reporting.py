@@ -57,6 +57,13 @@ def hint(exc: FireworksError) -> str:
     return ""
 
 
+def warn(message: str) -> None:
+    """Tell the user something that is not a failure. The engine shows what a provider
+    writes to stderr among the update's diagnostics; there is no other channel for a
+    dynamic provider."""
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
 def api_text(exc: FireworksError) -> str:
     """The API's own words for a status error (code and message), else the error's text."""
     if isinstance(exc, APIStatusError):

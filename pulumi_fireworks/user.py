@@ -6,8 +6,18 @@ derives from its id, and no way to log into the web UI. They get two type tokens
 that policies can hold them to different rules (e.g. no ``admin`` service accounts).
 
 Role, display name and permission preset update in place; the e-mail and the id
-replace. The API has no documented delete; ``DELETE .../users/{id}`` is what firectl's
-``delete user`` implies (reference §13.11), and what the emulator serves.
+replace.
+
+**Deleting.** Users may have no REST delete at all: ``DELETE .../users/{id}`` is in
+neither SDK 1.2.30, the docs' API reference nor the newest generated spec, and in the
+gateway proto (fireworks-ai 0.19.20) ``DeleteUser`` has no HTTP binding (firectl
+deletes users over gRPC). So a DELETE is tried and then *checked*: whatever it answered
+(success, 404, 405, 501), only a user the API no longer shows counts as deleted. When
+the user is still there, a service account's API keys are revoked (the API can do that),
+and the destroy fails naming what is left and the firectl command that removes it —
+unless the program chose ``deletion_policy="abandon"``, which leaves the user (after
+revoking a service account's keys) with a warning. A destroy never reports success
+while the user can still act without the program having said so.
 """
 
 from __future__ import annotations
@@ -18,12 +28,15 @@ from typing import Any, Literal, Mapping, Optional, TypedDict
 import pulumi
 from pydantic import Field
 
-from ._engine import ResourceEngine, register
+from ._engine import ADOPT, URN_KEY, ResourceEngine, register
+from ._errors import APIStatusError, NotFoundError, ResourceError
+from ._http import Client
 from ._ids import slug
 from ._inputs import InputsModel
 from ._resource import FireworksResource
-from ._spec import ResourceSpec
-from ._types import DisplayName, Email, ResourceId
+from ._reporting import api_text, warn
+from ._spec import Props, ResourceSpec
+from ._types import AdoptExisting, DisplayName, Email, ResourceId
 from ._wire.user import USER_ROLES
 from ._wire.user import User as UserWire
 
@@ -37,11 +50,22 @@ __all__ = ["User", "UserArgs", "ServiceAccount", "ServiceAccountArgs"]
 Role = Literal[USER_ROLES]  # type: ignore[valid-type]
 
 
+DeletionPolicy = Literal["delete", "abandon"]
+DELETION_POLICY = "deletion_policy"
+
+
 class _AccessInputs(InputsModel):
     role: Role = Field(description="admin, user, contributor, inference-user, or custom (with permission_preset).")
     permission_preset: Optional[str] = Field(default=None, description="The permissions of role 'custom'.")
     display_name: Optional[DisplayName] = None
     user_id: Optional[ResourceId] = Field(default=None, description="Id of the user. Replaces on change.")
+    deletion_policy: Optional[DeletionPolicy] = Field(default=None, description=(
+        "What destroy does when the API cannot delete the user (Fireworks documents no REST delete): "
+        "'delete' (the default) fails, naming what is left and the firectl command that removes it; "
+        "'abandon' leaves the user and reports success with a warning. Either way a service account's "
+        "API keys are revoked first."
+    ))
+    adopt_existing: AdoptExisting = None
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         if self.role == "custom" and not self.permission_preset:
@@ -61,7 +85,69 @@ class ServiceAccountInputs(_AccessInputs):
     """Validation and canonical form of ServiceAccount inputs; the published input schema."""
 
 
-class UserEngine(ResourceEngine):
+class _AccessEngine(ResourceEngine):
+    """Deleting a user or service account: tried, then checked (see the module docstring)."""
+
+    def delete(self, client: Client, id_: str, props: Props) -> None:
+        refused: Optional[APIStatusError] = None
+        try:
+            self.send_delete(client, props, id_, self.delete_query(props))
+        except APIStatusError as exc:
+            if exc.status not in _NO_ROUTE:
+                raise
+            refused = exc  # gone already, or no such route: the Get below tells
+        else:
+            self._wait_gone(client, props, id_)
+        live = self.fetch(client, props, id_)
+        if live is None or live.get("state") in self.spec.gone_states:
+            return
+        self._user_left(client, props, id_, live, refused)
+
+    def _user_left(
+        self, client: Client, props: Props, user_id: str, live: Mapping[str, Any], refused: Optional[APIStatusError]
+    ) -> None:
+        label = self.describe(props, client, user_id)
+        answer = f"DELETE answered {api_text(refused)}" if refused is not None else "DELETE answered success"
+        left = f"the user still exists with role {live.get('role') or 'unknown'}"
+        if live.get("serviceAccount"):
+            revoked = _revoke_keys(client, self.spec.object_path(client.account_id, props, user_id))
+            left += f"; its {_keys(revoked)} revoked, so it cannot authenticate"
+        else:
+            left += " and can still sign in to the web UI (its API keys were left as they are)"
+        remove = f"firectl delete user {user_id} --account-id {client.account_id}"
+        if props.get(DELETION_POLICY) == "abandon":
+            warn(f"{label}: left behind as deletion_policy='abandon' asks: the API cannot delete users ({answer}); "
+                 f"{left}. Remove it with `{remove}`.")
+            return
+        raise ResourceError(
+            f"{label}: delete failed: the API offers no way to delete users ({answer}), and {left}.\n"
+            f"  To fix: remove it with `{remove}` and run `pulumi destroy` again; or, to leave such users "
+            f"behind, set deletion_policy='abandon' on the resource and run `pulumi up` before destroying "
+            f"(`pulumi state delete '{props.get(URN_KEY)}'` forgets this one without deleting it)."
+        )
+
+
+_NO_ROUTE = frozenset({404, 405, 501})
+"""What a gateway answers for a route it does not have: 404 for an unknown path, 405 or
+501 (grpc-gateway's default for a path bound to other methods)."""
+
+
+def _revoke_keys(client: Client, user_path: str) -> int:
+    """Delete every API key of the user at ``user_path``; how many there were."""
+    keys = [str(k["keyId"]) for k in client.paginate(f"{user_path}/apiKeys", "apiKeys") if k.get("keyId")]
+    for key_id in keys:
+        try:
+            client.request("POST", f"{user_path}/apiKeys:delete", json={"keyId": key_id})
+        except NotFoundError:
+            pass  # revoked meanwhile
+    return len(keys)
+
+
+def _keys(count: int) -> str:
+    return "1 API key was" if count == 1 else f"{count} API keys were"
+
+
+class UserEngine(_AccessEngine):
     spec = ResourceSpec(
         type_name="User",
         collection="users",
@@ -72,6 +158,7 @@ class UserEngine(ResourceEngine):
         id_source="query",
         id_param="userId",
         replace_on_change=frozenset({"email"}),
+        provider_only=frozenset({DELETION_POLICY, ADOPT}),
         # The account allows one user per e-mail: a replacement keeping it deletes first.
         unique_fields=frozenset({"email"}),
         # Users have no FAILED state: a failure is an error in `status` (see the engine).
@@ -85,7 +172,7 @@ class UserEngine(ResourceEngine):
         return slug(str(email).split("@", 1)[0]) if isinstance(email, str) else None
 
 
-class ServiceAccountEngine(ResourceEngine):
+class ServiceAccountEngine(_AccessEngine):
     spec = ResourceSpec(
         type_name="ServiceAccount",
         collection="users",
@@ -97,6 +184,7 @@ class ServiceAccountEngine(ResourceEngine):
         id_param="userId",
         # The server derives it: <id>@<account>.sa.fireworks.ai (docs, audit logs).
         extra_outputs=frozenset({"email"}),
+        provider_only=frozenset({DELETION_POLICY, ADOPT}),
         ready_states=frozenset({"READY"}),
     )
 
@@ -113,6 +201,8 @@ class _AccessArgs(TypedDict, total=False):
     permission_preset: pulumi.Input[str]
     display_name: pulumi.Input[str]
     user_id: pulumi.Input[str]
+    deletion_policy: pulumi.Input[str]
+    adopt_existing: pulumi.Input[bool]
 
 
 class UserArgs(_AccessArgs, total=False):
@@ -130,6 +220,7 @@ class _AccessOutputs:
     role: pulumi.Output[str]
     permission_preset: pulumi.Output[str]
     display_name: pulumi.Output[str]
+    deletion_policy: pulumi.Output[str]
     email: pulumi.Output[str]
     name: pulumi.Output[str]
     """Resource name, ``accounts/<account>/users/<id>``."""
