@@ -261,7 +261,8 @@ class ResourceEngine:
         a digest of the local files an input names). Runs at ``check`` before a derived
         id is chosen, so the id follows them; must be deterministic (a saved plan is
         refused when ``check`` answers differently at ``up``) and call no API. Problems
-        are failures naming the input, like validation errors."""
+        are failures naming the input, like validation errors. ``checked`` already holds
+        the resource's name (``__name``), for :meth:`describe`."""
         return []
 
     def populate(self, client: Client, props: Props, object_id: str, live: dict[str, Any]) -> dict[str, Any]:
@@ -340,12 +341,12 @@ class ResourceEngine:
         checked, failures = validate(spec.inputs_model, given, spec.type_name)
         if checked is None:
             return CheckResult(news, failures)
+        for key in (NAME_KEY, URN_KEY):  # before complete_inputs, whose messages name the resource
+            if news.get(key) is not None:
+                checked[key] = news[key]
         failures = self.complete_inputs(checked)
         if failures:
             return CheckResult(news, failures)
-        for key in (NAME_KEY, URN_KEY):
-            if news.get(key) is not None:
-                checked[key] = news[key]
         if spec.autoname and spec.id_source != "server" and checked.get(spec.id_field) is None:
             # Sticky: an object keeps the id it was created with until it is replaced
             # (when the engine checks the new inputs again without the old ones).

@@ -7,12 +7,13 @@ wait for ``READY``. What is shared with Dataset (content digests, the upload ste
 cleanup) is in ``_uploaded.py``; this file says what a model's files must be, what
 they imply, and which inputs replace the model.
 
-* A LoRA adapter (kind ``HF_PEFT_ADDON``, the default) is a folder with
+* A LoRA adapter (kind ``HF_PEFT_ADDON``, the default) is uploaded as
   ``adapter_config.json``, ``adapter_model.safetensors`` (or ``.bin``) and optionally
-  ``fireworks.json``; nothing else is accepted by the service, so nothing else is
-  accepted here. ``peft_details`` (rank, target modules) come from
-  ``adapter_config.json`` unless given; ``base_model`` names the Fireworks model it was
-  trained on.
+  ``fireworks.json``, the only files the service accepts; they are picked from the top
+  level of the folder, and the rest (a ``README.md``, tokenizer files, checkpoints) is
+  left out, as the preview says (see ``_adapter_files.py``). ``peft_details`` (rank,
+  target modules) come from ``adapter_config.json`` unless given; ``base_model`` names
+  the Fireworks model it was trained on.
 * A base model (kind ``HF_BASE_MODEL``) is a Hugging Face checkpoint folder:
   ``config.json`` (without ``quantization_config``), weights (with their
   ``*.index.json`` when sharded) and tokenizer files. ``base_model_details`` default to
@@ -32,6 +33,7 @@ import pulumi
 from pydantic import Field, field_validator
 from pulumi.dynamic import CheckFailure
 
+from ._adapter_files import adapter_upload
 from ._content import Content, LocalFile, SourceError, archive_files, asset_files, content_of
 from ._engine import ADOPT, register
 from ._http import Client
@@ -43,8 +45,6 @@ from ._uploaded import CONTENT_INPUTS, SOURCE, ContentProblem, Source, Uploading
 from ._wire.model import (
     ADAPTER_CHAT_CONFIG,
     ADAPTER_CONFIG,
-    ADAPTER_FILES,
-    ADAPTER_WEIGHTS,
     BASE_CONFIG,
     CHECKPOINT_FORMATS,
     NOT_WEIGHTS,
@@ -203,6 +203,7 @@ class ModelEngine(UploadingEngine):
     def content(self, checked: Props) -> Content:
         files = _model_files(checked[SOURCE])
         if checked["kind"] == ADDON:
+            files = adapter_upload(self.describe(checked, None), files, checked[SOURCE])
             checked["peft_details"] = _adapter_details(checked, files)
         else:
             checked["base_model_details"] = _base_model_details(checked, files)
@@ -249,15 +250,9 @@ def _json_object(file: LocalFile) -> dict[str, Any]:
 
 
 def _adapter_details(checked: Props, files: list[LocalFile]) -> dict[str, Any]:
-    """``peft_details`` completed from ``adapter_config.json``, after checking the files."""
+    """``peft_details`` completed from ``adapter_config.json``, after checking the files
+    (the ones to upload, as :func:`~._adapter_files.adapter_upload` picks them)."""
     by_name = {f.name: f for f in files}
-    allowed = f"{ADAPTER_CONFIG}, {' or '.join(ADAPTER_WEIGHTS)} and optionally {ADAPTER_CHAT_CONFIG}"
-    for name in sorted(set(by_name) - ADAPTER_FILES):
-        raise SourceError(f"{by_name[name].where} does not belong in a LoRA adapter: the service accepts only {allowed}")
-    if ADAPTER_CONFIG not in by_name:
-        raise SourceError(f"{_folder(checked)} has no {ADAPTER_CONFIG}: a LoRA adapter needs {allowed}")
-    if not set(ADAPTER_WEIGHTS) & set(by_name):
-        raise SourceError(f"{_folder(checked)} has no adapter weights ({' or '.join(ADAPTER_WEIGHTS)})")
     config_file = by_name[ADAPTER_CONFIG]
     config = _json_object(config_file)
     if ADAPTER_CHAT_CONFIG in by_name:

@@ -167,6 +167,47 @@ def test_archives_assets_shards_and_a_base_model_with_an_adapter_on_it(resources
     assert live_objects(emulator, "models") == [] and live_objects(emulator, "datasets") == []
 
 
+def test_a_save_pretrained_folder_deploys_leaving_out_what_the_service_refuses(
+    resources_stack: ResourcesStack, emulator: RunningEmulator
+) -> None:
+    """PEFT's ``save_pretrained`` writes a README.md model card beside the adapter, and a
+    training run leaves tokenizer files and checkpoints: the adapter files are uploaded,
+    the rest is named at preview, and editing it changes nothing."""
+    run = "runs/support"
+    files = {
+        **adapter(run, extra={"README.md": b"---\nlibrary_name: peft\n---\n# Model Card", "tokenizer.json": b"{}",
+                              "tokenizer_config.json": b"{}", "special_tokens_map.json": b"{}"}),
+        **adapter(f"{run}/checkpoint-10", weights=b"\1" * 4096,
+                  extra={"optimizer.pt": b"\2" * 8192, "trainer_state.json": b"{}", "README.md": b"# Model Card"}),
+    }
+    stack = resources_stack({"support-lora": {"type": "Model", "inputs": {"source": run, "base_model": LLAMA}}}, files=files)
+    project = project_of(stack)
+    note = ("fireworks:Model 'support-lora': uploading adapter_config.json, adapter_model.safetensors; left out README.md, "
+            "special_tokens_map.json, tokenizer.json, tokenizer_config.json, checkpoint-10/ (9 files): a LoRA upload "
+            "holds only adapter_config.json, one weights file (adapter_model.safetensors, else adapter_model.bin) and "
+            "fireworks.json from the folder's top level; the service refuses any other file")
+
+    # What a terminal shows: the provider's stderr, among the stack's diagnostics.
+    shown = stack.cli("preview", "--non-interactive", "--color=never").stdout
+    assert "+ 2 to create" in shown and note in shown.split("Diagnostics:")[1], shown
+    up = stack.up()
+    model = up.outputs["support-lora"]
+    assert up.change_summary == {"create": 2} and model["state"] == "READY"
+    adapter_files = {name: sha256(files[f"{run}/{name}"]) for name in ("adapter_config.json", "adapter_model.safetensors")}
+    assert uploaded(emulator, model["name"]) == adapter_files  # exactly the adapter, byte for byte
+    assert {name: f["sha256"] for name, f in model["files"].items()} == adapter_files
+    assert model["peft_details"] == {"base_model": LLAMA, "r": 8, "target_modules": ["q_proj", "v_proj"]}
+    assert_state_is_the_server(stack, emulator)
+
+    (project / run / "README.md").write_text("# Model Card\n\nNow with a description of the training data.\n")
+    flip_a_byte(project / run / "checkpoint-10/optimizer.pt", 3)
+    preview = stack.preview()
+    assert preview.change_summary == {"same": 2}
+    assert note in preview.stdout  # said on every preview, a no-change one too
+    stack.destroy()
+    assert live_objects(emulator, "models") == []
+
+
 def test_relative_paths_resolve_in_the_program_directory(engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path) -> None:
     """Pulumi starts the program and the provider in the program's directory: the project
     directory, or the ``main:`` directory when Pulumi.yaml sets one (here ``src``)."""
@@ -255,7 +296,8 @@ def test_failed_puts_are_retried(resources_stack: ResourcesStack, emulator: Runn
 
 BAD_FILES = {
     **adapter("adapters/ok"),
-    **adapter("adapters/stray", extra={"README.md": b"# my adapter"}),
+    **adapter("adapters/checkpoints/checkpoint-10"),
+    **adapter("adapters/checkpoints/checkpoint-20"),
     "adapters/no-config/adapter_model.safetensors": b"\0" * 16,
     "adapters/no-weights/adapter_config.json": b'{"r": 8, "target_modules": ["q_proj"]}',
     **adapter("adapters/rank-128", r=128),
@@ -270,7 +312,8 @@ BAD_FILES = {
 OK = {"source": "adapters/ok", "base_model": LLAMA}
 BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("Model", {"source": "adapters/missing", "base_model": LLAMA}, "Model.source: adapters/missing: no such file or folder"),
-    ("Model", {"source": "adapters/stray", "base_model": LLAMA}, "README.md does not belong in a LoRA adapter"),
+    ("Model", {"source": "adapters/checkpoints", "base_model": LLAMA},
+     "point source at the one to upload, adapters/checkpoints/checkpoint-<step> (the latest is adapters/checkpoints/checkpoint-20)"),
     ("Model", {"source": "adapters/no-config", "base_model": LLAMA}, "has no adapter_config.json"),
     ("Model", {"source": "adapters/no-weights", "base_model": LLAMA}, "has no adapter weights"),
     ("Model", {"source": "adapters/rank-128", "base_model": LLAMA}, "r (the LoRA rank) is 128"),
