@@ -236,8 +236,11 @@ class ResourceEngine:
 
     def update_body(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The JSON body of a PATCH: the whole managed object, so the result is right
-        whether the server honours ``updateMask`` or replaces every mutable field."""
-        return self.wire_body(props, self.spec.api_inputs)
+        whether the server honours ``updateMask`` or replaces every mutable field. Inputs
+        left unset whose default is managed are spelled out (``"public": false``), so a
+        value set elsewhere is put back even by a server that skips absent fields."""
+        unset = {f: d for f, d in self.spec.unset_defaults.items() if props.get(f) is None}
+        return self.wire_body({**props, **unset}, self.spec.api_inputs)
 
     def update_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """Query parameters of a PATCH besides ``updateMask``."""
@@ -567,13 +570,21 @@ class ResourceEngine:
     def _differing_fields(self, props: Props, live: Mapping[str, Any]) -> list[str]:
         """Inputs an existing object does not already satisfy (write-only inputs cannot be
         compared, so they always count as differing)."""
+        spec = self.spec
         current = self.snake(live)
-        return sorted(
+        differing = [
             f
-            for f in self.spec.api_inputs
+            for f in spec.api_inputs
             if f in props
-            and (f in self.spec.write_only or not satisfies(f, props[f], current.get(f), self.equivalent, self.map_fields, self.spec.may_be_dropped))
-        )
+            and (f in spec.write_only or not satisfies(f, props[f], current.get(f), self.equivalent, self.map_fields, spec.may_be_dropped))
+        ]
+        differing += [f for f in spec.unset_defaults if props.get(f) is None and self._drifted_from_default(f, current)]
+        return sorted(set(differing))
+
+    def _drifted_from_default(self, field: str, current: Mapping[str, Any]) -> bool:
+        """Whether an input left unset, whose default is managed, holds something else."""
+        default = self.spec.unset_defaults[field]
+        return not satisfies(field, default, current.get(field), self.equivalent, self.map_fields, self.spec.may_be_dropped)
 
     def _patch_to_match(self, client: Client, props: Props, object_id: str, live: Mapping[str, Any]) -> None:
         """PATCH whatever an existing object does not already satisfy."""
@@ -608,6 +619,11 @@ class ResourceEngine:
             inputs = {k: v for k, v in props.items() if k not in spec.output_names}
             for field in spec.api_inputs - spec.write_only - spec.refresh_keeps:
                 if props.get(field) is None:
+                    # Unset means the API's default where that is managed: anything
+                    # else (made public in the web UI) is drift, recorded so that the
+                    # next `up` shows it and puts the default back.
+                    if field in spec.unset_defaults and self._drifted_from_default(field, current):
+                        inputs[field] = current.get(field)
                     continue
                 value = project(field, props[field], current.get(field), self.equivalent, self.map_fields, self.spec.may_be_dropped)
                 if is_zero(value):

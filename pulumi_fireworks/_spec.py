@@ -15,6 +15,7 @@ from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel
 
+from ._inputs import when_unset
 from ._wire._base import WireModel, output_only_fields
 
 Props = dict[str, Any]
@@ -126,6 +127,13 @@ class ResourceSpec:
     def input_names(self) -> frozenset[str]:
         """Every input: the user's (the inputs model) and the computed ones."""
         return frozenset(self.inputs_model.model_fields) | self.computed_inputs
+
+    @cached_property
+    def unset_defaults(self) -> dict[str, Any]:
+        """Inputs whose unset value means an API default that is managed (see
+        ``_inputs.unset_means``): input name → that default."""
+        facts = {f: when_unset(self.inputs_model, f) for f in self.api_inputs}
+        return {f: fact["default"] for f, fact in facts.items() if isinstance(fact, dict)}
 
     @cached_property
     def api_inputs(self) -> frozenset[str]:

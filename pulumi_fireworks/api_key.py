@@ -45,7 +45,7 @@ from pydantic import Field
 from ._engine import DISCARDED, NAME_KEY, URN_KEY, ResourceEngine, register
 from ._errors import NotFoundError
 from ._http import Client
-from ._inputs import InputsModel, is_unknown
+from ._inputs import InputsModel, is_unknown, server_decides
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import DisplayName, ResourceId, Timestamp, parse_timestamp
@@ -64,11 +64,12 @@ class ApiKeyInputs(InputsModel):
     """Validation and canonical form of ApiKey inputs; the published input schema."""
 
     user_id: ResourceId = Field(description="The user or service account that owns the key.")
-    display_name: Optional[DisplayName] = Field(default=None, description="Shown in key lists; the API's default is 'default'.")
+    display_name: Optional[DisplayName] = Field(default=None, description="Shown in key lists; the API's default is 'default'.", json_schema_extra=server_decides())
     expire_time: Optional[Timestamp] = Field(
-        default=None, description="RFC 3339 instant after which the key stops working; unset = never."
+        default=None, description="RFC 3339 instant after which the key stops working; unset = never.",
+        json_schema_extra=server_decides(),
     )
-    annotations: Optional[dict[str, str]] = None
+    annotations: Optional[dict[str, str]] = Field(default=None, json_schema_extra=server_decides())
 
 
 class ApiKeyEngine(ResourceEngine):

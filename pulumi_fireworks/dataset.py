@@ -25,7 +25,7 @@ from ._content import Content, LocalFile, SourceError, cached, content_of, disk_
 from ._engine import ADOPT, _may_succeed_later, register
 from ._errors import FireworksError
 from ._http import Client
-from ._inputs import InputsModel
+from ._inputs import InputsModel, server_decides
 from ._jsonl import FORMATS, canonical_jsonl, row_problem, scan
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
@@ -58,8 +58,8 @@ class DatasetInputs(InputsModel):
     rows: Optional[list[dict[str, Any]]] = Field(default=None, min_length=1, description=(
         "The rows themselves, instead of source (for small data: they are kept in the stack's state)."
     ))
-    format: Optional[Format] = Field(default=None, description="CHAT, COMPLETION or RL: every row is checked against it. Replaces on change.")
-    display_name: Optional[DisplayName] = None
+    format: Optional[Format] = Field(default=None, description="CHAT, COMPLETION or RL: every row is checked against it. Replaces on change.", json_schema_extra=server_decides())
+    display_name: Optional[DisplayName] = Field(default=None, json_schema_extra=server_decides())
     dataset_id: Optional[ResourceId] = Field(default=None, description="Id of the dataset; derived from the resource name and content when unset. Replaces on change.")
     wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create and delete wait; default 1h.")
     adopt_existing: AdoptExisting = None

@@ -19,7 +19,7 @@ from pydantic import Field
 
 from ._engine import ResourceEngine, register
 from ._http import Client
-from ._inputs import InputsModel, is_unknown, required_because
+from ._inputs import InputsModel, is_unknown, required_because, server_decides, unset_means
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import Bool, DeploymentName, DisplayName, Duration, ModelName, at_least
@@ -54,10 +54,10 @@ class DeployedModelInputs(InputsModel):
         description="The deployment to load it onto (one with enable_addons=True, or a hot-reload deployment). Replaces on change.",
         json_schema_extra=required_because(SERVERLESS_REFUSED),
     )
-    display_name: Optional[DisplayName] = None
-    description: Optional[str] = Field(default=None, max_length=999)
-    default: Optional[Bool] = Field(default=None, description="Serve this load when the model is queried without '#<deployment>'.")
-    public: Optional[Bool] = None
+    display_name: Optional[DisplayName] = Field(default=None, json_schema_extra=server_decides())
+    description: Optional[str] = Field(default=None, max_length=999, json_schema_extra=unset_means(""))
+    default: Optional[Bool] = Field(default=None, description="Serve this load when the model is queried without '#<deployment>'.", json_schema_extra=server_decides())
+    public: Optional[Bool] = Field(default=None, json_schema_extra=unset_means(False))
     replace_merged_addon: Optional[Bool] = Field(
         default=None, description="Needed to load onto a hot-reload deployment; replaces the addon merged there. Create only."
     )

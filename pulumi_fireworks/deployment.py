@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 
 from . import _durations
 from ._engine import ResourceEngine, register
-from ._inputs import InputsModel
+from ._inputs import InputsModel, server_decides, unset_means
 from ._resource import FireworksResource
 from ._spec import ResourceSpec
 from ._types import AdoptExisting, Bool, Duration, Int, ModelName, Number, ResourceId, at_least, at_most
@@ -124,32 +124,32 @@ class DeploymentInputs(InputsModel):
 
     base_model: ModelName = Field(description="Model to serve, e.g. accounts/fireworks/models/llama-v3p1-8b-instruct. Replaces on change.")
     deployment_id: Optional[ResourceId] = Field(default=None, description="Id of the deployment; generated from the resource name when unset. Replaces on change.")
-    display_name: Optional[str] = Field(default=None, max_length=63)
-    description: Optional[str] = None
-    min_replica_count: Optional[Int] = Field(default=None, ge=0)
-    max_replica_count: Optional[Int] = Field(default=None, ge=0)
-    max_with_revocable_replica_count: Optional[Int] = Field(default=None, ge=0)
-    autoscaling_policy: Optional[AutoscalingPolicyInputs] = None
-    accelerator_type: Optional[AcceleratorType] = None
-    accelerator_count: Optional[Int] = Field(default=None, ge=1, le=64)
-    precision: Optional[Precision] = None
-    deployment_shape: Optional[str] = Field(default=None, description="Shape or shape-version name; the server records the version.")
-    deployment_template: Optional[str] = Field(default=None, description="Enterprise only. Replaces on change.")
-    enable_addons: Optional[Bool] = None
-    enable_hot_reload_latest_addon: Optional[Bool] = None
-    draft_model: Optional[ModelName] = None
-    draft_token_count: Optional[Int] = Field(default=None, ge=1, le=64)
-    ngram_speculation_length: Optional[Int] = Field(default=None, ge=1, le=64)
-    enable_mtp: Optional[Bool] = None
-    enable_session_affinity: Optional[Bool] = None
-    direct_route_type: Optional[DirectRouteType] = None
-    direct_route_api_keys: Optional[list[str]] = Field(default=None, description="Secret.")
-    auto_tune: Optional[AutoTuneInputs] = None
-    placement: Optional[PlacementInputs] = Field(default=None, description="Where the deployment may run. Replaces on change.")
-    max_context_length: Optional[Int] = Field(default=None, ge=0)
-    max_concurrency_per_replica: Optional[Int] = Field(default=None, ge=0)
-    disable_deployment_size_validation: Optional[Bool] = None
-    annotations: Optional[dict[str, str]] = None
+    display_name: Optional[str] = Field(default=None, max_length=63, json_schema_extra=server_decides())
+    description: Optional[str] = Field(default=None, json_schema_extra=unset_means(""))
+    min_replica_count: Optional[Int] = Field(default=None, ge=0, json_schema_extra=unset_means(0))
+    max_replica_count: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
+    max_with_revocable_replica_count: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
+    autoscaling_policy: Optional[AutoscalingPolicyInputs] = Field(default=None, json_schema_extra=server_decides())
+    accelerator_type: Optional[AcceleratorType] = Field(default=None, json_schema_extra=server_decides())
+    accelerator_count: Optional[Int] = Field(default=None, ge=1, le=64, json_schema_extra=server_decides())
+    precision: Optional[Precision] = Field(default=None, json_schema_extra=server_decides())
+    deployment_shape: Optional[str] = Field(default=None, description="Shape or shape-version name; the server records the version.", json_schema_extra=server_decides())
+    deployment_template: Optional[str] = Field(default=None, description="Enterprise only. Replaces on change.", json_schema_extra=server_decides())
+    enable_addons: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
+    enable_hot_reload_latest_addon: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
+    draft_model: Optional[ModelName] = Field(default=None, json_schema_extra=server_decides())
+    draft_token_count: Optional[Int] = Field(default=None, ge=1, le=64, json_schema_extra=server_decides())
+    ngram_speculation_length: Optional[Int] = Field(default=None, ge=1, le=64, json_schema_extra=server_decides())
+    enable_mtp: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
+    enable_session_affinity: Optional[Bool] = Field(default=None, json_schema_extra=unset_means(False))
+    direct_route_type: Optional[DirectRouteType] = Field(default=None, json_schema_extra=server_decides())
+    direct_route_api_keys: Optional[list[str]] = Field(default=None, description="Secret.", json_schema_extra=server_decides())
+    auto_tune: Optional[AutoTuneInputs] = Field(default=None, json_schema_extra=server_decides())
+    placement: Optional[PlacementInputs] = Field(default=None, description="Where the deployment may run. Replaces on change.", json_schema_extra=server_decides())
+    max_context_length: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
+    max_concurrency_per_replica: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
+    disable_deployment_size_validation: Optional[Bool] = Field(default=None, json_schema_extra=unset_means(False))
+    annotations: Optional[dict[str, str]] = Field(default=None, json_schema_extra=server_decides())
     # Create-time flags (query parameters of the create call).
     skip_shape_validation: Optional[Bool] = None
     disable_speculative_decoding: Optional[Bool] = None

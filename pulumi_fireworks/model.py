@@ -37,7 +37,7 @@ from ._adapter_files import adapter_upload
 from ._content import Content, LocalFile, SourceError, archive_files, asset_files, content_of
 from ._engine import ADOPT, register
 from ._http import Client
-from ._inputs import InputsModel, is_unknown
+from ._inputs import InputsModel, is_unknown, server_decides, unset_means
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import AdoptExisting, Bool, DisplayName, Duration, Int, ModelName, ResourceId, at_least
@@ -120,27 +120,27 @@ class ModelInputs(InputsModel):
         "The model's files: a local folder (relative to the program's directory), a pulumi.FileArchive "
         "(folder, .zip or .tar) or a pulumi.AssetArchive. Their content replaces the model on change."
     ))
-    kind: Optional[Kind] = Field(default=None, description="HF_PEFT_ADDON (a LoRA adapter, the default) or HF_BASE_MODEL. Replaces on change.")
+    kind: Optional[Kind] = Field(default=None, description="HF_PEFT_ADDON (a LoRA adapter, the default) or HF_BASE_MODEL. Replaces on change.", json_schema_extra=server_decides())
     base_model: Optional[ModelName] = Field(default=None, description="A LoRA adapter's base model. Replaces on change.")
-    peft_details: Optional[PeftDetailsInputs] = Field(default=None, description="LoRA details; read from adapter_config.json when unset. Replaces on change.")
-    base_model_details: Optional[BaseModelDetailsInputs] = Field(default=None, description="Base-model details. Replaces on change.")
+    peft_details: Optional[PeftDetailsInputs] = Field(default=None, description="LoRA details; read from adapter_config.json when unset. Replaces on change.", json_schema_extra=server_decides())
+    base_model_details: Optional[BaseModelDetailsInputs] = Field(default=None, description="Base-model details. Replaces on change.", json_schema_extra=server_decides())
     model_id: Optional[ResourceId] = Field(default=None, description="Id of the model; derived from the resource name and content when unset. Replaces on change.")
-    display_name: Optional[DisplayName] = None
-    description: Optional[str] = Field(default=None, max_length=999)
-    github_url: Optional[str] = None
-    hugging_face_url: Optional[str] = None
-    public: Optional[Bool] = Field(default=None, description="Publish the model to every Fireworks account.")
-    conversation_config: Optional[ConversationConfigInputs] = None
-    context_length: Optional[Int] = Field(default=None, ge=0)
-    training_context_length: Optional[Int] = Field(default=None, ge=0)
-    supports_image_input: Optional[Bool] = None
-    supports_tools: Optional[Bool] = None
-    supports_lora: Optional[Bool] = None
-    use_hf_apply_chat_template: Optional[Bool] = None
-    default_draft_model: Optional[ModelName] = None
-    default_draft_token_count: Optional[Int] = Field(default=None, ge=1)
-    deprecation_date: Optional[DateInputs] = None
-    snapshot_type: Optional[SnapshotType] = None
+    display_name: Optional[DisplayName] = Field(default=None, json_schema_extra=server_decides())
+    description: Optional[str] = Field(default=None, max_length=999, json_schema_extra=unset_means(""))
+    github_url: Optional[str] = Field(default=None, json_schema_extra=unset_means(""))
+    hugging_face_url: Optional[str] = Field(default=None, json_schema_extra=unset_means(""))
+    public: Optional[Bool] = Field(default=None, description="Publish the model to every Fireworks account.", json_schema_extra=unset_means(False))
+    conversation_config: Optional[ConversationConfigInputs] = Field(default=None, json_schema_extra=server_decides())
+    context_length: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
+    training_context_length: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
+    supports_image_input: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
+    supports_tools: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
+    supports_lora: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
+    use_hf_apply_chat_template: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
+    default_draft_model: Optional[ModelName] = Field(default=None, json_schema_extra=unset_means(""))
+    default_draft_token_count: Optional[Int] = Field(default=None, ge=1, json_schema_extra=unset_means(0))
+    deprecation_date: Optional[DateInputs] = Field(default=None, json_schema_extra=unset_means(None))
+    snapshot_type: Optional[SnapshotType] = Field(default=None, json_schema_extra=server_decides())
     wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create and delete wait; default 1h.")
     adopt_existing: AdoptExisting = None
 

@@ -32,7 +32,7 @@ from ._engine import ADOPT, URN_KEY, ResourceEngine, register
 from ._errors import APIStatusError, NotFoundError, ResourceError
 from ._http import Client
 from ._ids import slug
-from ._inputs import InputsModel
+from ._inputs import InputsModel, server_decides, unset_means
 from ._resource import FireworksResource
 from ._reporting import api_text, warn
 from ._spec import Props, ResourceSpec
@@ -56,8 +56,8 @@ DELETION_POLICY = "deletion_policy"
 
 class _AccessInputs(InputsModel):
     role: Role = Field(description="admin, user, contributor, inference-user, or custom (with permission_preset).")
-    permission_preset: Optional[str] = Field(default=None, description="The permissions of role 'custom'.")
-    display_name: Optional[DisplayName] = None
+    permission_preset: Optional[str] = Field(default=None, description="The permissions of role 'custom'.", json_schema_extra=unset_means(""))
+    display_name: Optional[DisplayName] = Field(default=None, json_schema_extra=server_decides())
     user_id: Optional[ResourceId] = Field(default=None, description="Id of the user. Replaces on change.")
     deletion_policy: Optional[DeletionPolicy] = Field(default=None, description=(
         "What destroy does when the API cannot delete the user (Fireworks documents no REST delete): "

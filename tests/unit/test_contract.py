@@ -69,3 +69,15 @@ def test_what_the_emulator_cannot_change_the_provider_replaces(type_name: str) -
     replaced = spec.replace_on_change | {spec.id_field} | set(spec.parent_fields) | spec.create_only
     immutable_inputs = set(collection.immutable_fields) & inputs
     assert immutable_inputs <= replaced, f"updated in place but immutable on the server: {sorted(immutable_inputs - replaced)}"
+
+
+@pytest.mark.parametrize("type_name", sorted(SPECS))
+def test_every_optional_api_input_says_what_unset_means(type_name: str) -> None:
+    """Unset either means a managed API default (drift when it differs) or leaves the value
+    to the server: each field says which, on the field, and the schema shows it."""
+    from pulumi_fireworks._inputs import when_unset
+
+    spec = SPECS[type_name]
+    optional = {f for f in spec.api_inputs if not spec.inputs_model.model_fields[f].is_required()}
+    undeclared = sorted(f for f in optional if when_unset(spec.inputs_model, f) is None)
+    assert undeclared == [], f"{type_name}: say what unset means (unset_means or server_decides) for {undeclared}"
