@@ -53,7 +53,8 @@ from ._errors import (
 from ._http import Client
 from ._ids import autoname
 from ._inputs import check_failure, is_unknown, map_paths, validate
-from ._reporting import api_text, resource_error
+from ._display import KIND_UPDATE, kind_of, report
+from ._reporting import api_text, resource_error, warn
 from ._spec import Props, ResourceSpec
 from ._types import parse_timestamp
 from ._wait import poll
@@ -380,15 +381,26 @@ class ResourceEngine:
             for f in changed
             if f in spec.replace_on_change or f == spec.id_field or f in spec.parent_fields
         ]
-        if olds.get("state") in spec.failed_states:
-            # A refresh found it failed (or being deleted) on the server: nothing can be
-            # patched into shape, so the next `up` replaces it — like a tainted resource.
+        kinds = {f: kind_of(olds.get(f), news.get(f)) for f in changed}
+        failed = self.failed_on_server(olds)
+        if failed:
+            # A refresh found it failed on the server: nothing can be patched into
+            # shape, so the next `up` replaces it — like a tainted resource.
             replaces.append("state")
+            kinds["state"] = KIND_UPDATE
+            warn(f"{self.describe(olds, None)} is {failed} on the server: the next `pulumi up` replaces it.")
+        report(kinds, replaces, outputs=frozenset({"state"}))
         return DiffResult(
             changes=bool(changed) or bool(replaces),
             replaces=replaces,
             delete_before_replace=bool(replaces) and self._replacement_collides(olds, news),
         )
+
+    def failed_on_server(self, olds: Props) -> Optional[str]:
+        """Why an object a refresh recorded cannot be repaired in place (a FAILED
+        deployment), or ``None``."""
+        state = olds.get("state")
+        return f"{state}{_status_text(olds)}" if state in self.spec.failed_states else None
 
     def _replacement_collides(self, olds: Props, news: Props) -> bool:
         """Whether the replacement would collide with the old object: created under the
@@ -626,10 +638,13 @@ class ResourceEngine:
                         inputs[field] = current.get(field)
                     continue
                 value = project(field, props[field], current.get(field), self.equivalent, self.map_fields, self.spec.may_be_dropped)
-                if is_zero(value):
-                    inputs.pop(field, None)
+                if is_zero(value) and not is_zero(props[field]):
+                    inputs.pop(field, None)  # cleared elsewhere
                 else:
-                    inputs[field] = value
+                    inputs[field] = value  # an explicit zero the server satisfies stays as written
+            # What check records with the inputs (the name, what follows from it), so
+            # that the next diff does not show them as added.
+            inputs.update(self.preview_outputs(inputs, client.account_id))
         else:
             # Resource.get(): everything the server holds becomes the inputs.
             inputs = {f: current[f] for f in spec.api_inputs if not is_zero(current.get(f))}

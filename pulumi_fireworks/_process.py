@@ -229,3 +229,20 @@ def short_tracebacks(main: Optional[ModuleType] = None) -> str:
         raise Skipped(f"debug output is on ({_reporting.DEBUG_ENV} or -v=N): errors keep their tracebacks")
     main.traceback = _reporting.ShortTracebacks()  # type: ignore[union-attr]
     return "errors are reported by their message"
+
+
+@hook
+def diff_keys(main: Optional[ModuleType] = None) -> str:
+    """Have the server tell the engine which fields a diff found (see :mod:`._display`):
+    the CLI then lists exactly those, secrets and failed states included."""
+    from . import _display
+
+    main = sys.modules.get("__main__") if main is None else main
+    current = getattr(main, "proto", None)
+    if isinstance(current, _display.ProtoWithDiffKeys):
+        raise Skipped("already in place")
+    response = getattr(current, "DiffResponse", None)
+    if current is None or response is None or not hasattr(current, "PropertyDiff") or not hasattr(response, "DIFF_SOME"):
+        raise Skipped("the server no longer builds its DiffResponse from the proto module")
+    main.proto = _display.ProtoWithDiffKeys(current)  # type: ignore[union-attr]
+    return "diffs name the fields that change"

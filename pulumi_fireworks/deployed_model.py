@@ -103,6 +103,11 @@ class DeployedModelEngine(ResourceEngine):
             return f"the API reports no state for the load (STATE_UNSPECIFIED, which Fireworks' SDK treats as a failed load){_status(live)}"
         return super().failure_reported(live)
 
+    def failed_on_server(self, olds: Props) -> Optional[str]:
+        if olds.get("name") and olds.get("state") in (None, "", "STATE_UNSPECIFIED"):
+            return f"a load with no state (STATE_UNSPECIFIED){_status(olds)}"
+        return super().failed_on_server(olds)
+
     def create_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
         return {"replaceMergedAddon": True} if props.get("replace_merged_addon") else {}
 
