@@ -13,7 +13,8 @@ severity, default enforcement level and config keys: ``python -m pulumi_firework
 
 Modules: ``values`` (unknowns, proxies, secrets), ``resources`` (typed views by type token),
 ``stacks`` (stack name and dev/production patterns), ``settings`` (config schema and typed
-reads), ``rules`` (the rules), ``scaffold`` (the shipped pack folder).
+reads), ``rules`` (the rules), ``scaffold`` (the shipped pack folder), ``origin`` (where the
+running package was installed from: the pulumi-fireworks line of the pack's requirements.txt).
 """
 
 from __future__ import annotations

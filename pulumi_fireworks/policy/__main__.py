@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from .docs import rule_table
-from .scaffold import pack_directory, write_pack
+from .origin import Origin, installed_origin
+from .scaffold import next_steps, pack_directory, write_pack
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -16,8 +17,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("path", help="print the pack folder shipped in the installed package")
     new = sub.add_parser("new", help="write a runnable pack (official layout) into DIR")
-    new.add_argument("directory", type=Path)
-    new.add_argument("--requirement", help="pulumi-fireworks requirement line (default: the installed version)")
+    new.add_argument("directory")
+    new.add_argument(
+        "--requirement",
+        help="the pulumi-fireworks line of requirements.txt (default: where the running package was installed from)",
+    )
     new.add_argument("--force", action="store_true", help="overwrite existing pack files")
     sub.add_parser("rules", help="print the rules as a Markdown table")
     args = parser.parse_args(argv)
@@ -27,16 +31,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     elif args.command == "rules":
         sys.stdout.write(rule_table())
     else:
+        origin = (
+            installed_origin()[0] if args.requirement is None
+            else Origin(args.requirement, "the requirement given to `new` (--requirement)")
+        )
         try:
-            target = write_pack(args.directory, requirement=args.requirement, force=args.force)
+            write_pack(Path(args.directory), requirement=origin, force=args.force)
         except FileExistsError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        if origin.problem:
+            print(f"warning: {origin.problem}", file=sys.stderr)
+        steps = "".join(f"  {step}\n" for step in next_steps(args.directory))
         print(
-            f"Wrote the Fireworks policy pack to {target}. Next:\n"
-            f"  python3 -m venv {target / 'venv'}\n"
-            f"  {target / 'venv' / 'bin' / 'pip'} install -r {target / 'requirements.txt'}\n"
-            f"  pulumi preview --policy-pack {target} [--policy-pack-config policy-config.json]"
+            f"Wrote the Fireworks policy pack to {args.directory}; its requirements.txt installs "
+            f"pulumi-fireworks from {origin.source}.\n"
+            f"Next, from this folder (the Pulumi project):\n{steps}"
+            "`pulumi up` takes the same --policy-pack; add --policy-pack-config FILE to change the rules' limits.",
         )
     return 0
 

@@ -7,11 +7,13 @@ pack must live in a folder where that virtualenv can be made - not inside site-p
 
 from __future__ import annotations
 
-import importlib.metadata
+import shlex
 from pathlib import Path
-from typing import Optional
+from typing import Union
 
-__all__ = ["PACK_NAME", "PACK_FILES", "pack_directory", "write_pack", "default_requirement"]
+from .origin import Origin, installed_origin
+
+__all__ = ["PACK_NAME", "PACK_FILES", "pack_directory", "write_pack", "next_steps"]
 
 PACK_NAME = "fireworks-guardrails"
 PACK_FILES = ("PulumiPolicy.yaml", "__main__.py", "requirements.txt")
@@ -22,20 +24,14 @@ def pack_directory() -> Path:
     return Path(__file__).resolve().parent / "pack"
 
 
-def default_requirement() -> str:
-    """``pulumi-fireworks==<installed version>``: the pack runs the rules of this version."""
-    try:
-        return f"pulumi-fireworks=={importlib.metadata.version('pulumi-fireworks')}"
-    except importlib.metadata.PackageNotFoundError:
-        return "pulumi-fireworks"
-
-
-def write_pack(target: Path, *, requirement: Optional[str] = None, force: bool = False) -> Path:
+def write_pack(target: Path, *, requirement: Union[str, Origin, None] = None, force: bool = False) -> Path:
     """Write the pack into ``target`` (created if needed) and return it.
 
-    ``requirement`` replaces the ``pulumi-fireworks`` line of requirements.txt (a version pin,
-    a path or a URL); by default the installed version is pinned. Existing pack files are
-    only overwritten with ``force``.
+    requirements.txt installs pulumi-fireworks the way the running package was installed
+    (``origin.installed_origin``: the same wheel, folder, checkout or commit, or the version from
+    an index) and pulumi-policy in the range this package requires. ``requirement`` replaces the
+    pulumi-fireworks line (a requirements.txt line: a version pin, a path or a URL). Existing pack
+    files are only overwritten with ``force``.
     """
     target.mkdir(parents=True, exist_ok=True)
     existing = [name for name in PACK_FILES if (target / name).exists()]
@@ -43,11 +39,33 @@ def write_pack(target: Path, *, requirement: Optional[str] = None, force: bool =
         raise FileExistsError(
             f"{target} already has {', '.join(existing)}; choose an empty folder or pass force=True (--force)"
         )
+    origin, policy_sdk = installed_origin()
+    if isinstance(requirement, Origin):
+        origin = requirement
+    elif requirement:
+        origin = Origin(requirement, "the requirement given to `new` (--requirement)")
     source = pack_directory()
     for name in ("PulumiPolicy.yaml", "__main__.py"):
         (target / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
-    lines = (source / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    pin = requirement or default_requirement()
-    lines = [pin if line.strip() == "pulumi-fireworks" else line for line in lines]
+    lines: list[str] = []
+    for line in (source / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() == "pulumi-fireworks":
+            lines += origin.lines()
+        elif line.startswith("pulumi-policy"):
+            lines.append(policy_sdk)
+        else:
+            lines.append(line)
     (target / "requirements.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target
+
+
+def next_steps(directory: str) -> list[str]:
+    """The commands that make the pack's virtualenv and run it, for the folder as the user
+    wrote it (``./fireworks-policy``), to be run where ``new`` ran (the project folder)."""
+    folder = directory.rstrip("/") or "/"
+    venv = f"{folder}/venv"
+    return [
+        f"python3 -m venv {shlex.quote(venv)}",
+        f"{shlex.quote(venv + '/bin/pip')} install -r {shlex.quote(folder + '/requirements.txt')}",
+        f"pulumi preview --policy-pack {shlex.quote(folder)}",
+    ]

@@ -1,5 +1,6 @@
 """Packaging truth: the wheel a user installs, in a virtualenv that cannot see this
-repository, runs the quickstart through the engine — and a wheel missing a file fails.
+repository, runs the quickstart through the engine — and a wheel missing a file fails; and the
+README's policy-pack commands, run as written, install the pack from that same wheel.
 
 Everything else in the suite runs from the source tree; this tier is what catches a
 module or data file that the package does not ship.
@@ -7,6 +8,8 @@ module or data file that the package does not ship.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +22,7 @@ import pytest
 from pulumi.automation import errors as auto_errors
 
 from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
-from tests.support.engine import EngineEnv
+from tests.support.engine import EngineEnv, engine_is_ours, write_python_project
 
 REPO = Path(__file__).resolve().parents[2]
 PROBE = '''
@@ -135,3 +138,77 @@ def test_the_quickstart_runs_from_the_installed_wheel_and_a_missing_file_fails_i
             [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(dists["wheel"])],
             check=True,
         )
+
+
+POLICY_PROGRAM = """
+    import pulumi_fireworks as fireworks
+
+    # One replica kept warm in a dev stack: fireworks-dev-scale-to-zero remediates it to zero.
+    fireworks.Deployment("chat", base_model="accounts/fireworks/models/llama-v3p1-8b-instruct",
+                         min_replica_count=1, max_replica_count=2)
+"""
+
+
+def readme_policy_commands() -> list[str]:
+    """The shell block of the README's "Policy pack" section, line by line."""
+    section = (REPO / "README.md").read_text().split("\n## Policy pack\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def user_shell_env(engine_env: EngineEnv, extra: dict[str, str]) -> dict[str, str]:
+    """A user's shell: this suite's virtualenv neither active nor on PATH, no PYTHONPATH; the
+    engine first on PATH, with its private home and backend."""
+    ours = {str(Path(sys.executable).parent), str(REPO / ".venv" / "bin")}
+    path = [str(engine_env.bin_dir)] + [p for p in os.environ["PATH"].split(os.pathsep) if p not in ours]
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PULUMI_PYTHON_CMD"}}
+    env.update({k: v for k, v in engine_env.env.items() if k not in {"PATH", "PYTHONPATH", "PULUMI_PYTHON_CMD"}})
+    if engine_is_ours(engine_env.bin_dir):
+        # Our stand-in for the official (Go) language host is Python, and needs the `pulumi` SDK
+        # itself; the program and the pack still run in their own virtualenvs.
+        env["PULUMI_FIREWORKS_HOST_PYTHON"] = sys.executable
+    return {**env, **extra, "PATH": os.pathsep.join(path), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
+def test_the_readme_policy_pack_commands_run_as_written(
+    dists: dict[str, Path], venv: Path, emulator: RunningEmulator, engine_env: EngineEnv, tmp_path: Path
+) -> None:
+    """From a project whose `venv` has the wheel (as "Using it" says), the README's commands
+    write the pack, install it from that same wheel into the pack's own virtualenv, and run it."""
+    project = write_python_project(tmp_path / "project", "guarded", POLICY_PROGRAM,
+                                   runtime_options={"virtualenv": "venv"})
+    (project / "venv").symlink_to(venv)  # the module's user virtualenv: the built wheel installed
+    engine_env.stack(project, stack_name="dev")  # `pulumi stack init dev`
+    commands = readme_policy_commands()
+    assert commands[0].startswith("venv/bin/python -m pulumi_fireworks.policy new ")
+    assert commands[-1].startswith("pulumi preview --policy-pack ")
+
+    shell = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", "\n".join(commands)], cwd=project, capture_output=True, text=True,
+        env=user_shell_env(engine_env, emulator.env()), timeout=900,
+    )
+    out = re.sub(r"\x1b\[[0-9;]*m", "", shell.stdout)
+    assert shell.returncode == 0, out + shell.stderr
+
+    pack = project / "fireworks-policy"
+    requirements = (pack / "requirements.txt").read_text().splitlines()
+    assert f"pulumi-fireworks @ {dists['wheel'].as_uri()}" in requirements
+    # `new` printed the README's next commands.
+    for command in commands[1:]:
+        assert f"  {command.split('  #')[0].strip()}\n" in out, command
+    # The pack's virtualenv has the package from that wheel, not from this repository.
+    installed = subprocess.run(
+        [str(pack / "venv" / "bin" / "python"), "-c",
+         "import importlib.metadata as m, pulumi_fireworks as p; "
+         "print(p.__file__); print(m.distribution('pulumi-fireworks').read_text('direct_url.json'))"],
+        capture_output=True, text=True, check=True, cwd=tmp_path, env={"PATH": os.environ["PATH"]},
+    ).stdout.splitlines()
+    assert installed[0].startswith(str(pack / "venv" / "lib"))
+    assert dists["wheel"].as_uri() in installed[1]
+    # The preview ran the pack from that virtualenv, and its rules ran.
+    assert "fireworks-guardrails" in out
+    assert "fireworks-dev-scale-to-zero" in out, out
+    if engine_is_ours(engine_env.bin_dir):
+        [run] = [c for c in engine_env.langhost_calls() if c["method"] == "RunPlugin"]
+        assert run["python"] == str(pack / "venv" / "bin" / "python")

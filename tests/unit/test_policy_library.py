@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -16,6 +15,7 @@ from pulumi_policy.proxy import unknown_checking_proxy
 
 from pulumi_fireworks.policy import PACK_NAME, RULES, pack_directory, write_pack
 from pulumi_fireworks.policy.docs import rule_table
+from pulumi_fireworks.policy.origin import installed_origin
 from pulumi_fireworks.policy.resources import DEPLOYMENT, MODEL, Deployment, view
 from pulumi_fireworks.policy.settings import Config, PolicyConfigError
 from pulumi_fireworks.policy.stacks import matches_any, project_of, stack_of
@@ -121,15 +121,17 @@ def test_shipped_pack_is_the_three_line_pack() -> None:
     assert PACK_NAME == "fireworks-guardrails"
 
 
-def test_write_pack_pins_the_package_and_refuses_to_overwrite(tmp_path: Path) -> None:
+def test_write_pack_installs_the_package_as_installed_here_and_refuses_to_overwrite(tmp_path: Path) -> None:
     target = write_pack(tmp_path / "pack")
     requirements = (target / "requirements.txt").read_text().splitlines()
-    version = importlib.metadata.version("pulumi-fireworks")
-    assert requirements == [f"pulumi-fireworks=={version}", "pulumi-policy>=1.13,<2"]
+    origin, policy_sdk = installed_origin()
+    assert requirements == [*origin.lines(), policy_sdk]  # each origin: tests/unit/test_policy_origin.py
     with pytest.raises(FileExistsError, match="--force"):
         write_pack(target)
     write_pack(target, requirement="pulumi-fireworks @ file:///src", force=True)
-    assert (target / "requirements.txt").read_text().splitlines()[0] == "pulumi-fireworks @ file:///src"
+    assert [line for line in (target / "requirements.txt").read_text().splitlines() if not line.startswith("#")] == [
+        "pulumi-fireworks @ file:///src", policy_sdk
+    ]
 
 
 def test_cli_path_new_and_rules(tmp_path: Path) -> None:
