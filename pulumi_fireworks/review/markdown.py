@@ -286,6 +286,9 @@ def _change_cell(before: Amount, after: Amount, show: Any) -> str:
 
 def _changes(preview: Preview, budget: int) -> list[str]:
     changes = preview.changes
+    if not changes and preview.failed:
+        # Not "nothing would change": the engine stopped before planning the rest.
+        return ["No resource changes could be planned: the preview failed first (errors above).", ""]
     if not changes:
         return ["No resource changes.", ""]
     rank = {action: i for i, action in enumerate(ACTION_ORDER)}

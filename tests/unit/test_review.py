@@ -317,3 +317,13 @@ def test_replacement_order_from_the_event_stream() -> None:
     text = render(preview)
     assert "the replacement is created before the old one is deleted (both hold GPUs meanwhile)" in text
     assert "__autonamed" not in text
+
+
+def test_a_preview_that_failed_before_planning_anything_does_not_say_nothing_changes() -> None:
+    doc = json.loads(_doc())
+    doc["diagnostics"] = [{"urn": "urn:pulumi:prod::infra::" + FW + "Secret::bad", "severity": "error",
+                           "message": "Secret.key_name: '1X' is not an environment variable name"}]
+    text = render(parse_preview(json.dumps(doc)))
+    assert "No resource changes could be planned: the preview failed first" in text
+    assert "No resource changes." not in text
+    assert "No resource changes." in render(parse_preview(_doc()))
