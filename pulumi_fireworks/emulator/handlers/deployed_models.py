@@ -4,8 +4,11 @@ The SDK calls this collection ``lora`` (``client.lora.load/get/list/update/unloa
 Rules are in :mod:`..rules.deployed_models`; this module wires them to the store.
 
 * Load (create): flat body, ``replaceMergedAddon`` query flag, server-generated id
-  ``<model-id>-<random>``; ``DEPLOYING -> DEPLOYED``. The first load of a model gets
-  ``default: true``; a load or PATCH with ``default: true`` takes it from the others.
+  ``<model-id>-<random>``; ``DEPLOYING -> DEPLOYED``. ``deployment`` is required in every
+  profile: SDK 1.2.30 and the docs agree that LoRA models need a dedicated deployment
+  (no serverless LoRA), so a load without it is 400 INVALID_ARGUMENT naming it. The
+  first load of a model gets ``default: true``; a load or PATCH with ``default: true``
+  takes it from the others.
   Loading onto a hot-reload deployment with ``replaceMergedAddon`` unloads whatever was
   loaded there before.
 * Update: ``displayName``, ``description``, ``default``, ``public``
@@ -32,7 +35,7 @@ from ..resource import Collection
 from ..routing import Request
 from ..rules import deployed_models as rules
 from ..store import split_name
-from ._refs import find_visible, require_visible
+from ._refs import require_visible
 
 TRANSITIONS = {
     t.state: t
@@ -78,16 +81,8 @@ class DeployedModels(Collection):
         model_name, deployment_name = rules.check_load_request(body, req.account)
         model = Model.model_validate(require_visible(req, model_name, "model", "model").doc)
         base_model = rules.check_model_loadable(model)
-        if deployment_name is not None:
-            deployment = Deployment.model_validate(
-                require_visible(req, deployment_name, "deployment", "deployment").doc
-            )
-            rules.check_deployment_accepts(
-                deployment, base_model, replace_merged_addon=req.flag("replaceMergedAddon")
-            )
-        else:
-            base = find_visible(req, base_model)
-            rules.check_serverless_base(Model.model_validate(base.doc) if base else None, base_model)
+        deployment = Deployment.model_validate(require_visible(req, deployment_name, "deployment", "deployment").doc)
+        rules.check_deployment_accepts(deployment, base_model, replace_merged_addon=req.flag("replaceMergedAddon"))
         same_place = [d["name"] for d in self.live_for_model(req, model_name) if d.get("deployment") == deployment_name]
         rules.check_not_loaded_twice(same_place, model_name, deployment_name)
         rules.check_quota(len(req.backend.store.list(f"accounts/{req.account}", self.collection, include_deleted=False)))
