@@ -20,7 +20,11 @@ Rules are in :mod:`..rules.deployed_models`; this module wires them to the store
   delete without ``ignoreChecks`` is a FAILED_PRECONDITION.
 * There is no FAILED state: an emulated failure (lifecycle outcome FAILED) leaves the
   deployed model in its previous steady state (or ``DEPLOYING``) with an error
-  ``status`` -- what a LoRA that "failed to load" looks like.
+  ``status`` -- what a LoRA that "failed to load" looks like. Under the
+  ``failedLoadsUnspecified`` behaviour it reports ``STATE_UNSPECIFIED`` instead (omitted
+  on the wire unless zero values are emitted): the old SDK (0.19.20
+  ``fireworks/llm/llm.py``) treats a deployed model in that state as failed to deploy,
+  so a server plausibly reports failures that way.
 """
 
 from __future__ import annotations
@@ -30,11 +34,11 @@ from typing import Any, Optional
 from ..._wire.deployed_model import DeployedModel
 from ..._wire.deployment import Deployment
 from ..._wire.model import Model
-from ..lifecycle import GONE, Transition
+from ..lifecycle import GONE, Settlement, Transition
 from ..resource import Collection
 from ..routing import Request
 from ..rules import deployed_models as rules
-from ..store import split_name
+from ..store import Record, split_name
 from ._refs import require_visible
 
 TRANSITIONS = {
@@ -88,6 +92,10 @@ class DeployedModels(Collection):
         rules.check_quota(len(req.backend.store.list(f"accounts/{req.account}", self.collection, include_deleted=False)))
 
     # -- server-side effects ------------------------------------------------------------------
+
+    def on_settled(self, req: Request, record: Record, settlement: Settlement) -> None:
+        if settlement.failed and req.backend.behaviour.failed_loads_unspecified:
+            record.doc["state"] = "STATE_UNSPECIFIED"
 
     def normalize(self, req: Request, doc: dict[str, Any], old: Optional[dict[str, Any]]) -> None:
         store = req.backend.store
