@@ -9,6 +9,11 @@ Design choices, each mirroring how the real API (protobuf over grpc-gateway) beh
   parsing), never when reading a response.
 * Output-only fields are marked with :func:`output_only` so the emulator can drop them
   from request bodies (the real service ignores them) and the provider never sends them.
+* Fields that the official SDK (``fireworks-ai==1.2.30``) does not know -- they come from
+  newer OpenAPI documents -- are marked with :func:`newer_spec` (or
+  ``output_only(newer_spec=True)``). A gateway built from protos without them drops them
+  from requests (grpc-gateway discards unknown JSON fields) and never returns them; the
+  emulator's ``dropNewerFields`` behaviour answers like that, from this one list.
 * int64 values travel as JSON strings and durations as ``"<seconds>s"``, as proto3 JSON
   mandates; the models keep those wire spellings unchanged.
 """
@@ -21,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 _OUTPUT_ONLY = "x-output-only"
+_NEWER_SPEC = "x-newer-spec"
 
 
 class WireModel(BaseModel):
@@ -37,19 +43,39 @@ class WireModel(BaseModel):
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")
 
 
-def output_only(**kwargs: Any) -> Any:
-    """A field the server fills and ignores on input (``readOnly`` in the OpenAPI spec)."""
-    return Field(default=None, json_schema_extra={_OUTPUT_ONLY: True}, **kwargs)
+def output_only(*, newer_spec: bool = False, **kwargs: Any) -> Any:
+    """A field the server fills and ignores on input (``readOnly`` in the OpenAPI spec);
+    ``newer_spec``: also unknown to SDK 1.2.30 (see :func:`newer_spec`)."""
+    extra: dict[str, Any] = {_OUTPUT_ONLY: True}
+    if newer_spec:
+        extra[_NEWER_SPEC] = True
+    return Field(default=None, json_schema_extra=extra, **kwargs)
+
+
+def newer_spec(**kwargs: Any) -> Any:
+    """A settable field that only newer OpenAPI documents than SDK 1.2.30 describe: the
+    real service may or may not know it (see the module docstring)."""
+    return Field(default=None, json_schema_extra={_NEWER_SPEC: True}, **kwargs)
+
+
+def _marked(model: type[BaseModel], marker: str) -> frozenset[str]:
+    names = set()
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and extra.get(marker):
+            names.add(info.alias or name)
+    return frozenset(names)
 
 
 def output_only_fields(model: type[BaseModel]) -> frozenset[str]:
     """The wire (camelCase) names of the output-only fields of ``model``."""
-    names = set()
-    for name, info in model.model_fields.items():
-        extra = info.json_schema_extra
-        if isinstance(extra, dict) and extra.get(_OUTPUT_ONLY):
-            names.add(info.alias or name)
-    return frozenset(names)
+    return _marked(model, _OUTPUT_ONLY)
+
+
+def newer_spec_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The wire (camelCase) names of ``model``'s own fields that SDK 1.2.30 does not know
+    (top level only; nested models carry their own markers)."""
+    return _marked(model, _NEWER_SPEC)
 
 
 class Status(WireModel):

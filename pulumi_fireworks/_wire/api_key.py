@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Optional
 
 
-from ._base import WireModel, output_only
+from ._base import WireModel, newer_spec, output_only
 
 DEFAULT_API_KEY_DISPLAY_NAME = "default"
 
@@ -24,12 +24,12 @@ class ApiKey(WireModel):
     secure: Optional[bool] = output_only()
     email: Optional[str] = output_only()
     create_time: Optional[str] = output_only()
-    last_used: Optional[str] = output_only()  # newer spec
+    last_used: Optional[str] = output_only(newer_spec=True)
 
     # Settable on create (keys are immutable).
     display_name: Optional[str] = None
     expire_time: Optional[str] = None
-    annotations: Optional[dict[str, str]] = None  # newer spec
+    annotations: Optional[dict[str, str]] = newer_spec()
 
 
 class CreateApiKeyRequest(WireModel):

@@ -12,7 +12,7 @@ from typing import Optional
 
 from pydantic import ConfigDict
 
-from ._base import Status, WireModel, output_only
+from ._base import Status, WireModel, newer_spec, output_only
 
 DATASET_STATES: tuple[str, ...] = ("STATE_UNSPECIFIED", "UPLOADING", "READY")
 
@@ -28,14 +28,17 @@ DATASET_SOURCE_FIELDS: tuple[str, ...] = (
     "evalProtocol",
 )
 
-#: ``:upload`` accepts at most this many bytes (docs: 150 MB).
-MAX_MULTIPART_UPLOAD_BYTES = 150 * 1024 * 1024
+#: ``:upload`` accepts at most this many bytes. The SDK's docstring says "This path can
+#: handle file sizes up to 150Mb"; read as decimal megabytes, the smaller of the two
+#: readings (150 MiB would be 157,286,400), so nothing the provider sends that way can be
+#: too large for the service under either reading.
+MAX_MULTIPART_UPLOAD_BYTES = 150_000_000
 
 
 class Transformed(WireModel):
     source_dataset_id: Optional[str] = None
     original_format: Optional[str] = None
-    filter: Optional[str] = None  # newer spec
+    filter: Optional[str] = newer_spec()
 
 
 class Splitted(WireModel):
@@ -77,7 +80,7 @@ class CreateDatasetRequest(WireModel):
     dataset_id: Optional[str] = None
     dataset: Optional[Dataset] = None
     source_dataset_id: Optional[str] = None
-    filter: Optional[str] = None  # newer spec
+    filter: Optional[str] = newer_spec()
 
 
 class DatasetUploadResponse(WireModel):

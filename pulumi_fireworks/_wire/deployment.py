@@ -2,14 +2,15 @@
 
 Fields follow ``fireworks.types.Deployment`` (SDK 1.2.30) plus the fields newer
 OpenAPI documents add (``annotations``, ``maxConcurrencyPerReplica``,
-``autoscalingPolicy.scalingSchedules``, ...), which the real service returns.
+``autoscalingPolicy.scalingSchedules``, ...; marked :func:`newer_spec`), which the real
+service returns.
 """
 
 from __future__ import annotations
 
 from typing import Optional
 
-from ._base import Status, WireModel, output_only
+from ._base import Status, WireModel, newer_spec, output_only
 
 
 class ScalingSchedule(WireModel):
@@ -28,7 +29,7 @@ class AutoscalingPolicy(WireModel):
     scale_down_window: Optional[str] = None
     scale_to_zero_window: Optional[str] = None
     load_targets: Optional[dict[str, float]] = None
-    scaling_schedules: Optional[dict[str, ScalingSchedule]] = None
+    scaling_schedules: Optional[dict[str, ScalingSchedule]] = newer_spec()
 
 
 class Placement(WireModel):
@@ -48,8 +49,8 @@ class ReplicaStats(WireModel):
     downloading_model_replica_count: Optional[int] = None
     initializing_replica_count: Optional[int] = None
     ready_replica_count: Optional[int] = None
-    revocable_replica_count: Optional[int] = None
-    effective_replica_count: Optional[float] = None
+    revocable_replica_count: Optional[int] = newer_spec()
+    effective_replica_count: Optional[float] = newer_spec()
 
 
 class Deployment(WireModel):
@@ -102,12 +103,12 @@ class Deployment(WireModel):
     active_model_version: Optional[str] = None
     target_model_version: Optional[str] = None
     pricing_plan_id: Optional[str] = None
-    annotations: Optional[dict[str, str]] = None
-    max_concurrency_per_replica: Optional[int] = None
-    preemptible: Optional[bool] = None
-    # Training hot-load (newer spec; the training SDK PATCHes them by updateMask).
-    hot_load_trainer_job: Optional[str] = None
-    hot_load_transition_type: Optional[str] = None
+    annotations: Optional[dict[str, str]] = newer_spec()
+    max_concurrency_per_replica: Optional[int] = newer_spec()
+    preemptible: Optional[bool] = newer_spec()
+    # Training hot-load (the training SDK PATCHes them by updateMask).
+    hot_load_trainer_job: Optional[str] = newer_spec()
+    hot_load_transition_type: Optional[str] = newer_spec()
 
 
 class ScaleRequest(WireModel):

@@ -13,7 +13,7 @@ from typing import Optional
 
 from pydantic import ConfigDict
 
-from ._base import WireModel, output_only
+from ._base import WireModel, newer_spec, output_only
 
 PRESET_TYPES: tuple[str, ...] = (
     "PRESET_TYPE_UNSPECIFIED",
@@ -52,7 +52,7 @@ class DeploymentShape(WireModel):
     num_lora_device_cached: Optional[int] = None
     max_context_length: Optional[int] = None
     preset_type: Optional[str] = None
-    disable_speculative_decoding: Optional[bool] = None  # newer spec
+    disable_speculative_decoding: Optional[bool] = newer_spec()
 
 
 class DeploymentShapeVersion(WireModel):

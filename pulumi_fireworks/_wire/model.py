@@ -11,7 +11,7 @@ from typing import Optional
 
 from pydantic import ConfigDict
 
-from ._base import Status, WireModel, output_only
+from ._base import Status, WireModel, newer_spec, output_only
 
 MODEL_KINDS: tuple[str, ...] = (
     "KIND_UNSPECIFIED",
@@ -98,7 +98,7 @@ class BaseModelDetails(WireModel):
     supports_fireattention: Optional[bool] = None
     default_precision: Optional[str] = None
     supports_mtp: Optional[bool] = None
-    huggingface_files: Optional[list[str]] = None  # newer spec
+    huggingface_files: Optional[list[str]] = newer_spec()
 
 
 class PeftDetails(WireModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ._base import Status, WireModel, output_only
+from ._base import Status, WireModel, newer_spec, output_only
 
 #: SDK roles, then the newer spec's ``custom`` (which goes with ``permissionPreset``).
 USER_ROLES: tuple[str, ...] = ("admin", "user", "contributor", "inference-user", "custom")
@@ -33,4 +33,4 @@ class User(WireModel):
     email: Optional[str] = None
     display_name: Optional[str] = None
     service_account: Optional[bool] = None
-    permission_preset: Optional[str] = None  # newer spec
+    permission_preset: Optional[str] = newer_spec()

@@ -5,12 +5,14 @@ pulumi-fireworks[emulator]``).
 * :func:`create_app` builds the ASGI app; :func:`~.testing.running_emulator` serves it in
   a background thread for tests;
 * the admin API (``/emulator/v1/...``, :mod:`.admin`) resets state, injects faults,
-  steers lifecycles and edits resources out of band.
+  steers lifecycles, switches behaviour (e.g. the pessimistic profile) and edits
+  resources out of band.
 
 Layout: :mod:`.app` (ASGI entry), :mod:`.routing`, :mod:`.resource` (the generic CRUD),
 :mod:`.handlers` (one module per collection), :mod:`.store` (SQLite), :mod:`.lifecycle`,
 :mod:`.errors`, :mod:`.auth`, :mod:`.faults`, :mod:`.requestlog`, :mod:`.seed`,
-:mod:`.admin`, :mod:`.server`, :mod:`.testing`.
+:mod:`.admin`, :mod:`.server`, :mod:`.testing`; :mod:`.config` holds the settings and the
+behaviour switches (``--profile pessimistic``), :mod:`.newer_fields` the ``dropNewerFields`` walk.
 """
 
 try:

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from .app import create_app
-from .config import DEFAULT_ACCOUNT_ID, DEFAULT_API_KEY, DEFAULT_DB, DEFAULT_PORT, EmulatorConfig
+from .config import (
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_API_KEY,
+    DEFAULT_DB,
+    DEFAULT_PORT,
+    PROFILES,
+    SWITCHES,
+    USER_DELETE_ROUTES,
+    EmulatorConfig,
+)
 from .lifecycle import Timing
 from .server import Server, bind
+
+
+def _count(value: str) -> int:
+    count = int(value)
+    if count < 0:
+        raise ValueError(value)
+    return count
 
 
 def _transition(value: str) -> str:
@@ -36,26 +52,32 @@ def parser() -> argparse.ArgumentParser:
         help="default lifecycle timing: 'instant' (settled on the next read) or seconds until settled",
     )
     p.add_argument(
-        "--emit-zero-values",
-        action="store_true",
-        help="spell out zero values in responses (as gateways with EmitUnpopulated do) instead of omitting them",
+        "--profile",
+        choices=PROFILES,
+        default="default",
+        help="behaviour profile: 'pessimistic' answers every place the public sources leave open the less kind "
+        "way (see pulumi_fireworks.emulator.config); the flags below override single switches",
     )
-    p.add_argument(
-        "--missing-secret-status",
-        type=int,
-        choices=(404, 500),
-        default=404,
-        help="HTTP status of a Get of a missing secret (the real service was observed answering 500)",
-    )
+    for switch in SWITCHES:  # absent flags stay unset: the profile decides
+        flag = "--" + switch.attr.replace("_", "-")
+        common: dict[str, Any] = {"default": argparse.SUPPRESS, "help": f"{switch.help} (default: as --profile says)"}
+        if switch.attr == "missing_secret_status":
+            p.add_argument(flag, type=int, choices=(404, 500), **common)
+        elif switch.attr == "upload_landing_checks":
+            p.add_argument(flag, type=_count, metavar="N", **common)
+        elif switch.attr == "user_delete_route":
+            p.add_argument(flag, choices=USER_DELETE_ROUTES, **common)
+        else:
+            p.add_argument(flag, action=argparse.BooleanOptionalAction, **common)
     p.add_argument("--log-level", default="warning", help="uvicorn log level")
     return p
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser().parse_args(argv)
+    switches = {s.attr: getattr(args, s.attr, None) for s in SWITCHES}
     config = EmulatorConfig(db=args.db, api_key=args.api_key, account_id=args.account_id,
-                            transition=args.transition, emit_zero_values=args.emit_zero_values,
-                            missing_secret_status=args.missing_secret_status)
+                            transition=args.transition, profile=args.profile, **switches)
     app = create_app(config)
 
     def announce(url: str) -> None:

@@ -6,10 +6,33 @@ State::
     GET    /emulator/v1/config                     -> {accountId, db, transition}
     POST   /emulator/v1/clock:advance {"seconds": s} -> {"offset": total}  (timed transitions)
 
-Behaviour (response quirks; ``reset`` restores the configured ones)::
+Behaviour (answers where the public sources leave the real gateway open; ``reset``
+restores the configured ones; each switch is documented in :mod:`.config`)::
 
-    GET    /emulator/v1/behaviour                  -> {"emitZeroValues", "missingSecretStatus"}
-    PATCH  /emulator/v1/behaviour {"emitZeroValues"?: bool, "missingSecretStatus"?: 404|500}
+    GET    /emulator/v1/behaviour                  -> every switch below, plus "profile":
+                                                      "default" | "pessimistic" | "custom"
+    PATCH  /emulator/v1/behaviour {
+             "profile"?: "default" | "pessimistic",   all switches at once; applied first
+             "emitZeroValues"?: bool,                 spell out zero values in responses
+             "missingSecretStatus"?: 404 | 500,       Get/Delete of a missing secret
+             "uploadLandingChecks"?: int >= 0,        :validateUpload answers FAILED_PRECONDITION
+                                                      that often after a PUT/getUploadEndpoint
+             "userDeleteRoute"?: "present" | "404" | "405" | "501",
+                                                      DELETE .../users/{id} served, or answered
+                                                      like a gateway without the route
+             "dropNewerFields"?: bool,                fields SDK 1.2.30 lacks: dropped in
+                                                      requests and responses; no role "custom"
+             "resignForgetsUploads"?: bool,           a model's getUploadEndpoint forgets uploads
+             "ignoreSecretUpdateMask"?: bool,         PATCH of a secret replaces, mask ignored
+             "protoImmutableFields"?: bool,           the protos' IMMUTABLE fields refuse changes
+             "failedLoadsUnspecified"?: bool          a failed LoRA load reports STATE_UNSPECIFIED
+           }                                       -> the GET view; 400 (nothing changed) on an
+                                                      unknown key or a bad value
+
+    Profiles: "default" is every switch off (404, 0, "present"); "pessimistic" is
+    emitZeroValues true, missingSecretStatus 500, uploadLandingChecks 3, userDeleteRoute
+    "404" and every boolean true. Keys next to "profile" apply after it, e.g.
+    {"profile": "pessimistic", "userDeleteRoute": "405"}.
 
 Request log (never keys, headers or bodies)::
 
@@ -49,7 +72,10 @@ Out-of-band edits (the web UI or firectl behind the provider's back), by resourc
     PUT    /emulator/v1/<name> {doc}               -> doc   create or replace the raw doc
     PATCH  /emulator/v1/<name> {merge patch}       -> doc   RFC 7386 merge into the doc;
            setting "state" cancels a pending transition; updateTime is bumped unless given
-    DELETE /emulator/v1/<name>                     -> {}   remove it for good
+    DELETE /emulator/v1/<name>                     -> {}   remove it for good, with what the
+                                                      service removes along: a user's API keys
+                                                      are deleted and revoked (firectl's
+                                                      ``delete user``; see the users handler)
 
 Errors use the API error format; bad admin input is 400.
 """
@@ -295,6 +321,9 @@ def create_admin_app(emulator: "Emulator") -> FastAPI:
 
     @app.delete(PREFIX + "/accounts/{path:path}")
     async def raw_delete(path: str) -> Any:
-        return {} if store.delete(resource_name(path)) else _error(404, f"no resource accounts/{path}")
+        name = resource_name(path)
+        collection = emulator.backend.collection(name)
+        removed = collection.remove(store, name) if collection is not None else store.delete(name)
+        return {} if removed else _error(404, f"no resource {name}")
 
     return app

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Optional, Protocol
 
 from .config import Behaviour, EmulatorConfig
 from .lifecycle import Lifecycle
-from .store import Record, Store
+from .store import Record, Store, split_name
 
 
 class Served(Protocol):
@@ -23,6 +23,9 @@ class Served(Protocol):
     def load(self, req: Any, name: str, *, read: bool = True) -> Optional[Record]:
         """The stored resource with its lifecycle advanced; None if absent or gone."""
 
+    def remove(self, store: Store, name: str) -> bool:
+        """Remove ``name`` for good, out of band, with what the service removes along."""
+
 
 @dataclass
 class Backend:
@@ -32,5 +35,13 @@ class Backend:
     behaviour: Behaviour
     #: Every collection served (handlers look each other up, e.g. to settle a referrer).
     collections: list[Served] = field(default_factory=list)
+
+    def collection(self, name: str) -> Optional[Served]:
+        """The collection that serves the resource ``name`` (by its collection segment)."""
+        try:
+            segment = split_name(name)[2]
+        except ValueError:
+            return None
+        return next((c for c in self.collections if c.collection == segment), None)
     #: Signs upload URLs; random per emulator process.
     upload_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)

@@ -38,6 +38,7 @@ from .._wire._base import WireModel, output_only_fields
 from .auth import authorize
 from .errors import ApiError, already_exists, failed_precondition, invalid_argument, invalid_field, not_found
 from .lifecycle import TRANSITIONS, Settlement, Transition
+from .newer_fields import drop_newer_fields, is_newer_path
 from .query import (
     decode_page_token,
     emit_zero_values,
@@ -54,7 +55,7 @@ from .query import (
     sort_docs,
 )
 from .routing import Request, Response, Route
-from .store import AlreadyExists, Record, split_name
+from .store import AlreadyExists, Record, Store, split_name
 from .validation import check_id, rfc3339
 
 #: How long a soft-deleted resource stays (GET-able, blocking its id) before it is purged.
@@ -87,7 +88,9 @@ def _strip(obj: Any) -> None:
 def parse_input(model: type[WireModel], body: Any, *, prefix: str = "") -> dict[str, Any]:
     """A request body as the server keeps it: typed by ``model``, with unknown fields and
     output-only fields dropped (grpc-gateway discards unknown JSON fields by default, and
-    the API ignores output-only ones). A type error is a 400 naming the field."""
+    the API ignores output-only ones). A type error is a 400 naming the field. Under the
+    ``dropNewerFields`` behaviour the body comes from :func:`request_body`, without the
+    fields SDK 1.2.30 does not know: those are unknown too, dropped before any check."""
     if not isinstance(body, dict):
         raise invalid_argument(f"{prefix or 'request body'} must be a JSON object")
     try:
@@ -99,6 +102,18 @@ def parse_input(model: type[WireModel], body: Any, *, prefix: str = "") -> dict[
         raise invalid_field(field, err["msg"]) from None
     _strip(parsed)
     return parsed.to_wire()
+
+
+def request_body(req: Request, model: type[WireModel]) -> dict[str, Any]:
+    """The JSON object body of ``req`` (a ``model``) as the server receives it: under the
+    ``dropNewerFields`` behaviour without the fields SDK 1.2.30 does not know. The
+    request's body is replaced by that, so later raw reads (``req.json_object()``, e.g.
+    a create wrapper's ``sourceDatasetId``) see what the server's proto would hold."""
+    body = req.json_object()
+    if req.backend.behaviour.drop_newer_fields:
+        body = drop_newer_fields(model, body)
+        req.replace_json(body)
+    return body
 
 
 def random_id(length: int = 8) -> str:
@@ -146,6 +161,10 @@ class Collection:
     purge_after_seconds: ClassVar[float] = DEFAULT_PURGE_AFTER_SECONDS
     #: Settable fields that an update may not change (snake_case, top level).
     immutable_fields: ClassVar[frozenset[str]] = frozenset()
+    #: The fields the 0.19.20 protos mark IMMUTABLE (``field_behavior``), which the
+    #: ``protoImmutableFields`` behaviour adds to :attr:`immutable_fields` (fields the wire
+    #: model lacks cannot change anyway: they are dropped as unknown).
+    proto_immutable_fields: ClassVar[frozenset[str]] = frozenset()
     #: ``(collection, field)`` pairs whose live documents reference this resource's name;
     #: any such reference makes a delete without ``ignoreChecks`` a FAILED_PRECONDITION.
     in_use_by: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -194,7 +213,7 @@ class Collection:
     def create_input(self, req: Request) -> tuple[Optional[str], dict[str, Any]]:
         """The requested id (None = server-generated) and the raw resource body."""
         rid = req.query.get(self.id_query_param) if self.id_query_param else None
-        return (rid or None), req.json_object()
+        return (rid or None), request_body(req, self.model)
 
     def new_id(self, req: Request, doc: dict[str, Any]) -> str:
         return random_id()
@@ -208,7 +227,7 @@ class Collection:
     def normalize(self, req: Request, doc: dict[str, Any], old: Optional[dict[str, Any]]) -> None:
         """Fill in server defaults and canonical spellings, in place."""
 
-    def on_settled(self, record: Record, settlement: Settlement) -> None:
+    def on_settled(self, req: Request, record: Record, settlement: Settlement) -> None:
         """A transition finished (``record`` is saved afterwards unless it is gone)."""
 
     def before_delete(self, req: Request, record: Record) -> None:
@@ -272,7 +291,7 @@ class Collection:
                     store.delete(name)
                     return None
                 record.deleted = settlement.to_state == "DELETED"
-                self.on_settled(record, settlement)
+                self.on_settled(req, record, settlement)
             if settlement is not None or record.meta != before:
                 store.put(record)
             return record
@@ -293,10 +312,15 @@ class Collection:
         return self.finish(req, self.render(req, record, single=single))
 
     def finish(self, req: Request, doc: dict[str, Any]) -> dict[str, Any]:
-        """A rendered document as the wire carries it (see :meth:`view`)."""
-        if req.backend.behaviour.emit_zero_values:
-            return emit_zero_values(self.model, omit_zero_values(self.model, doc))
-        return omit_zero_values(self.model, doc)
+        """A rendered document as the wire carries it (see :meth:`view`); under the
+        ``dropNewerFields`` behaviour without the fields a gateway with older protos
+        cannot send."""
+        behaviour = req.backend.behaviour
+        if behaviour.emit_zero_values:
+            doc = emit_zero_values(self.model, omit_zero_values(self.model, doc))
+        else:
+            doc = omit_zero_values(self.model, doc)
+        return drop_newer_fields(self.model, doc) if behaviour.drop_newer_fields else doc
 
     def respond(self, req: Request, record: Record, *, single: bool = True) -> dict[str, Any]:
         paths = parse_mask(self.model, req.query.get("readMask"), "read_mask")
@@ -367,15 +391,19 @@ class Collection:
 
     def update(self, req: Request) -> Any:
         self.authorize(req, write=True)
-        body = parse_input(self.model, req.json_object())
+        body = parse_input(self.model, request_body(req, self.model))
         mask = parse_mask(self.model, req.query.get("updateMask"), "update_mask")
+        if mask is not None and req.backend.behaviour.drop_newer_fields:
+            # A server without the field cannot update it: the path is ignored like the
+            # body's field (absent from the body, it would otherwise clear the field).
+            mask = [path for path in mask if not is_newer_path(self.model, path)]
         store = req.backend.store
         with store.transaction():
             record = self.require(req, read=False)
             if record.deleted:
                 raise failed_precondition(f"{self.noun} {record.name} is deleted; undelete it first")
             old = record.doc
-            new = self.apply_update(old, body, mask)
+            new = self.apply_update(old, body, mask, immutable=self.immutables(req))
             self.validate(req, new, old)
             self.normalize(req, new, old)
             if new == old:
@@ -387,15 +415,28 @@ class Collection:
             self.save(req, record)
         return self.respond(req, record)
 
-    def mutable_fields(self) -> set[str]:
-        """Wire names of the fields a mask-less PATCH replaces."""
+    def immutables(self, req: Request) -> frozenset[str]:
+        """The fields an update may not change: :attr:`immutable_fields`, plus
+        :attr:`proto_immutable_fields` under the ``protoImmutableFields`` behaviour."""
+        if req.backend.behaviour.proto_immutable_fields:
+            return self.immutable_fields | self.proto_immutable_fields
+        return self.immutable_fields
+
+    def mutable_fields(self, immutable: Optional[frozenset[str]] = None) -> set[str]:
+        """Wire names of the fields a mask-less PATCH replaces (``immutable``: the
+        snake_case fields that may not change, :attr:`immutable_fields` by default)."""
         ro = output_only_fields(self.model)
-        immutable = {resolve_path(self.model, f)[0] for f in self.immutable_fields}
+        fixed = {resolve_path(self.model, f)[0] for f in (self.immutable_fields if immutable is None else immutable)}
         names = {info.alias or n for n, info in self.model.model_fields.items()}
-        return names - ro - immutable
+        return names - ro - fixed
 
     def apply_update(
-        self, old: dict[str, Any], body: dict[str, Any], mask: Optional[builtins.list[builtins.list[str]]]
+        self,
+        old: dict[str, Any],
+        body: dict[str, Any],
+        mask: Optional[builtins.list[builtins.list[str]]],
+        *,
+        immutable: Optional[frozenset[str]] = None,
     ) -> dict[str, Any]:
         """The updated document.
 
@@ -404,25 +445,27 @@ class Collection:
         by the body's value, absent ones cleared -- the training SDK in the fireworks-ai
         wheel documents this ("omitting the mask would cause the server to replace all
         mutable fields with whatever body contained"). Immutable fields may be repeated
-        unchanged but not changed; output-only fields were already dropped.
+        unchanged but not changed (AIP-203); output-only fields were already dropped.
+        ``immutable``: snake_case fields, :attr:`immutable_fields` by default.
         """
-        immutable = {resolve_path(self.model, f)[0]: f for f in self.immutable_fields}
+        fixed = self.immutable_fields if immutable is None else immutable
+        immutable_wire = {resolve_path(self.model, f)[0]: f for f in fixed}
         ro = output_only_fields(self.model)
         new = copy.deepcopy(old)
         if mask is None:
-            for wire in self.mutable_fields():
+            for wire in self.mutable_fields(fixed):
                 set_path(new, [wire], copy.deepcopy(body.get(wire)))
-            touched = [[k] for k in body if k in immutable]
+            touched = [[k] for k in body if k in immutable_wire]
         else:
             touched = mask
             for path in mask:
-                if path[0] in ro or path[0] in immutable:
+                if path[0] in ro or path[0] in immutable_wire:
                     continue
                 set_path(new, path, copy.deepcopy(get_path(body, path)))
         for path in touched:
             value = get_path(body, path)
-            if path[0] in immutable and value is not None and value != get_path(old, path):
-                raise invalid_field(immutable[path[0]], "is immutable and cannot be changed after creation")
+            if path[0] in immutable_wire and value is not None and value != get_path(old, path):
+                raise invalid_field(immutable_wire[path[0]], "is immutable and cannot be changed after creation")
         return new
 
     def delete(self, req: Request) -> Any:
@@ -447,6 +490,12 @@ class Collection:
                 store.delete(record.name)
         return {}
 
+    def remove(self, store: Store, name: str) -> bool:
+        """Remove ``name`` for good, out of band (the admin API's ``DELETE``, as firectl or
+        the web UI would): no lifecycle, no checks, but with whatever the service removes
+        along with it (see the users handler). True if it existed."""
+        return store.delete(name)
+
     # -- helpers for custom methods -----------------------------------------------------------
 
     @staticmethod
@@ -459,4 +508,4 @@ def reject(field: str, problem: str) -> ApiError:
     return invalid_field(field, problem)
 
 
-__all__ = ["Collection", "parse_input", "random_id", "reject", "split_name"]
+__all__ = ["Collection", "parse_input", "random_id", "reject", "request_body", "split_name"]

@@ -50,6 +50,11 @@ class Request:
                     raise invalid_argument(f"request body is not valid JSON: {exc}") from None
         return self._json
 
+    def replace_json(self, body: Any) -> None:
+        """Make ``body`` what :meth:`json` answers from now on (a body as the server's
+        proto holds it, e.g. without fields it does not know)."""
+        self._json = body
+
     def json_object(self) -> dict[str, Any]:
         body = self.json()
         if not isinstance(body, dict):
@@ -126,6 +131,24 @@ class Router:
                 return route, m.groupdict()
             path_matched = True
         if path_matched:
-            # grpc-gateway answers 405 with code UNIMPLEMENTED for a known path.
-            raise ApiError(Code.UNIMPLEMENTED, "Method Not Allowed", status=405)
-        raise ApiError(Code.NOT_FOUND, "Not Found")
+            raise no_route(405)
+        raise no_route(404)
+
+
+def no_route(status: int) -> ApiError:
+    """What grpc-gateway answers for a request no route serves, in the API error format.
+
+    Its ``DefaultRoutingErrorHandler`` turns an unmatched path into NOT_FOUND "Not Found"
+    (404), and a path that only other methods serve into UNIMPLEMENTED "Method Not
+    Allowed" -- which its default error handler sends with the code's HTTP status, 501.
+    Gateways that keep the 405 wrap that error in a ``runtime.HTTPStatusError`` (the
+    usual custom routing handler): 405, still code UNIMPLEMENTED. The emulator's router
+    answers 405, the ``userDeleteRoute`` behaviour any of the three.
+    """
+    if status == 404:
+        return ApiError(Code.NOT_FOUND, "Not Found")
+    if status == 405:
+        return ApiError(Code.UNIMPLEMENTED, "Method Not Allowed", status=405)
+    if status == 501:
+        return ApiError(Code.UNIMPLEMENTED, "Method Not Allowed")
+    raise ValueError(f"no routing error has status {status}")

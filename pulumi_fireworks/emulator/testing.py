@@ -23,7 +23,7 @@ from typing import Any, Iterator, Optional, Union
 import httpx
 
 from .app import Emulator, create_app
-from .config import DEFAULT_ACCOUNT_ID, DEFAULT_API_KEY, EmulatorConfig
+from .config import DEFAULT_ACCOUNT_ID, DEFAULT_API_KEY, SWITCHES, EmulatorConfig
 from .server import Server, bind
 
 STARTUP_TIMEOUT = 30.0
@@ -55,13 +55,36 @@ class AdminClient:
     def behaviour(self) -> dict[str, Any]:
         return dict(self._call("GET", "/behaviour"))
 
-    def set_behaviour(self, *, emit_zero_values: Optional[bool] = None,
-                      missing_secret_status: Optional[int] = None) -> dict[str, Any]:
-        patch: dict[str, Any] = {}
-        if emit_zero_values is not None:
-            patch["emitZeroValues"] = emit_zero_values
-        if missing_secret_status is not None:
-            patch["missingSecretStatus"] = missing_secret_status
+    def set_behaviour(
+        self,
+        *,
+        profile: Optional[str] = None,
+        emit_zero_values: Optional[bool] = None,
+        missing_secret_status: Optional[int] = None,
+        upload_landing_checks: Optional[int] = None,
+        user_delete_route: Optional[str] = None,
+        drop_newer_fields: Optional[bool] = None,
+        resign_forgets_uploads: Optional[bool] = None,
+        ignore_secret_update_mask: Optional[bool] = None,
+        proto_immutable_fields: Optional[bool] = None,
+        failed_loads_unspecified: Optional[bool] = None,
+    ) -> dict[str, Any]:
+        """PATCH the behaviour switches given (``profile`` first, the others over it; see
+        :mod:`.config`); returns every switch plus ``profile``."""
+        given = {
+            "emit_zero_values": emit_zero_values,
+            "missing_secret_status": missing_secret_status,
+            "upload_landing_checks": upload_landing_checks,
+            "user_delete_route": user_delete_route,
+            "drop_newer_fields": drop_newer_fields,
+            "resign_forgets_uploads": resign_forgets_uploads,
+            "ignore_secret_update_mask": ignore_secret_update_mask,
+            "proto_immutable_fields": proto_immutable_fields,
+            "failed_loads_unspecified": failed_loads_unspecified,
+        }
+        patch: dict[str, Any] = {s.key: given[s.attr] for s in SWITCHES if given[s.attr] is not None}
+        if profile is not None:
+            patch["profile"] = profile
         return dict(self._call("PATCH", "/behaviour", patch))
 
     # request log
@@ -148,6 +171,8 @@ class AdminClient:
         return dict(self._call("PATCH", "/" + name, patch))
 
     def delete_resource(self, name: str) -> None:
+        """Remove ``name`` for good, out of band (a user goes with its API keys, as
+        firectl's ``delete user`` does)."""
         self._call("DELETE", "/" + name)
 
 
@@ -176,9 +201,12 @@ def running_emulator(
     account_id: str = DEFAULT_ACCOUNT_ID,
     transition: Union[str, float] = "instant",
     port: int = 0,
+    profile: str = "default",
 ) -> Iterator[RunningEmulator]:
-    """Serve a fresh emulator on ``127.0.0.1:<port>`` (0 = a free port) for the block."""
-    app = create_app(EmulatorConfig(db=db, api_key=api_key, account_id=account_id, transition=transition))
+    """Serve a fresh emulator on ``127.0.0.1:<port>`` (0 = a free port) for the block,
+    with the behaviour ``profile`` (``reset`` returns to it)."""
+    config = EmulatorConfig(db=db, api_key=api_key, account_id=account_id, transition=transition, profile=profile)
+    app = create_app(config)
     server = Server(app, bind(port))
     thread = threading.Thread(target=server.serve_forever, name="fireworks-emulator", daemon=True)
     thread.start()

@@ -23,7 +23,11 @@ name>/<file name>`` (:func:`fault_path`).
 State lives in the resource record's ``meta["upload"]``::
 
     {"generation": 3, "registered": {"config.json": 512, ...},
-     "files": {"config.json": {"size": 512, "sha256": "...", "text": "{...}"}}}
+     "files": {"config.json": {"size": 512, "sha256": "...", "text": "{...}"}},
+     "landingChecks": 1}
+
+``landingChecks`` counts the ``:validateUpload`` calls refused since the last PUT or
+registration (:func:`still_landing`, the ``uploadLandingChecks`` behaviour).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import quote
 
+from .errors import ApiError, failed_precondition
 from .routing import Request
 from .rules.uploads import UploadedFile, UploadRejected, check_put_headers, check_put_size, keeps_text
 from .store import Record
@@ -124,6 +129,27 @@ def register(record: Record, sizes: dict[str, int], *, keep_matching: bool) -> i
     generation = int(state.get("generation", 0)) + 1
     record.meta["upload"] = {"generation": generation, "registered": dict(sizes), "files": files}
     return generation
+
+
+def still_landing(record: Record, checks: int) -> Optional[ApiError]:
+    """The answer of a ``:validateUpload`` that comes while the PUT files are "still
+    landing", or None once they have landed -- and validation really runs.
+
+    Fireworks' docs ("Upload via REST API"): "Because the transfer is asynchronous,
+    validateUpload returns FAILED_PRECONDITION while files are still landing. Poll it
+    until it returns 200". The emulator has no asynchronous transfer, so "landing" is a
+    count, not a clock: the first ``checks`` calls after a PUT or a registration are
+    refused (deterministic for tests; ``checks`` is the ``uploadLandingChecks``
+    behaviour, 0 by default). Nothing is landing before a file was PUT. Counts the
+    refusal in ``record.meta`` (the caller saves the record).
+    """
+    state = record.meta.get("upload") or {}
+    landing = sorted(state.get("files") or {})
+    refused = int(state.get("landingChecks", 0))
+    if not landing or refused >= checks:
+        return None
+    state["landingChecks"] = refused + 1
+    return failed_precondition(f"files are still landing ({', '.join(landing)}); retry")
 
 
 def signed_urls(req: Request, record: Record, generation: int) -> dict[str, str]:
@@ -235,6 +261,7 @@ async def handle(
         with backend.store.transaction():
             record = _live_record(backend, grant)
             record.meta["upload"]["files"][grant.filename] = digest.result().to_json()
+            record.meta["upload"].pop("landingChecks", None)  # a new file is landing: count again
             backend.store.put(record)
         if fault is not None:
             raise fault

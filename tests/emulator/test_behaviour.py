@@ -1,7 +1,10 @@
-"""The emulator's switchable behaviour: zero values spelled out, missing secrets as 500.
+"""The emulator's switchable behaviour: the admin API (validation, profiles, reset, the
+CLI and ``running_emulator`` configuration), zero values spelled out, missing secrets as
+500. The other switches have a test each in ``test_pessimistic.py``.
 
-Both exist so that clients are tested against servers they must survive. Spelled-out
-zero values must still be what the official SDK's types describe (checked strictly).
+They exist so that clients are tested against servers they must survive. Spelled-out
+zero values must still be what the official SDK's types describe (checked strictly),
+also when the fields SDK 1.2.30 does not know are dropped.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import pytest
 from fireworks import Fireworks
 from fireworks import types as T
 
-from pulumi_fireworks.emulator.testing import RunningEmulator
+from pulumi_fireworks.emulator.__main__ import parser
+from pulumi_fireworks.emulator.config import Behaviour, EmulatorConfig
+from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
 
 from .helpers import BASE, lora_spec, raw
 from .strict import assert_sdk_parses
@@ -27,6 +32,21 @@ NEWER: dict[type, tuple[str, ...]] = {
     T.User: ("permissionPreset",),
     T.APIKey: ("lastUsed", "annotations"),
     T.Dataset: ("encryptionState",),
+}
+#: What a gateway without the newer fields still sends that SDK 1.2.30's types lack: the
+#: dataset's ``encryptionState``, which the SDK's own ``fireworks/lib/dataset_upload.py``
+#: reads (so it is not marked newer_spec).
+OLDER: dict[type, tuple[str, ...]] = {T.Dataset: ("encryptionState",)}
+
+DEFAULTS = {
+    "emitZeroValues": False, "missingSecretStatus": 404, "uploadLandingChecks": 0, "userDeleteRoute": "present",
+    "dropNewerFields": False, "resignForgetsUploads": False, "ignoreSecretUpdateMask": False,
+    "protoImmutableFields": False, "failedLoadsUnspecified": False, "profile": "default",
+}
+PESSIMISTIC = {
+    "emitZeroValues": True, "missingSecretStatus": 500, "uploadLandingChecks": 3, "userDeleteRoute": "404",
+    "dropNewerFields": True, "resignForgetsUploads": True, "ignoreSecretUpdateMask": True,
+    "protoImmutableFields": True, "failedLoadsUnspecified": True, "profile": "pessimistic",
 }
 
 
@@ -50,7 +70,7 @@ def objects(sdk: Fireworks, account_id: str) -> dict[type, dict[str, Any]]:
 
 
 def test_zero_values_are_omitted_by_default(emulator: RunningEmulator, sdk: Fireworks) -> None:
-    assert emulator.admin.behaviour() == {"emitZeroValues": False, "missingSecretStatus": 404}
+    assert emulator.admin.behaviour() == DEFAULTS
     got = objects(sdk, emulator.account_id)
     assert "displayName" not in got[T.Deployment] and "enableAddons" not in got[T.Deployment]
     assert got[T.Secret] == {"name": f"accounts/{emulator.account_id}/secrets/sec", "keyName": "TOKEN"}
@@ -88,7 +108,111 @@ def test_missing_secret_answers_500_when_switched_and_list_still_tells(
         sdk.secrets.get("nope")
 
 
-@pytest.mark.parametrize("patch", [{"emitZeroValues": "yes"}, {"missingSecretStatus": 418}, {"colour": "blue"}])
-def test_bad_behaviour_settings_are_400(emulator: RunningEmulator, patch: dict[str, Any]) -> None:
+def test_zero_values_without_newer_fields_are_what_the_sdk_describes_strictly(
+    emulator: RunningEmulator, sdk: Fireworks
+) -> None:
+    emulator.admin.set_behaviour(emit_zero_values=True, drop_newer_fields=True)
+    got = objects(sdk, emulator.account_id)
+    for sdk_type, body in got.items():
+        assert_sdk_parses(sdk_type, body, allow_extra=OLDER.get(sdk_type, ()))
+    assert "annotations" not in got[T.Deployment] and "permissionPreset" not in got[T.User]
+    assert got[T.Deployment]["replicaStats"] == {
+        "pendingSchedulingReplicaCount": 0, "downloadingModelReplicaCount": 0, "initializingReplicaCount": 0,
+        "readyReplicaCount": 1,
+    }
+
+
+def test_missing_secret_delete_answers_500_when_switched(emulator: RunningEmulator, api: httpx.Client) -> None:
+    path = f"/v1/accounts/{emulator.account_id}/secrets/nope"
+    assert api.delete(path).status_code == 404
+    emulator.admin.set_behaviour(missing_secret_status=500)
+    response = api.delete(path)
+    assert response.status_code == 500 and response.json()["code"] == 13
+
+
+# -- the admin API ------------------------------------------------------------------------------------
+
+
+def test_the_pessimistic_profile_round_trip(emulator: RunningEmulator) -> None:
+    admin = emulator.admin
+    assert admin.set_behaviour(profile="pessimistic") == PESSIMISTIC
+    assert admin.behaviour() == PESSIMISTIC
+    assert admin.set_behaviour(emit_zero_values=False) == {**PESSIMISTIC, "emitZeroValues": False, "profile": "custom"}
+    assert admin.set_behaviour(profile="default") == DEFAULTS
+    # keys next to the profile apply after it
+    assert admin.set_behaviour(profile="pessimistic", user_delete_route="405") == {
+        **PESSIMISTIC, "userDeleteRoute": "405", "profile": "custom"}
+    assert admin.set_behaviour(user_delete_route="404") == PESSIMISTIC  # back to a profile: named again
+    admin.reset()
+    assert admin.behaviour() == DEFAULTS
+
+
+def test_every_switch_has_a_set_behaviour_keyword(emulator: RunningEmulator) -> None:
+    admin = emulator.admin
+    assert admin.set_behaviour(
+        emit_zero_values=True, missing_secret_status=500, upload_landing_checks=3, user_delete_route="404",
+        drop_newer_fields=True, resign_forgets_uploads=True, ignore_secret_update_mask=True,
+        proto_immutable_fields=True, failed_loads_unspecified=True,
+    ) == PESSIMISTIC
+
+
+@pytest.mark.parametrize(
+    "patch,needle",
+    [
+        ({"emitZeroValues": "yes"}, "emitZeroValues"),
+        ({"missingSecretStatus": 418}, "missingSecretStatus"),
+        ({"missingSecretStatus": True}, "missingSecretStatus"),
+        ({"colour": "blue"}, "colour"),
+        ({"uploadLandingChecks": -1}, "uploadLandingChecks"),
+        ({"uploadLandingChecks": "3"}, "uploadLandingChecks"),
+        ({"uploadLandingChecks": True}, "uploadLandingChecks"),
+        ({"userDeleteRoute": "406"}, "userDeleteRoute"),
+        ({"userDeleteRoute": None}, "userDeleteRoute"),
+        ({"dropNewerFields": 1}, "dropNewerFields"),
+        ({"resignForgetsUploads": "true"}, "resignForgetsUploads"),
+        ({"ignoreSecretUpdateMask": None}, "ignoreSecretUpdateMask"),
+        ({"protoImmutableFields": "no"}, "protoImmutableFields"),
+        ({"failedLoadsUnspecified": 0}, "failedLoadsUnspecified"),
+        ({"profile": "custom"}, "profile"),
+        ({"profile": "optimistic"}, "profile"),
+        # all or nothing: the valid key next to a bad one is not applied either
+        ({"emitZeroValues": True, "uploadLandingChecks": -1}, "uploadLandingChecks"),
+        ({"profile": "pessimistic", "userDeleteRoute": "406"}, "userDeleteRoute"),
+    ],
+)
+def test_bad_behaviour_settings_are_400(emulator: RunningEmulator, patch: dict[str, Any], needle: str) -> None:
     response = emulator.admin.http.patch("/behaviour", json=patch)
-    assert response.status_code == 400
+    assert response.status_code == 400 and response.json()["code"] == 3
+    assert needle in response.json()["message"]
+    assert emulator.admin.behaviour() == DEFAULTS
+
+
+def test_user_delete_route_also_takes_a_number(emulator: RunningEmulator) -> None:
+    assert emulator.admin.http.patch("/behaviour", json={"userDeleteRoute": 501}).json()["userDeleteRoute"] == "501"
+
+
+def test_a_configured_profile_is_what_reset_restores() -> None:
+    with running_emulator(profile="pessimistic") as emu:
+        assert emu.admin.behaviour() == PESSIMISTIC
+        emu.admin.set_behaviour(profile="default")
+        emu.admin.reset()
+        assert emu.admin.behaviour() == PESSIMISTIC
+
+
+def test_the_cli_flags_make_the_configured_behaviour() -> None:
+    def configured(*argv: str) -> dict[str, Any]:
+        args = vars(parser().parse_args(list(argv)))
+        switches = {k: v for k, v in args.items() if k in EmulatorConfig.__dataclass_fields__ and k != "db"}
+        return Behaviour.of(EmulatorConfig(**switches)).to_json()
+
+    assert configured() == DEFAULTS
+    assert configured("--profile", "pessimistic") == PESSIMISTIC
+    assert configured("--profile", "pessimistic", "--no-emit-zero-values", "--user-delete-route", "501") == {
+        **PESSIMISTIC, "emitZeroValues": False, "userDeleteRoute": "501", "profile": "custom"}
+    assert configured("--upload-landing-checks", "2", "--drop-newer-fields", "--missing-secret-status", "500") == {
+        **DEFAULTS, "uploadLandingChecks": 2, "dropNewerFields": True, "missingSecretStatus": 500,
+        "profile": "custom"}
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--profile", "optimistic"])
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--upload-landing-checks", "-1"])

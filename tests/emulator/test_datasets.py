@@ -268,3 +268,13 @@ def test_only_the_display_name_changes(api: httpx.Client, sdk: Fireworks) -> Non
     sdk.datasets.create(dataset_id="fixed", dataset=UPLOADED)  # type: ignore[arg-type]
     response = api.patch("/v1/accounts/my-account/datasets/fixed", json={"exampleCount": "99"})
     assert response.status_code == 400 and "'example_count'" in response.json()["message"]
+
+
+def test_the_multipart_limit_is_150_decimal_megabytes() -> None:
+    # SDK: "This path can handle file sizes up to 150Mb" -- the smaller (decimal) reading.
+    from pulumi_fireworks.emulator.rules.datasets import check_multipart_file
+
+    check_multipart_file("rows.jsonl", 150_000_000)
+    with pytest.raises(Exception) as exc:
+        check_multipart_file("rows.jsonl", 150_000_001)
+    assert "150000000" in str(exc.value) and "'file'" in str(exc.value)

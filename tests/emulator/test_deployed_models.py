@@ -76,11 +76,22 @@ def test_deployment_with_a_lora_is_in_use(sdk: Fireworks, multi_lora: str) -> No
     sdk.deployments.delete("multi")  # the unload is due: no GET needed in between
 
 
-def test_serverless_load_when_the_base_supports_it(sdk: Fireworks) -> None:
-    loaded = sdk.lora.load(model=ready_lora(sdk, "a"))
-    assert loaded.deployment is None and loaded.default is True
+@pytest.mark.parametrize("base", [BASE, NON_SERVERLESS_BASE], ids=["serverless base", "no serverless base"])
+def test_a_load_without_a_deployment_is_refused(sdk: Fireworks, base: str) -> None:
+    # SDK 1.2.30: "LoRA models require a dedicated deployment"; the docs: "Serverless
+    # deployment is not supported for LoRA models" -- whatever the base model supports.
+    with pytest.raises(fireworks.BadRequestError) as exc:
+        sdk.lora.load(model=ready_lora(sdk, "a", base=base))
+    status, code, message = api_error(exc)
+    assert (status, code) == (400, 3) and "'deployment'" in message
+    assert sdk.lora.list().deployed_models in (None, [])  # nothing was loaded
+
+
+def test_loading_twice_onto_the_same_deployment_is_409(sdk: Fireworks, multi_lora: str) -> None:
+    loaded = sdk.lora.load(model=ready_lora(sdk, "a"), deployment=multi_lora)
+    assert loaded.deployment == multi_lora and loaded.default is True
     with pytest.raises(fireworks.ConflictError):
-        sdk.lora.load(model=loaded.model or "")  # already loaded there
+        sdk.lora.load(model=loaded.model or "", deployment=multi_lora)  # already loaded there
 
 
 def test_default_moves_to_the_newest_explicit_default(sdk: Fireworks, multi_lora: str) -> None:
@@ -106,8 +117,8 @@ def test_hot_reload_deployment_needs_replace_merged_addon(sdk: Fireworks) -> Non
     assert one.name != two.name
 
 
-def test_list_pages_through_the_sdk_pager(sdk: Fireworks) -> None:
-    names = {sdk.lora.load(model=ready_lora(sdk, f"m{i}")).name for i in range(3)}
+def test_list_pages_through_the_sdk_pager(sdk: Fireworks, multi_lora: str) -> None:
+    names = {sdk.lora.load(model=ready_lora(sdk, f"m{i}"), deployment=multi_lora).name for i in range(3)}
     assert {d.name for d in sdk.lora.list(page_size=1)} == names
 
 
@@ -130,7 +141,8 @@ def test_loading_a_lora_still_uploading_is_failed_precondition(sdk: Fireworks, m
 BAD_LOADS: list[tuple[str, dict[str, Any], dict[str, Any], int, int, str]] = [
     ("no model", {}, {}, 400, 3, "'model'"),
     ("malformed model", {"model": "my-lora"}, {}, 400, 3, "'model'"),
-    ("missing model", {"model": "accounts/my-account/models/nope"}, {}, 404, 5, "model"),
+    ("missing model", {"model": "accounts/my-account/models/nope", "deployment": "@multi"}, {}, 404, 5, "model"),
+    ("no deployment", {"model": "@lora"}, {}, 400, 3, "'deployment'"),
     ("serverless true", {"model": "@lora", "serverless": True}, {}, 400, 3, "'serverless'"),
     ("base model, not addon", {"model": BASE, "deployment": "@multi"}, {}, 400, 3, "'model'"),
     ("malformed deployment", {"model": "@lora", "deployment": "multi"}, {}, 400, 3, "'deployment'"),
@@ -160,13 +172,6 @@ def test_bad_load(api: httpx.Client, sdk: Fireworks, body: dict[str, Any], query
     assert response.json()["code"] == code and needle in response.json()["message"]
 
 
-def test_serverless_load_on_a_base_without_serverless_is_failed_precondition(sdk: Fireworks) -> None:
-    model = ready_lora(sdk, "q", base=NON_SERVERLESS_BASE)
-    with pytest.raises(fireworks.BadRequestError) as exc:
-        sdk.lora.load(model=model)
-    assert api_error(exc)[1] == 9 and "serverless" in api_error(exc)[2]
-
-
 def test_loading_onto_a_deployment_still_creating_is_failed_precondition(
     sdk: Fireworks, emulator: RunningEmulator
 ) -> None:
@@ -186,10 +191,12 @@ def test_model_and_deployment_are_immutable(api: httpx.Client, sdk: Fireworks, m
     assert response.status_code == 200 and response.json()["displayName"] == "same model is fine"
 
 
-def test_failed_load_keeps_deploying_with_an_error_status(sdk: Fireworks, emulator: RunningEmulator) -> None:
+def test_failed_load_keeps_deploying_with_an_error_status(
+    sdk: Fireworks, emulator: RunningEmulator, multi_lora: str
+) -> None:
     emulator.admin.add_lifecycle_rule(collection="deployedModels", states=["DEPLOYING"], outcome="FAILED",
                                       message="LoRA failed to load", status_code="FAILED_PRECONDITION")
-    loaded = sdk.lora.load(model=ready_lora(sdk, "a"))
+    loaded = sdk.lora.load(model=ready_lora(sdk, "a"), deployment=multi_lora)
     got = sdk.lora.get(short(loaded.name))
     assert got.state == "DEPLOYING" and got.status and got.status.code == "FAILED_PRECONDITION"
 

@@ -14,19 +14,12 @@ from ..auth import PUBLIC_ACCOUNT
 from ..errors import ApiError, Code
 from ..backend import Served
 from ..routing import Request
-from ..store import Record, split_name
+from ..store import Record
 
 
 def collection_of(req: Request, name: str) -> Optional[Served]:
     """The collection that serves ``name`` (by its collection segment)."""
-    try:
-        collection = split_name(name)[2]
-    except ValueError:
-        return None
-    for candidate in req.backend.collections:
-        if candidate.collection == collection:
-            return candidate
-    return None
+    return req.backend.collection(name)
 
 
 def load_settled(req: Request, name: str) -> Optional[Record]:

@@ -1,7 +1,8 @@
 """API keys of a user: ``accounts/{account}/users/{user}/apiKeys`` (reference §9).
 
 * Create: ``POST .../apiKeys`` with ``{"apiKey": {displayName?, expireTime?,
-  annotations?}}`` (the wrapper is required). The answer is the only place the ``key``
+  annotations?}}`` (the wrapper is required; ``annotations`` is unknown to SDK 1.2.30 and
+  dropped under the ``dropNewerFields`` behaviour, as is ``lastUsed`` from responses). The answer is the only place the ``key``
   ever appears: the emulator registers it as a credential of the account (stored as a
   SHA-256 digest by the core store) and keeps nothing else of it, so the key
   authenticates against the emulator immediately.
@@ -23,7 +24,7 @@ from typing import Any
 
 from ..._wire.api_key import ApiKey, CreateApiKeyRequest, DeleteApiKeyRequest
 from ..errors import ApiError, Code
-from ..resource import Collection, parse_input
+from ..resource import Collection, parse_input, request_body
 from ..routing import Request, Route
 from ..rules import api_keys as rules
 from ..store import Record
@@ -50,7 +51,8 @@ class ApiKeys(Collection):
 
     def create(self, req: Request) -> Any:
         self.authorize(req, write=True)
-        body = CreateApiKeyRequest.model_validate(parse_input(CreateApiKeyRequest, req.json_object()))
+        raw = request_body(req, CreateApiKeyRequest)
+        body = CreateApiKeyRequest.model_validate(parse_input(CreateApiKeyRequest, raw))
         now = req.backend.lifecycle.clock.now()
         api_key, _ = rules.check_create(body.api_key, datetime.fromtimestamp(now, tz=timezone.utc))
         store = req.backend.store

@@ -4,11 +4,14 @@ Create takes ``{datasetId, dataset, sourceDatasetId?, filter?}``. An uploaded da
 (``userUploaded``, or no source at all) waits in ``UPLOADING`` until its rows arrive,
 either
 
-* in one multipart ``POST :upload`` (part ``file``, at most 150 MB; the answer is the
+* in one multipart ``POST :upload`` (part ``file``, at most 150,000,000 bytes -- the SDK:
+  "up to 150Mb", read as decimal megabytes, the smaller reading; the answer is the
   OpenAI-style snake_case ``{id, object, bytes, created_at, filename, purpose}``), or
 * through ``POST :getUploadEndpoint`` (``.jsonl`` files only, non-empty, plain names;
   every call replaces the registered file set), a PUT per file to the emulator's own
-  signed URLs (:mod:`..uploads`), and ``POST :validateUpload {}``;
+  signed URLs (:mod:`..uploads`), and ``POST :validateUpload {}`` (under the
+  ``uploadLandingChecks`` behaviour its first calls after a PUT answer
+  FAILED_PRECONDITION "files are still landing", as the docs say models' does);
 
 and then settles to ``READY`` through the lifecycle engine (transition ``UPLOADING``; an
 emulated failure leaves it ``UPLOADING`` with an error ``status``). A dataset derived from
@@ -45,7 +48,7 @@ from ..._wire.dataset import CreateDatasetRequest, Dataset, DatasetUploadRespons
 from ..._wire.model import GetUploadEndpointRequest, GetUploadEndpointResponse
 from ..errors import ApiError, Code, invalid_field
 from ..lifecycle import Transition
-from ..resource import Collection, parse_input
+from ..resource import Collection, parse_input, request_body
 from ..routing import Request, Route
 from ..rules import datasets as rules
 from ..rules.uploads import check_all_uploaded, parse_filename_to_size
@@ -75,6 +78,7 @@ class Datasets(Collection):
             "eval_protocol",
         }
     )
+    proto_immutable_fields = frozenset({"format"})  # 0.19.20 protos: Dataset.format is IMMUTABLE
 
     def custom_routes(self) -> list[Route]:
         item = self.collection_path() + "/{id}"
@@ -88,7 +92,7 @@ class Datasets(Collection):
     # -- create ------------------------------------------------------------------------------
 
     def create_input(self, req: Request) -> tuple[Optional[str], dict[str, Any]]:
-        raw = req.json_object()
+        raw = request_body(req, CreateDatasetRequest)
         parsed = CreateDatasetRequest.model_validate(parse_input(CreateDatasetRequest, raw))
         rules.check_create(parsed.dataset_id, parsed.dataset, parsed.source_dataset_id)
         return parsed.dataset_id, raw["dataset"]
@@ -156,11 +160,15 @@ class Datasets(Collection):
             rules.check_upload_allowed(Dataset.model_validate(record.doc))
             if (record.meta.get("pending") or {}).get("state") == "UPLOADING":
                 return {}  # already validating
-            registered, files = uploads.file_set(record)
-            check_all_uploaded(registered, files)
-            record.doc["updateTime"] = self.now(req)
-            self.start(req, record, "UPLOADING")
+            landing = uploads.still_landing(record, req.backend.behaviour.upload_landing_checks)
+            if landing is None:
+                registered, files = uploads.file_set(record)
+                check_all_uploaded(registered, files)
+                record.doc["updateTime"] = self.now(req)
+                self.start(req, record, "UPLOADING")
             self.save(req, record)
+        if landing is not None:
+            raise landing  # after the commit: the refusal counts
         return {}
 
     def upload(self, req: Request) -> Any:

@@ -4,8 +4,11 @@ The SDK calls this collection ``lora`` (``client.lora.load/get/list/update/unloa
 Rules are in :mod:`..rules.deployed_models`; this module wires them to the store.
 
 * Load (create): flat body, ``replaceMergedAddon`` query flag, server-generated id
-  ``<model-id>-<random>``; ``DEPLOYING -> DEPLOYED``. The first load of a model gets
-  ``default: true``; a load or PATCH with ``default: true`` takes it from the others.
+  ``<model-id>-<random>``; ``DEPLOYING -> DEPLOYED``. ``deployment`` is required in every
+  profile: SDK 1.2.30 and the docs agree that LoRA models need a dedicated deployment
+  (no serverless LoRA), so a load without it is 400 INVALID_ARGUMENT naming it. The
+  first load of a model gets ``default: true``; a load or PATCH with ``default: true``
+  takes it from the others.
   Loading onto a hot-reload deployment with ``replaceMergedAddon`` unloads whatever was
   loaded there before.
 * Update: ``displayName``, ``description``, ``default``, ``public``
@@ -17,7 +20,11 @@ Rules are in :mod:`..rules.deployed_models`; this module wires them to the store
   delete without ``ignoreChecks`` is a FAILED_PRECONDITION.
 * There is no FAILED state: an emulated failure (lifecycle outcome FAILED) leaves the
   deployed model in its previous steady state (or ``DEPLOYING``) with an error
-  ``status`` -- what a LoRA that "failed to load" looks like.
+  ``status`` -- what a LoRA that "failed to load" looks like. Under the
+  ``failedLoadsUnspecified`` behaviour it reports ``STATE_UNSPECIFIED`` instead (omitted
+  on the wire unless zero values are emitted): the old SDK (0.19.20
+  ``fireworks/llm/llm.py``) treats a deployed model in that state as failed to deploy,
+  so a server plausibly reports failures that way.
 """
 
 from __future__ import annotations
@@ -27,12 +34,12 @@ from typing import Any, Optional
 from ..._wire.deployed_model import DeployedModel
 from ..._wire.deployment import Deployment
 from ..._wire.model import Model
-from ..lifecycle import GONE, Transition
+from ..lifecycle import GONE, Settlement, Transition
 from ..resource import Collection
 from ..routing import Request
 from ..rules import deployed_models as rules
-from ..store import split_name
-from ._refs import find_visible, require_visible
+from ..store import Record, split_name
+from ._refs import require_visible
 
 TRANSITIONS = {
     t.state: t
@@ -78,21 +85,17 @@ class DeployedModels(Collection):
         model_name, deployment_name = rules.check_load_request(body, req.account)
         model = Model.model_validate(require_visible(req, model_name, "model", "model").doc)
         base_model = rules.check_model_loadable(model)
-        if deployment_name is not None:
-            deployment = Deployment.model_validate(
-                require_visible(req, deployment_name, "deployment", "deployment").doc
-            )
-            rules.check_deployment_accepts(
-                deployment, base_model, replace_merged_addon=req.flag("replaceMergedAddon")
-            )
-        else:
-            base = find_visible(req, base_model)
-            rules.check_serverless_base(Model.model_validate(base.doc) if base else None, base_model)
+        deployment = Deployment.model_validate(require_visible(req, deployment_name, "deployment", "deployment").doc)
+        rules.check_deployment_accepts(deployment, base_model, replace_merged_addon=req.flag("replaceMergedAddon"))
         same_place = [d["name"] for d in self.live_for_model(req, model_name) if d.get("deployment") == deployment_name]
         rules.check_not_loaded_twice(same_place, model_name, deployment_name)
         rules.check_quota(len(req.backend.store.list(f"accounts/{req.account}", self.collection, include_deleted=False)))
 
     # -- server-side effects ------------------------------------------------------------------
+
+    def on_settled(self, req: Request, record: Record, settlement: Settlement) -> None:
+        if settlement.failed and req.backend.behaviour.failed_loads_unspecified:
+            record.doc["state"] = "STATE_UNSPECIFIED"
 
     def normalize(self, req: Request, doc: dict[str, Any], old: Optional[dict[str, Any]]) -> None:
         store = req.backend.store

@@ -18,7 +18,8 @@ Choices where the reference is silent or ambiguous (also in the report):
 * Speculative-decoding defaults (``draftModel``/``draftTokenCount`` from the base
   model) are applied on create only, never re-filled by an update.
 * ``baseModel``, ``placement`` and ``deploymentTemplate`` are immutable (repeating the
-  same value is fine; changing it is a 400).
+  same value is fine; changing it is a 400). The protos' other IMMUTABLE fields are not
+  enforced even under ``protoImmutableFields``: see ``proto_immutable_fields``.
 * ``:scale`` sets the desired and current replica counts at once; values outside
   [minReplicaCount, maxReplicaCount] are a 400. ``:undelete`` re-provisions: the
   deployment goes through CREATING again.
@@ -120,6 +121,13 @@ class Deployments(Collection):
     delete_state = "DELETING"
     soft_delete = True
     immutable_fields = frozenset({"base_model", "placement", "deployment_template"})
+    # The 0.19.20 protos mark baseModel, placement, engine, forTraining, spot and
+    # autoscalingPolicy IMMUTABLE. engine/forTraining/spot are not in the wire model
+    # (dropped as unknown, so they cannot change anyway). autoscalingPolicy stays
+    # mutable: firectl's `update deployment` documents --scale-up-window,
+    # --scale-down-window, --scale-to-zero-window and --load-targets, so the service
+    # does change the policy in place whatever the annotation says.
+    proto_immutable_fields = frozenset({"base_model", "placement"})
     in_use_by = (("deployedModels", "deployment"),)
 
     def custom_routes(self) -> list[Route]:
@@ -308,7 +316,7 @@ class Deployments(Collection):
         else:
             doc.setdefault("replicaCount", 0)
 
-    def on_settled(self, record: Record, settlement: Settlement) -> None:
+    def on_settled(self, req: Request, record: Record, settlement: Settlement) -> None:
         doc = record.doc
         if settlement.to_state == "READY":
             desired = doc.get("desiredReplicaCount", 0)

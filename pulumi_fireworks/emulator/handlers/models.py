@@ -12,19 +12,25 @@ Rules are in :mod:`..rules.models` and :mod:`..rules.uploads`.
   base model).
 * ``POST :getUploadEndpoint {filenameToSize}`` registers the files and answers signed
   URLs served by the emulator (:mod:`..uploads`); calling it again keeps files already
-  uploaded with the same name and size (a resumed upload). ``enableResumableUpload`` is
-  accepted; the URLs are the same single-PUT URLs.
+  uploaded with the same name and size (a resumed upload). Nothing documents that for
+  models (for datasets the SDK says the call overwrites the registered set), so the
+  ``resignForgetsUploads`` behaviour forgets them, as datasets do.
+  ``enableResumableUpload`` is accepted; the URLs are the same single-PUT URLs.
 * ``GET :validateUpload`` checks the uploaded set (:func:`..rules.uploads.check_model_files`:
   missing files and, for addons, unexpected files are 400s naming the file), answers
   ``{"warnings": [...]}`` and starts the ``UPLOADING -> READY`` transition (an emulated
   failure leaves the model ``UPLOADING`` with an error ``status``). Base models then
-  support their ``defaultPrecision`` (or FP16).
+  support their ``defaultPrecision`` (or FP16). Under the ``uploadLandingChecks``
+  behaviour the first calls after a PUT answer FAILED_PRECONDITION "files are still
+  landing" first, as the docs say the real one does (:func:`..uploads.still_landing`).
 * ``POST :prepare {precision}`` -> ``{}``; the precision joins ``supportedPrecisions``
   when the transition settles. The docs' ``PREPARING`` state is not in the API's enum,
   so the model stays ``READY`` meanwhile; lifecycle rules can target it as state
   ``PREPARING``. Preparing an addon or a model that is not READY is FAILED_PRECONDITION.
 * ``kind``, ``baseModelDetails``, ``peftDetails``, ``teftDetails`` are immutable (the
   provider replaces the model instead); other fields follow the core's PATCH semantics.
+  The 0.19.20 protos also mark ``conversationConfig`` IMMUTABLE: the
+  ``protoImmutableFields`` behaviour refuses changing it too.
 * Delete of a model that is loaded (``deployedModels``) or deployed (``deployments``
   with it as ``baseModel``) is FAILED_PRECONDITION (undocumented; ``ignoreChecks`` skips).
 * Get (not List) fills ``deployedModelRefs``.
@@ -46,7 +52,7 @@ from ..._wire.model import (
 from .. import uploads
 from ..errors import ApiError, Code, failed_precondition, invalid_field
 from ..lifecycle import Settlement, Transition
-from ..resource import Collection, parse_input
+from ..resource import Collection, parse_input, request_body
 from ..routing import Request, Route
 from ..rules import models as rules
 from ..rules.common import parse_child_name
@@ -71,6 +77,9 @@ class Models(Collection):
     public_read = True
     transitions = TRANSITIONS
     immutable_fields = frozenset({"kind", "base_model_details", "peft_details", "teft_details"})
+    proto_immutable_fields = frozenset(
+        {"kind", "base_model_details", "peft_details", "teft_details", "conversation_config"}
+    )
     in_use_by = (("deployedModels", "model"), ("deployments", "baseModel"))
 
     def custom_routes(self) -> list[Route]:
@@ -85,7 +94,7 @@ class Models(Collection):
     # -- create / update -----------------------------------------------------------------------
 
     def create_input(self, req: Request) -> tuple[Optional[str], dict[str, Any]]:
-        raw = req.json_object()
+        raw = request_body(req, CreateModelRequest)
         parse_input(CreateModelRequest, raw)  # type errors named by their full path (model.peft_details.r)
         model = raw.get("model")
         return raw.get("modelId") or None, dict(model) if isinstance(model, dict) else {}
@@ -133,7 +142,7 @@ class Models(Collection):
             refs.append({k: v for k, v in ref.items() if v is not None})
         return {**record.doc, "deployedModelRefs": refs} if refs else record.doc
 
-    def on_settled(self, record: Record, settlement: Settlement) -> None:
+    def on_settled(self, req: Request, record: Record, settlement: Settlement) -> None:
         doc, meta = record.doc, record.meta
         if settlement.from_state == "PREPARING":
             precision = meta.pop("preparing", None)
@@ -160,7 +169,8 @@ class Models(Collection):
         sizes = parse_filename_to_size(body.filename_to_size, dataset=False)
         with req.backend.store.transaction():
             record = self._require_uploading(req)
-            generation = uploads.register(record, sizes, keep_matching=True)
+            forget = req.backend.behaviour.resign_forgets_uploads
+            generation = uploads.register(record, sizes, keep_matching=not forget)
             self.save(req, record)
         return GetUploadEndpointResponse(filename_to_signed_urls=uploads.signed_urls(req, record, generation)).to_wire()
 
@@ -173,19 +183,24 @@ class Models(Collection):
                 return {}  # already validated (or validating): nothing to do
             model = Model.model_validate(record.doc)
             rules.check_upload_allowed(model)
-            registered, files = uploads.file_set(record)
-            warnings = check_model_files(
-                registered,
-                files,
-                addon=rules.is_addon(model.kind),
-                config_only=req.flag("configOnly"),
-                skip_hf_config_validation=req.flag("skipHfConfigValidation"),
-                peft_rank=model.peft_details.r if model.peft_details else None,
-            )
+            config_only, skip_hf = req.flag("configOnly"), req.flag("skipHfConfigValidation")
             req.flag("trustRemoteCode")  # accepted; nothing to run in the emulator
-            record.doc["updateTime"] = self.now(req)
-            self.start(req, record, "UPLOADING")
+            landing = uploads.still_landing(record, req.backend.behaviour.upload_landing_checks)
+            if landing is None:
+                registered, files = uploads.file_set(record)
+                warnings = check_model_files(
+                    registered,
+                    files,
+                    addon=rules.is_addon(model.kind),
+                    config_only=config_only,
+                    skip_hf_config_validation=skip_hf,
+                    peft_rank=model.peft_details.r if model.peft_details else None,
+                )
+                record.doc["updateTime"] = self.now(req)
+                self.start(req, record, "UPLOADING")
             self.save(req, record)
+        if landing is not None:
+            raise landing  # after the commit: the refusal counts
         return ValidateModelUploadResponse(warnings=warnings or None).to_wire()
 
     def prepare(self, req: Request) -> Any:

@@ -5,18 +5,23 @@
 * Get / List return ``{name, keyName}`` only -- never ``value``, and no timestamps (the
   SDK type has none).
 * Update: ``PATCH {keyName (required), value?}``; an absent ``value`` keeps the old one
-  (clients cannot read it back to resend it).
+  (clients cannot read it back to resend it). With ``updateMask`` only the paths it
+  names change (``key_name`` then required, ``value`` as above); fields of the body it
+  does not name are ignored. The ``ignoreSecretUpdateMask`` behaviour ignores the mask
+  instead, as a gateway does: in the 0.19.20 protos ``UpdateSecretRequest`` is the one
+  in-scope Update request without an ``update_mask`` field, and grpc-gateway ignores
+  query parameters that match no field.
 * ``value`` is write-only in the emulator too. Only its SHA-256 is stored (in the record's
   ``meta``, never in the document Get/List render) -- the emulator has no use for the
   plaintext, and the admin API's record view shows ``meta``, so the plaintext is never
   kept at all. It is never part of an error message, and the request log records no
   bodies.
-* Get of a missing secret is **404 NOT_FOUND** by default. The reference notes that the
-  real service was observed to answer 500 here (eval-protocol treats 500 as "not found"
-  for Get and Delete); the ``missing_secret_status`` behaviour (CLI
-  ``--missing-secret-status 500``, admin ``PATCH /emulator/v1/behaviour``) answers like
-  that, so clients can be tested telling "gone" from "broken" (e.g. through List, which
-  is unaffected).
+* Get or Delete of a missing secret is **404 NOT_FOUND** by default. The reference notes
+  that the real service was observed to answer 500 for a Get (and eval-protocol treats
+  500 as "not found" for Get and Delete); the ``missingSecretStatus`` behaviour (CLI
+  ``--missing-secret-status 500``, admin ``PATCH /emulator/v1/behaviour``) answers 500
+  INTERNAL for both, so clients can be tested telling "gone" from "broken" (e.g. through
+  List, which is unaffected). Update keeps its 404.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from typing import Any
 
 from ..._wire.secret import Secret, UpdateSecretRequest
 from ..errors import ApiError, Code, already_exists, invalid_field
-from ..resource import Collection, parse_input
+from ..query import parse_mask
+from ..resource import Collection, parse_input, request_body
 from ..routing import Request
 from ..rules import secrets as rules
 from ..store import AlreadyExists, Record
@@ -57,8 +63,16 @@ class Secrets(Collection):
         return {k: record.doc[k] for k in VISIBLE_FIELDS if k in record.doc}
 
     def get(self, req: Request) -> Any:
+        return self._missing_as_configured(req, super().get)
+
+    def delete(self, req: Request) -> Any:
+        return self._missing_as_configured(req, super().delete)
+
+    @staticmethod
+    def _missing_as_configured(req: Request, call: Any) -> Any:
+        """``call(req)``, with its NOT_FOUND answered as the ``missingSecretStatus`` behaviour says."""
         try:
-            return super().get(req)
+            return call(req)
         except ApiError as exc:
             if exc.code == Code.NOT_FOUND and req.backend.behaviour.missing_secret_status == 500:
                 raise ApiError(Code.INTERNAL, "internal error") from None
@@ -66,7 +80,7 @@ class Secrets(Collection):
 
     def create(self, req: Request) -> Any:
         self.authorize(req, write=True)
-        raw = dict(req.json_object())
+        raw = dict(request_body(req, Secret))
         value = _value(raw)  # taken out first: nothing below can echo it
         name_field = raw.pop("name", None)
         if name_field is not None and not isinstance(name_field, str):
@@ -90,15 +104,20 @@ class Secrets(Collection):
 
     def update(self, req: Request) -> Any:
         self.authorize(req, write=True)
-        raw = dict(req.json_object())
+        raw = dict(request_body(req, UpdateSecretRequest))
         value = _value(raw)
         raw.pop("name", None)  # output only on update
         body = UpdateSecretRequest.model_validate(parse_input(UpdateSecretRequest, raw))
-        key_name = rules.check_key_name(body.key_name)
+        mask = None
+        if not req.backend.behaviour.ignore_secret_update_mask:
+            mask = parse_mask(Secret, req.query.get("updateMask"), "update_mask")
+        paths = {path[0] for path in mask} if mask is not None else {"keyName", "value"}
+        key_name = rules.check_key_name(body.key_name) if "keyName" in paths else None
         with req.backend.store.transaction():
             record = self.require(req, read=False)
-            record.doc["keyName"] = key_name
-            if value is not None:
+            if key_name is not None:
+                record.doc["keyName"] = key_name
+            if value is not None and "value" in paths:
                 _remember(record, value)
             record.doc["updateTime"] = self.now(req)
             self.save(req, record)

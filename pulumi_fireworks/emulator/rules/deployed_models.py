@@ -3,10 +3,13 @@
 Loading needs (reference §5):
 
 * ``model``: a READY LoRA addon (``HF_PEFT_ADDON``/``HF_TEFT_ADDON``);
-* ``deployment`` (optional): a deployment whose ``base_model`` is the addon's
+* ``deployment`` (required): a deployment whose ``base_model`` is the addon's
   ``peft_details.base_model`` and that accepts addons -- ``enable_addons`` (multi-LoRA),
-  or a hot-reload deployment together with ``replaceMergedAddon=true``; omitted means
-  Fireworks serverless, which needs a base model that supports serverless LoRA;
+  or a hot-reload deployment together with ``replaceMergedAddon=true``. There is no
+  serverless LoRA: SDK 1.2.30 says "LoRA models require a dedicated deployment" and the
+  current docs "Fine-tuned LoRA models ... can only be deployed to on-demand (dedicated)
+  deployments. Serverless deployment is not supported for LoRA models", so a load
+  without ``deployment`` is a 400 INVALID_ARGUMENT naming it;
 * ``serverless`` omitted or false (the SDK: "not applicable when deploying a LoRA").
 """
 
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import secrets
 import string
-from typing import Optional
 
 from ..._wire.deployed_model import DeployedModel
 from ..._wire.deployment import Deployment
@@ -23,7 +25,7 @@ from ..errors import ApiError, Code, failed_precondition, invalid_field
 from .common import check_display_fields, parse_child_name
 from .models import is_addon
 
-#: Per-account LoRA quota (docs: 100 LoRAs, on-demand plus serverless).
+#: Per-account LoRA quota (docs: 100 LoRAs per account).
 MAX_DEPLOYED_MODELS_PER_ACCOUNT = 100
 
 #: Deployment states a LoRA can be loaded onto.
@@ -42,17 +44,22 @@ def new_deployed_model_id(model_id: str, suffix_len: int = 8) -> str:
     return f"{stem}-{suffix}"
 
 
-def check_load_request(body: DeployedModel, account: str) -> tuple[str, Optional[str]]:
-    """Syntax of a load body; returns (model name, deployment name or None)."""
+def check_load_request(body: DeployedModel, account: str) -> tuple[str, str]:
+    """Syntax of a load body; returns (model name, deployment name)."""
     parse_child_name("model", body.model, "models")
     if body.serverless:
         raise invalid_field("serverless", "must be omitted or false when loading a LoRA addon")
-    if body.deployment:
-        deployment_account, _ = parse_child_name("deployment", body.deployment, "deployments")
-        if deployment_account != account:
-            raise invalid_field("deployment", f"{body.deployment} does not belong to account {account}")
+    if not body.deployment:
+        raise invalid_field(
+            "deployment",
+            "is required: LoRA models require a dedicated deployment (serverless deployment is not supported "
+            "for LoRA models); create one with enable_addons=true and name it here",
+        )
+    deployment_account, _ = parse_child_name("deployment", body.deployment, "deployments")
+    if deployment_account != account:
+        raise invalid_field("deployment", f"{body.deployment} does not belong to account {account}")
     check_display_fields("", body.display_name, body.description)
-    return body.model or "", body.deployment or None
+    return body.model or "", body.deployment
 
 
 def check_model_loadable(model: Model) -> str:
@@ -94,19 +101,9 @@ def check_deployment_accepts(
         )
 
 
-def check_serverless_base(base: Optional[Model], base_name: str) -> None:
-    """Serverless LoRA (no ``deployment``): the base model must be served by Fireworks."""
-    if base is None or not base.supports_serverless:
-        raise failed_precondition(
-            f"base model {base_name} has no serverless deployment; load the addon onto a deployment "
-            "(set deployment) created with enable_addons=true"
-        )
-
-
-def check_not_loaded_twice(existing_names: list[str], model: str, deployment: Optional[str]) -> None:
+def check_not_loaded_twice(existing_names: list[str], model: str, deployment: str) -> None:
     if existing_names:
-        where = deployment or "serverless"
-        raise ApiError(Code.ALREADY_EXISTS, f"model {model} is already loaded on {where} as {existing_names[0]}")
+        raise ApiError(Code.ALREADY_EXISTS, f"model {model} is already loaded on {deployment} as {existing_names[0]}")
 
 
 def check_quota(live_count: int) -> None:

@@ -2,6 +2,7 @@
 
 * Roles: the SDK's ``admin, user, contributor, inference-user`` and the newer spec's
   ``custom``, which requires ``permissionPreset`` (and only ``custom`` may carry one).
+  ``custom_roles=False`` (a server without ``permissionPreset``) refuses ``custom``.
 * Humans need an ``email``; the id defaults to one derived from it.
 * Service accounts need ``userId``; their e-mail is always
   ``<id>@<account>.sa.fireworks.ai`` (docs, audit logs). A different e-mail is a 400.
@@ -25,10 +26,15 @@ def service_account_email(user_id: str, account: str) -> str:
     return f"{user_id}@{account}.{SERVICE_ACCOUNT_EMAIL_DOMAIN}"
 
 
-def check_role(user: User) -> None:
+def check_role(user: User, *, custom_roles: bool = True) -> None:
+    roles = USER_ROLES if custom_roles else tuple(r for r in USER_ROLES if r != "custom")
     if not user.role:
-        raise invalid_field("role", f"is required: one of {', '.join(USER_ROLES)}")
-    check_enum("role", user.role, USER_ROLES)
+        raise invalid_field("role", f"is required: one of {', '.join(roles)}")
+    if user.role == "custom" and not custom_roles:
+        raise invalid_field(
+            "role", f"'custom' is not available (no permission presets on this server); use one of {', '.join(roles)}"
+        )
+    check_enum("role", user.role, roles)
     if user.role == "custom" and not user.permission_preset:
         raise invalid_field("permission_preset", "is required when role is custom")
     if user.role != "custom" and user.permission_preset:
@@ -40,9 +46,11 @@ def check_email(email: Optional[str]) -> None:
         raise invalid_field("email", f"{email!r} is not an e-mail address")
 
 
-def check_create(user: User, user_id: Optional[str], account: str) -> tuple[Optional[str], User]:
+def check_create(
+    user: User, user_id: Optional[str], account: str, *, custom_roles: bool = True
+) -> tuple[Optional[str], User]:
     """Validate a create; returns (the explicit id or None, the user with e-mail settled)."""
-    check_role(user)
+    check_role(user, custom_roles=custom_roles)
     check_display_fields("", user.display_name)
     check_resource_id("user_id", user_id, required=bool(user.service_account))
     if user.service_account:
@@ -66,11 +74,11 @@ def user_id_from_email(email: str) -> str:
     return slug[:63].rstrip("-")
 
 
-def check_update(current: User, merged: User) -> User:
+def check_update(current: User, merged: User, *, custom_roles: bool = True) -> User:
     """A PATCH, after the core merged it (``serviceAccount`` and ``email`` are the
     collection's ``immutable_fields``: kept when absent, a 400 when changed)."""
     if not merged.role:
         raise invalid_field("role", "is required")
-    check_role(merged)
+    check_role(merged, custom_roles=custom_roles)
     check_display_fields("", merged.display_name)
     return merged
