@@ -16,7 +16,7 @@ from typing import Any, Literal, Mapping
 from pydantic import BaseModel
 
 from ._inputs import when_unset
-from ._wire._base import WireModel, output_only_fields
+from ._wire._base import WireModel, newer_spec_paths, output_only_fields
 
 Props = dict[str, Any]
 
@@ -91,10 +91,6 @@ class ResourceSpec:
     someone may rename elsewhere (an API key's name in the web UI) whose change must not
     replace the object. A change in the program still applies."""
 
-    may_be_dropped: frozenset[str] = frozenset()
-    """Dotted input paths a server may drop silently (newer than SDK 1.2.30, unknown to an
-    older gateway): an absent live value is taken as kept, never as drift."""
-
     returned_once: frozenset[str] = frozenset()
     """Outputs only the create response carries (an API key's ``key``): kept in state
     for good, never overwritten by a later read that lacks them."""
@@ -127,6 +123,13 @@ class ResourceSpec:
     def input_names(self) -> frozenset[str]:
         """Every input: the user's (the inputs model) and the computed ones."""
         return frozenset(self.inputs_model.model_fields) | self.computed_inputs
+
+    @cached_property
+    def may_be_dropped(self) -> frozenset[str]:
+        """Dotted input paths a server may drop silently: the wire model's fields newer
+        than SDK 1.2.30 (``newer_spec``), which a gateway built without them ignores. An
+        absent live value there is taken as kept, never as drift."""
+        return newer_spec_paths(self.wire_model)
 
     @cached_property
     def unset_defaults(self) -> dict[str, Any]:

@@ -86,7 +86,6 @@ class ApiKeyEngine(ResourceEngine):
         # Keys are immutable: every change is a new key (created before the old one goes).
         replace_on_change=frozenset({"display_name", "expire_time", "annotations"}),
         refresh_keeps=frozenset({"display_name"}),
-        may_be_dropped=frozenset({"annotations"}),
         returned_once=frozenset({"key"}),
         secret_outputs=("key",),
     )

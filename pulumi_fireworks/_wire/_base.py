@@ -20,6 +20,7 @@ Design choices, each mirroring how the real API (protobuf over grpc-gateway) beh
 
 from __future__ import annotations
 
+import typing
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -76,6 +77,22 @@ def newer_spec_fields(model: type[BaseModel]) -> frozenset[str]:
     """The wire (camelCase) names of ``model``'s own fields that SDK 1.2.30 does not know
     (top level only; nested models carry their own markers)."""
     return _marked(model, _NEWER_SPEC)
+
+
+def newer_spec_paths(model: type[BaseModel], prefix: str = "") -> frozenset[str]:
+    """Dotted snake_case paths (``autoscaling_policy.scaling_schedules``) of every field
+    of ``model``, nested ones included, that SDK 1.2.30 does not know: what a gateway
+    built without them drops from a request and never returns."""
+    found: set[str] = set()
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and extra.get(_NEWER_SPEC):
+            found.add(prefix + name)
+            continue
+        for arg in (info.annotation, *typing.get_args(info.annotation)):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                found |= newer_spec_paths(arg, f"{prefix}{name}.")
+    return frozenset(found)
 
 
 class Status(WireModel):

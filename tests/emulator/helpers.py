@@ -79,7 +79,15 @@ def ready_lora(sdk: fireworks.Fireworks, model_id: str, base: str = BASE) -> str
     """Create, upload and validate a LoRA addon; returns its resource name."""
     model = sdk.models.create(model_id=model_id, model=lora_spec(base))  # type: ignore[arg-type]
     upload_model_files(sdk, model_id, ADAPTER_FILES)
-    sdk.models.validate_upload(model_id)
+    for _ in range(20):  # files "land" after a counted number of validations (uploadLandingChecks)
+        try:
+            sdk.models.validate_upload(model_id)
+            break
+        except fireworks.BadRequestError as exc:
+            if "still landing" not in str(exc):
+                raise
+    else:
+        raise AssertionError(f"{model_id}: the files never landed")
     assert model.name
     return model.name
 
