@@ -13,6 +13,7 @@ limiter (``_ratelimit``). Every 429 is reported to that limiter, which lowers th
 of every client in the process (and holds them all for a long ``Retry-After``). An
 idempotent request refused with 429 waits its ``Retry-After`` and queues again, with its
 own, larger retry budget: the API asked us to come back, and repeating a read is safe.
+No request starts once the engine that ran this provider has exited (:func:`._process.engine_gone`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 import httpx
 
 from ._config import Settings
+from ._process import EngineGone, engine_gone
 from ._ratelimit import RateLimiter, shared_limiter
 from ._wire._enums import STATUS_CODES
 from ._errors import (
@@ -156,6 +158,8 @@ class Client:
         retryable_429 = idempotent and 429 in retry_statuses
         while True:
             self._limiter.acquire(self._sleep)
+            if engine_gone():
+                raise EngineGone(f"{method} {path} not sent: the Pulumi engine that ran this provider has exited.")
             try:
                 response = self._http.request(method, path, params=query, json=json, files=files)
             except httpx.TransportError as exc:

@@ -20,22 +20,71 @@ Each *hook* here adjusts one such detail. A hook
 
 Nothing here runs anywhere but in the dynamic-provider process: the Pulumi program,
 policy packs and tests import this package too.
+
+**When the engine dies** (``kill -9`` of ``pulumi``, a CI job killed on timeout, an
+out-of-memory kill), nothing tells the provider: the engine starts it in a process group
+of its own (a signal to the CLI's group misses it), the SDK's server holds no connection
+to the engine and never reads its arguments, and Pulumi's own health check of the engine
+(``rpcutil.Healthcheck``, only in Go providers built on ``provider.Main``) looks every
+five minutes. So the provider went on with the creates in flight: polling, trying refused
+creates again, making objects no state would record. (The language host and the program
+do stop: the program's calls to the engine fail, and our host watches its parent.)
+:func:`watch_engine` gives the provider a daemon thread that looks for the engine's end
+in three ways:
+
+* **stdin at end of file**, seen at once. The engine starts every plugin with a pipe as
+  stdin and keeps the only writing end (Go opens it close-on-exec), never writing to it or
+  closing it, so the kernel ends the pipe exactly when the engine process ends, however it
+  ends. This also works through a launcher that does not ``exec``: the official
+  ``pulumi-resource-pulumi-python`` runs Python as a child of ``sh``, which stays alive.
+* **the engine's address refusing connections**: the engine passes its gRPC address as
+  the plugin's argument. A refused connection must confirm an end of stdin before anything
+  is done, so an engine that closed the pipe early would only turn the watch to this probe,
+  never stop a provider whose engine lives. A dying process closes its descriptors one
+  after the other, so the listener can outlive the pipe by a moment: the probe is repeated
+  after 50 ms, then less and less often, up to every :data:`PROBE_INTERVAL` seconds. Any
+  doubt (a timeout, no free descriptors) counts as alive.
+* **the parent process changing** (``os.getppid()``, every :data:`WATCH_INTERVAL`
+  seconds): the process that started us has exited. That is the engine itself when the
+  launcher ``exec``s (ours in ``scripts/engine`` does); the official launcher's ``sh``
+  only exits after us.
+
+Once the engine is gone, :func:`engine_gone` is true, so the HTTP client starts no other
+API call (:class:`EngineGone`), and the process ends at once with ``os._exit`` (a normal
+exit would wait for the server's threads): waits in flight are abandoned, and the next
+``pulumi up`` takes their objects over. Only on POSIX; without the engine's address, or
+with a stdin that is not a pipe, only the parent is watched.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 import os
+import select
+import socket
+import stat
 import sys
 import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
-from typing import Callable, Iterable, Mapping, Optional, TypeVar
+from typing import Callable, Iterable, Mapping, Optional, Sequence, TypeVar
 
-__all__ = ["apply", "hook", "Skipped", "ENV_WORKERS", "ENV_LOG_LEVEL", "DEFAULT_WORKERS"]
+from ._errors import FireworksError
+
+__all__ = [
+    "apply",
+    "hook",
+    "Skipped",
+    "EngineGone",
+    "engine_gone",
+    "ENV_WORKERS",
+    "ENV_LOG_LEVEL",
+    "DEFAULT_WORKERS",
+]
 
 log = logging.getLogger("pulumi_fireworks")
 
@@ -61,13 +110,43 @@ Hook = Callable[[], str]
 _H = TypeVar("_H", bound=Callable[..., str])
 
 
+WATCH_INTERVAL = 0.5
+"""Seconds between looks at the parent process (an end of stdin is seen at once)."""
+
+FIRST_PROBE_GAP = 0.05
+"""Seconds before the engine's address is probed again when it still answered as stdin ended;
+the gap doubles up to :data:`PROBE_INTERVAL`."""
+
+PROBE_INTERVAL = 2.0
+"""Seconds between probes of the engine's address while it answers though stdin has ended."""
+
+PROBE_TIMEOUT = 1.0
+"""Seconds a probe of the engine's address may take; no answer in time counts as alive."""
+
+EXIT_CODE = 1
+"""The provider's exit status when it ends because its engine did."""
+
+
 class Skipped(Exception):
     """A hook changed nothing: there was nothing to do, or the internals were not as expected."""
+
+
+class EngineGone(FireworksError):
+    """The Pulumi engine that started this provider process has exited: no API call is started."""
 
 
 _HOOKS: list[Hook] = []
 _applied = False
 _apply_lock = threading.Lock()
+_engine_gone = threading.Event()
+
+
+def engine_gone() -> bool:
+    """True once this process has seen its engine exit; then no API call may start.
+
+    Cheap enough for every request (a flag), and false in any process not watching.
+    """
+    return _engine_gone.is_set()
 
 
 def hook(fn: _H) -> _H:
@@ -128,6 +207,151 @@ def log_to_stderr(environ: Optional[Mapping[str, str]] = None) -> str:
     log.addHandler(handler)
     log.setLevel(level)
     return f"logging to stderr at {raw.upper()}"
+
+
+def engine_address(argv: Sequence[str]) -> Optional[tuple[str, int]]:
+    """The engine's gRPC address from a plugin's arguments, ``[flags...] host:port``.
+
+    The engine passes ``[--logtostderr] [-v=N] [--tracing URL] <address>``.
+    """
+    args = list(argv)
+    candidates = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "--tracing")]
+    if not candidates:
+        return None
+    host, _, port = candidates[-1].rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return None
+    return host, int(port)
+
+
+def answers(address: tuple[str, int], timeout: float = PROBE_TIMEOUT) -> bool:
+    """False only when nothing listens at ``address`` any more (connection refused)."""
+    try:
+        with socket.create_connection(address, timeout=timeout):
+            return True
+    except ConnectionRefusedError:
+        return False
+    except OSError:
+        return True  # a timeout, no free descriptors...: not proof that the engine is gone
+
+
+def is_pipe(fd: int) -> bool:
+    try:
+        return stat.S_ISFIFO(os.fstat(fd).st_mode)
+    except OSError:
+        return False
+
+
+class EngineWatch:
+    """Looks for the end of the engine that started this process (see the module docstring).
+
+    Every observation can be swapped for a fake: the parent pid (``getppid``), stdin's file
+    descriptor (``stdin``: watched only with an ``address`` to confirm its end), the probe of
+    the engine's address (``answers``), and time (``clock``, ``sleep``).
+    """
+
+    def __init__(
+        self,
+        *,
+        parent: int,
+        stdin: Optional[int] = None,
+        address: Optional[tuple[str, int]] = None,
+        getppid: Callable[[], int] = os.getppid,
+        answers: Callable[[tuple[str, int]], bool] = answers,
+        interval: float = WATCH_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.parent = parent
+        self.stdin = stdin if address is not None else None
+        self.address = address
+        self._getppid = getppid
+        self._answers = answers
+        self._interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._next_probe: Optional[float] = None  # set once stdin has ended
+        self._probe_gap = FIRST_PROBE_GAP
+
+    def look(self) -> Optional[str]:
+        """Wait up to one interval; say why the engine is gone, or None while it looks alive."""
+        if self._getppid() != self.parent:
+            return f"the process that started this provider (pid {self.parent}) has exited"
+        timeout = self._interval
+        if self._next_probe is not None:
+            timeout = max(0.0, min(timeout, self._next_probe - self._clock()))
+        if self.stdin is not None:
+            try:
+                readable, _, _ = select.select([self.stdin], [], [], timeout)
+            except (OSError, ValueError):  # no longer a descriptor select can watch: not a sign
+                log.debug("engine watch: stdin can no longer be watched; watching the parent only")
+                self.stdin = None
+                return None
+            if readable and not self._read(self.stdin):
+                self.stdin = None
+                self._next_probe = self._clock()
+        else:
+            self._sleep(timeout)
+        if self._next_probe is None or self._clock() < self._next_probe:
+            return None
+        assert self.address is not None
+        host, port = self.address
+        if not self._answers(self.address):
+            return f"the engine has exited: this provider's stdin has ended and nothing answers at {host}:{port}"
+        # A dying process closes its descriptors one by one: the listener may outlive the pipe
+        # by a moment. Probe again soon, then less and less often.
+        if self._probe_gap == FIRST_PROBE_GAP:
+            log.debug("engine watch: stdin has ended, but the engine still answers at %s:%d", host, port)
+        self._next_probe = self._clock() + self._probe_gap
+        self._probe_gap = min(2 * self._probe_gap, PROBE_INTERVAL)
+        return None
+
+    def _read(self, fd: int) -> bool:
+        """Read (and drop) what is there; False at end of file."""
+        try:
+            return bool(os.read(fd, 4096))
+        except OSError as exc:
+            return exc.errno in (errno.EAGAIN, errno.EINTR)  # anything else: the pipe is unusable
+
+    def run(self, on_gone: Callable[[str], None]) -> None:
+        """Look until the engine is gone, then call ``on_gone`` with the reason."""
+        while (reason := self.look()) is None:
+            pass
+        on_gone(reason)
+
+
+def leave(reason: str) -> None:
+    """The engine is gone: start no more API calls, and end the process now."""
+    _engine_gone.set()
+    try:
+        log.debug("engine watch: %s; stopping this provider process", reason)
+    finally:
+        os._exit(EXIT_CODE)
+
+
+@hook
+def watch_engine(
+    argv: Optional[Sequence[str]] = None,
+    *,
+    stdin: int = 0,
+    on_gone: Callable[[str], None] = leave,
+) -> str:
+    """Start a daemon thread that ends this process soon after its engine has ended.
+
+    Costs one thread that sleeps in ``select`` and a ``getppid`` twice a second; nothing on
+    the path of any call.
+    """
+    if os.name != "posix":
+        raise Skipped("only on POSIX (it reads a pipe with select and compares parent pids)")
+    address = engine_address(sys.argv[1:] if argv is None else argv)
+    watched = stdin if address is not None and is_pipe(stdin) else None
+    watch = EngineWatch(parent=os.getppid(), stdin=watched, address=address)
+    threading.Thread(target=watch.run, args=(on_gone,), name="pulumi-fireworks-engine-watch", daemon=True).start()
+    signs = [f"parent pid {watch.parent}"]
+    if watched is not None and address is not None:
+        signs.append(f"stdin, confirmed at {address[0]}:{address[1]}")
+    return "watching for the engine's end: " + ", ".join(signs)
 
 
 def workers_setting(environ: Optional[Mapping[str, str]] = None) -> int:

@@ -36,6 +36,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -201,6 +202,23 @@ class Children:
             procs = list(self._procs)
         for proc in procs:
             self.stop(proc)
+
+    def end_all(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Before this host exits: SIGINT every child, SIGKILL what still runs after ``grace``
+        seconds. (``stop``'s timers are daemon threads and would die with us, leaving a
+        program that ignores SIGINT running after a killed engine.)"""
+        with self._lock:
+            procs = list(self._procs)
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + grace
+        for proc in procs:
+            try:
+                proc.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def _streamed(proc: subprocess.Popen[bytes]) -> Iterator[tuple[str, bytes]]:
@@ -565,7 +583,7 @@ def serve(argv: Sequence[str]) -> int:
     while not done.wait(1.0):
         if os.getppid() != parent:
             break
-    children.stop_all()
+    children.end_all()
     server.stop(grace=1)
     return 0
 

@@ -1,18 +1,34 @@
-"""Process hooks: the provider server's worker pool is widened, guarded, once per process."""
+"""Process hooks: the provider server's worker pool is widened, guarded, once per process;
+the provider stops when its engine has ended, and never while it lives."""
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import socket
 import threading
 import types
 from concurrent.futures import ThreadPoolExecutor
 from importlib.machinery import ModuleSpec
+from pathlib import Path
 from typing import Iterator
 
+import httpx
 import pytest
 
-from pulumi_fireworks import _process
-from pulumi_fireworks._process import Skipped, widen_worker_pool, workers_setting
+from pulumi_fireworks import FireworksError, _process
+from pulumi_fireworks._config import Settings
+from pulumi_fireworks._http import Client
+from pulumi_fireworks._process import (
+    EngineGone,
+    EngineWatch,
+    Skipped,
+    engine_address,
+    widen_worker_pool,
+    workers_setting,
+)
+from pulumi_fireworks._ratelimit import RateLimiter
 
 GUARD = 30.0
 """Seconds a barrier waits before declaring the threads never met (only reached on failure)."""
@@ -220,3 +236,195 @@ def test_tracebacks_stay_with_debug_output_or_an_unknown_server(monkeypatch: pyt
     del changed._abort_with_traceback
     with pytest.raises(Skipped, match="no longer"):
         _process.short_tracebacks(changed)
+
+
+# -- the engine watch ----------------------------------------------------------------------
+
+
+class FakeTime:
+    """A clock that moves only when the watch sleeps (or a test moves it)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def pipe() -> Iterator[tuple[int, int]]:
+    """A pipe standing for the provider's stdin: (our reading end, the engine's writing end)."""
+    read_end, write_end = os.pipe()
+    yield read_end, write_end
+    for fd in (read_end, write_end):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def closed_port() -> tuple[str, int]:
+    """A loopback address where nothing listens any more."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()  # type: ignore[no-any-return]
+
+
+def watch(
+    *, stdin: int | None = None, answers: list[bool] | None = None, ppids: list[int] | None = None,
+    time: FakeTime | None = None,
+) -> tuple[EngineWatch, list[tuple[str, int]]]:
+    """An EngineWatch with parent 42 on fakes: ``ppids`` are what getppid returns in turn (then
+    the last again), ``answers`` what the probes of the engine's address say; probes are recorded."""
+    probed: list[tuple[str, int]] = []
+    ppid_values = list(ppids or [42])
+    answer_values = list(answers or [])
+    fake = time or FakeTime()
+
+    def getppid() -> int:
+        return ppid_values.pop(0) if len(ppid_values) > 1 else ppid_values[0]
+
+    def probe(address: tuple[str, int]) -> bool:
+        probed.append(address)
+        return answer_values.pop(0)
+
+    engine = EngineWatch(parent=42, stdin=stdin, address=("127.0.0.1", 4321), getppid=getppid, answers=probe,
+                         interval=0.01, clock=fake.clock, sleep=fake.sleep)
+    return engine, probed
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [(["127.0.0.1:39313"], ("127.0.0.1", 39313)),
+     (["--logtostderr", "-v=9", "--tracing", "file:/tmp/t.trace", "127.0.0.1:80"], ("127.0.0.1", 80)),
+     (["[::1]:5000"], ("::1", 5000)), (["--tracing", "127.0.0.1:9"], None), ([], None),
+     (["localhost"], None), (["127.0.0.1:0"], None), (["127.0.0.1:http"], None)],
+)
+def test_the_engine_address_comes_from_the_plugin_arguments(argv: list[str], expected: object) -> None:
+    assert engine_address(argv) == expected
+
+
+def test_a_probe_says_gone_only_when_nothing_listens(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        assert _process.answers(listener.getsockname())
+    assert not _process.answers(closed_port())
+    for doubt in (TimeoutError("timed out"), OSError(errno.EMFILE, "Too many open files")):
+        def failing(*args: object, error: OSError = doubt, **kwargs: object) -> socket.socket:
+            raise error
+
+        monkeypatch.setattr(socket, "create_connection", failing)
+        assert _process.answers(("127.0.0.1", 4321))  # no proof that the engine is gone
+
+
+def test_an_open_stdin_and_the_same_parent_never_fire(pipe: tuple[int, int]) -> None:
+    read_end, write_end = pipe
+    engine, probed = watch(stdin=read_end)
+    os.write(write_end, b"whatever the engine might write is read and dropped")
+    assert [engine.look() for _ in range(20)] == [None] * 20
+    assert probed == []  # nothing to confirm: no connection is ever made to the engine
+
+
+def test_the_end_of_stdin_fires_once_the_engine_no_longer_answers(pipe: tuple[int, int]) -> None:
+    read_end, write_end = pipe
+    engine, probed = watch(stdin=read_end, answers=[False])
+    assert engine.look() is None
+    os.close(write_end)  # the engine exited: the kernel closed its end
+    reason = engine.look()
+    assert reason is not None and "stdin has ended and nothing answers at 127.0.0.1:4321" in reason
+    assert probed == [("127.0.0.1", 4321)]
+
+
+def test_the_end_of_stdin_while_the_engine_answers_only_starts_probing(
+    pipe: tuple[int, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    """An engine that closed the pipe but still listens (or a listener closed a moment after
+    the pipe by a dying engine) is probed again: after 50 ms, then doubling up to 2 s."""
+    caplog.set_level(logging.DEBUG, logger="pulumi_fireworks")
+    read_end, write_end = pipe
+    time = FakeTime()
+    engine, probed = watch(stdin=read_end, answers=[True] * 8 + [False], time=time)
+    os.close(write_end)
+    probe_times = []
+    reason = None
+    for _ in range(10_000):
+        before = len(probed)
+        reason = engine.look()
+        if len(probed) > before:
+            probe_times.append(round(time.now - 100.0, 2))
+        if reason is not None:
+            break
+    assert reason is not None and "nothing answers" in reason
+    assert probe_times == [0.0, 0.05, 0.15, 0.35, 0.75, 1.55, 3.15, 5.15, 7.15]
+    assert "stdin has ended, but the engine still answers at 127.0.0.1:4321" in caplog.text
+
+
+def test_a_new_parent_fires_without_a_probe() -> None:
+    engine, probed = watch(ppids=[42, 42, 1])
+    assert engine.look() is None and engine.look() is None
+    assert engine.look() == "the process that started this provider (pid 42) has exited"
+    assert probed == []
+
+
+def test_without_an_address_stdin_is_not_watched(pipe: tuple[int, int]) -> None:
+    read_end, write_end = pipe
+    os.close(write_end)
+    engine = EngineWatch(parent=42, stdin=read_end, address=None, getppid=lambda: 42, interval=0.01,
+                         sleep=lambda _: None)
+    assert engine.stdin is None and engine.look() is None
+
+
+def test_only_a_pipe_counts_as_the_engine_s_stdin(pipe: tuple[int, int], tmp_path: Path) -> None:
+    assert _process.is_pipe(pipe[0])
+    with open(tmp_path / "file", "w") as regular, open(os.devnull) as null:
+        assert not _process.is_pipe(regular.fileno()) and not _process.is_pipe(null.fileno())
+    assert not _process.is_pipe(999)  # not open
+
+
+def test_the_hook_watches_in_a_daemon_thread_until_the_engine_ends(pipe: tuple[int, int]) -> None:
+    read_end, write_end = pipe
+    gone: list[str] = []
+    ended = threading.Event()
+
+    def on_gone(reason: str) -> None:
+        gone.append(reason)
+        ended.set()
+
+    host, port = closed_port()
+    message = _process.watch_engine([f"{host}:{port}"], stdin=read_end, on_gone=on_gone)
+    assert message == f"watching for the engine's end: parent pid {os.getppid()}, stdin, confirmed at {host}:{port}"
+    [thread] = [t for t in threading.enumerate() if t.name == "pulumi-fireworks-engine-watch"]
+    assert thread.daemon and not ended.wait(0.3)
+    os.close(write_end)
+    assert ended.wait(GUARD) and "stdin has ended" in gone[0]
+    thread.join(GUARD)
+
+
+def test_when_the_engine_is_gone_no_request_starts_and_the_process_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_process, "_engine_gone", threading.Event())
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={})
+
+    client = Client(Settings(api_key="k-123", base_url="http://127.0.0.1:1", account_id="acct"),
+                    transport=httpx.MockTransport(answer), limiter=RateLimiter(1000.0))
+    assert client.request("GET", "/v1/accounts/acct/deployments") == {}
+    exits: list[int] = []
+
+    def fake_exit(code: int) -> None:
+        exits.append(code)
+        raise SystemExit(code)  # os._exit never returns
+
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    with pytest.raises(SystemExit):
+        _process.leave("the engine has exited")
+    assert exits == [_process.EXIT_CODE] and _process.engine_gone()
+    with pytest.raises(EngineGone, match=r"POST /v1/accounts/acct/deployments not sent: the Pulumi engine .* has exited"):
+        client.request("POST", "/v1/accounts/acct/deployments", json={}, idempotent=False)
+    assert len(sent) == 1 and issubclass(EngineGone, FireworksError)
