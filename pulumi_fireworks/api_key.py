@@ -15,13 +15,15 @@ answer of the service:
   after a failed or lost answer, a key that was not there before and matches these
   inputs is the one this create made. ApiKey creates of one user are serialised within
   the provider process, so a sibling's key is never taken for ours.
-* **A marker annotation** (``pulumi-fireworks/resource``: a digest of the resource's URN
-  and inputs), for keys an interrupted earlier run made. Annotations exist only in the
-  newest spec (not in SDK 1.2.30 nor the gateway proto of 0.19.20), so a gateway may
-  drop them: then such keys cannot be told from others and are left (unusable, their
-  value never seen). The marker is only acted on when the resource is new to the stack:
-  a replacement (``--replace``, a changed input) never touches the key being replaced,
-  which stays valid until the new one exists.
+* **A marker annotation** (``pulumi-fireworks/resource``: digests of the resource's URN
+  and inputs) on every key, for keys a killed process made after its POST. A create
+  cannot tell such a key from the key a replacement (``--replace``, drift) is about to
+  supersede — the engine gives a replacement's create nothing of the old state — and
+  that key must stay valid until the new one exists. So such keys are revoked where the
+  state's key is known: on refresh and delete, marked keys of this resource older than
+  the state's key. Annotations exist only in the newest spec (not in SDK 1.2.30 nor the
+  gateway proto of 0.19.20); a gateway that drops them leaves such keys (unusable, their
+  value never seen) to be removed by hand.
 
 A refresh never takes ``display_name`` from the server (renaming a key in the web UI
 must not rotate it), and dropped annotations are not drift.
@@ -39,13 +41,14 @@ from datetime import datetime, timezone
 from typing import Any, Iterator, Mapping, Optional, TypedDict
 
 import pulumi
-from pulumi.dynamic import CheckResult
+from pulumi.dynamic import CheckResult, ReadResult
 from pydantic import Field
 
 from ._engine import DISCARDED, NAME_KEY, URN_KEY, ResourceEngine, register
 from ._errors import NotFoundError
 from ._http import Client
 from ._inputs import InputsModel, is_unknown, server_decides
+from ._reporting import warn
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import DisplayName, ResourceId, Timestamp, parse_timestamp
@@ -92,8 +95,6 @@ class ApiKeyEngine(ResourceEngine):
 
     def check(self, olds: Props, news: Props) -> CheckResult:
         result = super().check(olds, news)
-        if not olds and not result.failures:
-            result.inputs[NEW_KEY] = True  # no key of this resource is in the state yet
         if MARKER in (result.inputs.get("annotations") or {}):
             reason = f"{MARKER!r} is the provider's own annotation; use another key"
             return CheckResult(news, [self.failure("annotations", reason)])
@@ -140,17 +141,49 @@ class ApiKeyEngine(ResourceEngine):
 
     def find_created(self, client: Client, props: Mapping[str, Any]) -> Any:
         # A key whose create response was lost is useless: its value was never seen and
-        # is never shown again. Delete what this create (or, for a resource new to the
-        # stack, an interrupted earlier run) made, so that the key made next is the only one.
+        # is never shown again. Delete what appeared during this create, so that the key
+        # made next is the only one.
         before = _BEFORE.get()
-        orphans = [
-            k for k in self._keys(client, props)
-            if (before is not None and str(k.get("keyId")) not in before and _made_for(k, props))
-            or (props.get(NEW_KEY) and (k.get("annotations") or {}).get(MARKER) == _marker(props))
-        ]
-        for key in orphans:
+        if before is None:
+            return None
+        made = [k for k in self._keys(client, props) if str(k.get("keyId")) not in before and _made_for(k, props)]
+        for key in made:
             self.send_delete(client, props, str(key["keyId"]), {})
-        return DISCARDED if orphans else None
+        return DISCARDED if made else None
+
+    def read(self, client: Client, id_: str, props: Props) -> ReadResult:
+        result = super().read(client, id_, props)
+        if result.id:
+            self._sweep(client, props, id_)
+        return result
+
+    def delete(self, client: Client, id_: str, props: Props) -> None:
+        self._sweep(client, props, id_)
+        super().delete(client, id_, props)
+
+    def _sweep(self, client: Client, props: Mapping[str, Any], current: str) -> None:
+        """Revoke the keys interrupted creates of this resource left (a killed process
+        after the POST): they carry its URN's mark and are older than the key the state
+        holds. Only here, where the state's key is known: a create cannot tell such a key
+        from the one a replacement is about to supersede, which must stay valid until the
+        new one exists. A newer marked key (an interrupted replacement's) is left for the
+        next replacement or delete."""
+        keys = self._keys(client, props)
+        mine = next((k for k in keys if k.get("keyId") == current), None)
+        prefix = _urn_mark(props) + "."
+        if mine is None or not mine.get("createTime"):
+            return
+        left = [
+            k for k in keys
+            if k.get("keyId") != current
+            and str((k.get("annotations") or {}).get(MARKER, "")).startswith(prefix)
+            and _older(k, mine)
+        ]
+        for key in left:
+            self.send_delete(client, props, str(key["keyId"]), {})
+        if left:
+            warn(f"{self.describe(props, client, current)}: revoked {len(left)} unusable key(s) an interrupted run "
+                 f"had made ({', '.join(str(k['keyId']) for k in left)}); nobody ever saw their values.")
 
     def _keys(self, client: Client, props: Mapping[str, Any]) -> list[dict[str, Any]]:
         path = self.spec.collection_path(client.account_id, props)
@@ -159,11 +192,6 @@ class ApiKeyEngine(ResourceEngine):
         except NotFoundError:
             return []  # the user is gone, and its keys with it
 
-
-NEW_KEY = "__new"
-"""Hidden input set by ``check`` when the resource is not in the stack yet: only then may
-keys carrying its marker be taken for an interrupted earlier run's (a replacement's
-create must never touch the key it replaces, which carries the same marker)."""
 
 _BEFORE: contextvars.ContextVar[Optional[frozenset[str]]] = contextvars.ContextVar("api_keys_before", default=None)
 """The user's key ids listed just before this create's POST (each gRPC call runs in a
@@ -202,14 +230,28 @@ def _made_for(key: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
 
 
 MARKER = "pulumi-fireworks/resource"
-"""Annotation the provider puts on every key it creates: a digest of the resource's URN
-and inputs, by which a key whose create response was lost is found again."""
+"""Annotation the provider puts on every key it creates, ``<urn mark>.<inputs mark>``:
+digests of the resource's URN and of its inputs. The inputs mark tells this create's key
+from others during a lost answer; the URN mark finds what interrupted creates of this
+resource left, for :meth:`ApiKeyEngine._sweep`."""
+
+
+def _urn_mark(props: Mapping[str, Any]) -> str:
+    urn = str(props.get(URN_KEY) or props.get(NAME_KEY))
+    return hashlib.sha256(urn.encode()).hexdigest()[:16]
 
 
 def _marker(props: Mapping[str, Any]) -> str:
     fields = {f: props.get(f) for f in sorted(ApiKeyInputs.model_fields)}
-    seed = json.dumps([props.get(URN_KEY) or props.get(NAME_KEY), fields], sort_keys=True, default=str)
-    return hashlib.sha256(seed.encode()).hexdigest()[:24]
+    inputs = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"{_urn_mark(props)}.{inputs}"
+
+
+def _older(key: Mapping[str, Any], than: Mapping[str, Any]) -> bool:
+    try:
+        return parse_timestamp(str(key.get("createTime"))) < parse_timestamp(str(than.get("createTime")))
+    except ValueError:
+        return False
 
 
 def _unmarked(key: Mapping[str, Any]) -> dict[str, Any]:

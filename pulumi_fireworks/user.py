@@ -111,7 +111,7 @@ class _AccessEngine(ResourceEngine):
         left = f"the user still exists with role {live.get('role') or 'unknown'}"
         if live.get("serviceAccount"):
             revoked = _revoke_keys(client, self.spec.object_path(client.account_id, props, user_id))
-            left += f"; its {_keys(revoked)} revoked, so it cannot authenticate"
+            left += f"; {_revoked(revoked)}"
         else:
             left += " and can still sign in to the web UI (its API keys were left as they are)"
         remove = f"firectl delete user {user_id} --account-id {client.account_id}"
@@ -145,6 +145,12 @@ def _revoke_keys(client: Client, user_path: str) -> int:
 
 def _keys(count: int) -> str:
     return "1 API key was" if count == 1 else f"{count} API keys were"
+
+
+def _revoked(count: int) -> str:
+    if count == 0:
+        return "it has no API keys, so it cannot authenticate"
+    return f"its {_keys(count)} revoked, so it cannot authenticate"
 
 
 class UserEngine(_AccessEngine):

@@ -13,6 +13,9 @@ The stack config ``resources`` (JSON) lists them in order: ``{resource name: {"t
   ``AssetArchive``, ``FileAsset``, ``StringAsset`` and ``RemoteArchive`` (paths are
   relative to the project, where the test writes the files).
 
+``{"type": ..., "get": {"id": ..., ...}}`` reads an existing object with ``<Type>.get``
+instead (the other keys are ``get``'s arguments, e.g. an API key's ``user_id``).
+
 Each resource is exported under its name with its id and every input and output.
 """
 
@@ -57,7 +60,11 @@ ASSETS = {
 
 for resource_name, item in json.loads(config.require("resources")).items():
     cls = getattr(fireworks, item["type"])
-    resource = cls(resource_name, **resolve(item.get("inputs", {})))
+    if "get" in item:  # read an existing object: {"get": {"id": ..., other get() arguments}}
+        arguments = resolve(item["get"])
+        resource = cls.get(resource_name, arguments.pop("id"), **arguments)
+    else:
+        resource = cls(resource_name, **resolve(item.get("inputs", {})))
     made[resource_name] = resource
     fields = sorted(cls._spec.inputs_and_outputs)
     pulumi.export(resource_name, {"id": resource.id, **{f: getattr(resource, f) for f in fields}})

@@ -237,9 +237,11 @@ STEPS: dict[str, tuple[dict[str, Any], str]] = {
     "one PUT": ({"method": "PUT", "path": f"/emulator/uploads/accounts/*/models/*/{WEIGHTS}",
                  "action": {"type": "error", "status": 503, "retryAfter": 0}},
                 f"create failed at upload of {WEIGHTS}: PUT answered 503 ServiceUnavailable"),
+    # A definite refusal naming a file fails at once (only FAILED_PRECONDITION, files
+    # still landing, is asked again).
     "validateUpload": ({"method": "GET", "path": "/v1/accounts/*/models/*:validateUpload",
-                        "action": {"type": "error", "status": 400, "message": "LoRA validation failed: injected"}},
-                       "create failed at validateUpload: 400 INVALID_ARGUMENT: LoRA validation failed: injected"),
+                        "action": {"type": "error", "status": 400, "message": f"unexpected file: {WEIGHTS}.bak"}},
+                       f"create failed at validateUpload: 400 INVALID_ARGUMENT: unexpected file: {WEIGHTS}.bak"),
     "READY never reached": ({}, "create did not finish within 2s (still UPLOADING, waiting for READY)"),
 }
 
@@ -262,6 +264,8 @@ def test_a_failure_at_each_step_of_the_model_create_leaves_no_model(
     assert "Traceback" not in text
     assert live_objects(emulator, "models") == []  # deleted again: nothing is left UPLOADING
     assert stack.resources(MODEL) == []
+    validations = [r for r in emulator.admin.requests() if r["path"].endswith(":validateUpload")]
+    assert len(validations) == (1 if step == "validateUpload" else len(validations))
 
     emulator.admin.clear_faults()
     emulator.admin.clear_lifecycle_rules()

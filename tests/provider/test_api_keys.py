@@ -89,3 +89,18 @@ def test_get_reads_a_key_of_a_named_user(emulator: RunningEmulator, driver: Call
     d = driver("ApiKey", "seen")
     read_id, outs, inputs = d.read(id_, {"user_id": owner})
     assert read_id == id_ and outs["display_name"] == "ci" and inputs["user_id"] == owner and not outs.get("key")
+
+
+def test_a_key_left_by_a_killed_run_is_revoked_by_the_next_refresh_and_a_newer_one_is_kept(
+    emulator: RunningEmulator, driver: Callable[..., Driver], owner: str
+) -> None:
+    d = driver("ApiKey", "ci-key")
+    inputs = {"user_id": owner, "display_name": "ci"}
+    _, orphan = d.create(inputs)  # the process was killed before the engine recorded it
+    emulator.admin.advance_clock(5)
+    id_, state = d.create(inputs)  # the re-run's key: the one the state holds
+    emulator.admin.advance_clock(5)
+    _, newer = d.create(inputs)  # an interrupted replacement's key: newer than the state's
+    assert d.read(id_, state)[0] == id_
+    assert sorted(k["keyId"] for k in keys_of(emulator, owner)) == sorted([id_, newer["key_id"]])
+    assert not authenticates(emulator, orphan["key"]) and authenticates(emulator, state["key"])
