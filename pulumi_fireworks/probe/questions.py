@@ -365,7 +365,7 @@ def ask_zero_values(s: Session, f: Findings) -> None:
                  observed="spelled out", emulator={"emitZeroValues": True},
                  detail="zero values are spelled out. The provider copes: it reads them like absent fields")
     elif absent:
-        f.decide(key, AS_ASSUMED, answer=f"{read}: no zero value; {absent} of the {known} fields the SDK knows are absent",
+        f.decide(key, AS_ASSUMED, answer=f"{read}: no zero value; {absent} of the {known} fields the wire models know are absent",
                  observed="omitted", emulator={"emitZeroValues": False}, detail="zero values are omitted")
     else:
         f.decide(key, UNCLEAR, answer=f"{read}: every known field present, none zero",
