@@ -301,7 +301,8 @@ def _secret_mask(s: Session, f: Findings, path: str, key_name: str) -> None:
                  detail="the mask is ignored and the whole body applied. The provider copes: its PATCH "
                         "carries key_name and value as the program has them")
     else:
-        f.decide(key, UNCLEAR, answer=answer if read.ok else read.text(), detail="keyName is neither the old nor the new one")
+        f.decide(key, UNCLEAR, answer=answer if read.ok else read.text(),
+                 detail="keyName is neither the old nor the new one")
 
 
 def _missing_secret(f: Findings, key: str, answer: Answer, method: str) -> None:
@@ -323,9 +324,9 @@ def _missing_secret(f: Findings, key: str, answer: Answer, method: str) -> None:
 def _secret_listed(s: Session, secret_id: str) -> Optional[bool]:
     """Whether the account's secret list shows ``secret_id``; None when the list fails."""
     try:
-        return any(str(item.get("name", "")).endswith(f"/secrets/{secret_id}")
+        return any(isinstance(item, dict) and str(item.get("name", "")).endswith(f"/secrets/{secret_id}")
                    for item in s.client.paginate(s.account_path("secrets"), "secrets"))
-    except FireworksError:
+    except (FireworksError, ValueError, httpx.HTTPError):
         return None
 
 
@@ -365,7 +366,8 @@ def ask_zero_values(s: Session, f: Findings) -> None:
                  observed="spelled out", emulator={"emitZeroValues": True},
                  detail="zero values are spelled out. The provider copes: it reads them like absent fields")
     elif absent:
-        f.decide(key, AS_ASSUMED, answer=f"{read}: no zero value; {absent} of the {known} fields the wire models know are absent",
+        f.decide(key, AS_ASSUMED,
+                 answer=f"{read}: no zero value; {absent} of the {known} fields the wire models know are absent",
                  observed="omitted", emulator={"emitZeroValues": False}, detail="zero values are omitted")
     else:
         f.decide(key, UNCLEAR, answer=f"{read}: every known field present, none zero",
@@ -561,11 +563,13 @@ def _patch_with_mask(s: Session, f: Findings, path: str, note: str) -> None:
         return
     after = _read(s, path)
     name = after.get("displayName")
-    answer = f"PATCH ok; displayName {'kept' if name == before else 'changed' if name == 'pf-probe-renamed' else repr(name)}" + note
+    seen = "kept" if name == before else "changed" if name == "pf-probe-renamed" else repr(name)
+    answer = f"PATCH ok; displayName {seen}{note}"
     if after.get("description") != description:
         f.decide(key, UNCLEAR, answer=answer, detail="the description (the field the mask names) did not change")
     elif name == before:
-        f.decide(key, AS_ASSUMED, answer=answer, observed="honoured", detail="the mask is honoured: only description changed")
+        f.decide(key, AS_ASSUMED, answer=answer, observed="honoured",
+                 detail="the mask is honoured: only description changed")
     elif name == "pf-probe-renamed":
         f.decide(key, OTHER_ANSWER, answer=answer, observed="ignored",
                  detail="the mask is ignored and the whole body applied (the emulator has no switch for it). The "
@@ -613,7 +617,7 @@ def _conversation_config(s: Session, f: Findings, path: str, note: str) -> None:
         else:
             f.decide(key, AS_ASSUMED, answer=answer, observed="ignored",
                      detail="the PATCH is accepted but changes nothing: replacing the model is the way to change it")
-    elif patch.answered and patch.status is not None and 400 <= patch.status < 500 and patch.status not in (401, 403, 404, 429):
+    elif patch.status is not None and 400 <= patch.status < 500 and patch.status not in (401, 403, 404, 429):
         f.decide(key, AS_ASSUMED, answer=patch.text() + note, observed="immutable", emulator={"protoImmutableFields": True},
                  detail="the change is refused (the message says why): the provider replaces the model instead")
     else:
@@ -630,7 +634,8 @@ def _second_model(s: Session, f: Findings, model_id: str, files: dict[str, bytes
         f.decide(key, UNCLEAR, answer=f"second :getUploadEndpoint {again.text()}", detail="the second signing was refused")
         return
     check = _validate(s, path)
-    answer = f"second signing ok; :validateUpload {check.final.text(method=False) if check.final else 'no answer but FAILED_PRECONDITION'}"
+    validated = check.final.text(method=False) if check.final else "no answer but FAILED_PRECONDITION"
+    answer = f"second signing ok; :validateUpload {validated}"
     if check.refusals:
         answer += f" after {check.refusals} FAILED_PRECONDITION"
     if check.final is None:
@@ -640,11 +645,12 @@ def _second_model(s: Session, f: Findings, model_id: str, files: dict[str, bytes
         f.decide(key, OTHER_ANSWER, answer=answer, observed="keeps", emulator={"resignForgetsUploads": False},
                  detail="the files sent before the re-signing are kept. No harm: the provider sends them again, "
                         "which is only redundant")
-    elif check.final.code in ("INVALID_ARGUMENT", None) or "missing" in check.final.message.lower():
+    elif check.final.status == 400 and (check.final.code == "INVALID_ARGUMENT" or "missing" in check.final.message.lower()):
         f.decide(key, AS_ASSUMED, answer=answer, observed="forgets", emulator={"resignForgetsUploads": True},
                  detail="the re-signing forgot the files sent before it: the provider sends them again")
     else:
-        f.decide(key, UNCLEAR, answer=answer, detail="validation failed for a reason that does not say the files are missing")
+        f.decide(key, UNCLEAR, answer=answer,
+                 detail="validation failed for a reason that does not say the files are missing")
 
 
 def _remove_model(s: Session, made: Made, path: str) -> None:
@@ -719,7 +725,7 @@ def _kept(annotations: Any) -> bool:
 def _keys(s: Session, user_path: str) -> Optional[list[dict[str, Any]]]:
     try:
         return [k for k in s.client.paginate(user_path + "/apiKeys", "apiKeys") if isinstance(k, dict)]
-    except FireworksError:
+    except (FireworksError, ValueError, httpx.HTTPError):
         return None
 
 

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, TypeVar
 
+import httpx
+
 from .._errors import APIConnectionError, APIStatusError
 from .._http import RETRYABLE_STATUSES, Client
 from .report import Leftover, Redactor
@@ -127,6 +129,10 @@ class Session:
             return Answer(method, path, False, exc.status, exc.code, exc.message)
         except APIConnectionError as exc:
             return Answer(method, path, False, None, None, str(exc))
+        except ValueError:
+            return Answer(method, path, True, message="a success whose body is not JSON")
+        except httpx.HTTPError as exc:
+            return Answer(method, path, False, None, None, f"{type(exc).__name__}: {exc}")
         return Answer(method, path, True, body=body if isinstance(body, dict) else {"value": body})
 
     def poll(self, attempt: Callable[[], Optional[T]], timeout: Optional[float] = None) -> Optional[T]:

@@ -328,3 +328,16 @@ def test_the_readme_documents_the_command_right_after_when_things_go_wrong() -> 
     assert "python -m pulumi_fireworks.probe" in section and "never runs in CI" in section
     for group in GROUPS:
         assert group == "lora-loads" or f"`{group}`" in section
+
+
+def test_an_interrupted_run_removes_what_it_made_and_exits_130(
+    emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pulumi_fireworks.probe.questions._put", interrupted)  # Ctrl-C mid-upload
+    before = server_objects(emulator)
+    code, out, err = probe(emulator, "--only", "models")
+    assert code == 130 and "probe: interrupted" in err
+    assert "Nothing left behind" in out and server_objects(emulator) == before
