@@ -537,7 +537,8 @@ def _judge_validation(s: Session, f: Findings, check: _Validation) -> None:
         f.decide(key, UNCLEAR, answer=f"{first}; {check.refusals} FAILED_PRECONDITION, no 200 within {s.wait:g} s",
                  detail="the files never landed in time; the provider would keep polling until the model's wait_timeout")
     elif check.final.ok:
-        answer = f"{first}; ok after {check.refusals} FAILED_PRECONDITION ({check.seconds:.1f} s)"
+        answer = (f"{first}; ok after {check.refusals} FAILED_PRECONDITION ({check.seconds:.1f} s)"
+                  if check.refusals else f"{check.first.text()} at once")
         detail = ("FAILED_PRECONDITION while the files landed, then 200, as the docs say: the provider polls through it"
                   if check.refusals else "validated at once: the provider's poll ends at the first 200")
         f.decide(key, AS_ASSUMED, answer=answer, observed=check.refusals,
