@@ -112,8 +112,8 @@ CATALOGUE: tuple[Question, ...] = (
         "api-key-annotations", "api-key",
         "Are an API key's annotations kept? (a key with one annotation, on a throw-away service account)",
         "May be dropped (newest spec only). A key whose create answer is lost is found by what appeared "
-        "during that create; the pulumi-fireworks/resource annotation also finds keys an interrupted "
-        "earlier run made.",
+        "during that create; the pulumi-fireworks/resource annotation also lets refresh and delete revoke "
+        "the keys a killed run left.",
     ),
     Question(
         "lora-loads", "lora-loads",
@@ -707,12 +707,12 @@ def ask_api_key(s: Session, f: Findings) -> None:
                   f"list: {'key not listed' if on_list is None else 'annotation kept' if on_list else 'annotation absent'}")
         if on_list:
             f.decide(key, AS_ASSUMED, answer=answer, observed="kept", emulator={"dropNewerFields": False},
-                     detail="annotations are kept: the pulumi-fireworks/resource marker finds keys of interrupted runs")
+                     detail="annotations are kept: refresh and delete find and revoke the keys a killed run left")
         elif on_list is False:
             f.decide(key, OTHER_ANSWER, answer=answer, observed="dropped", emulator={"dropNewerFields": True},
                      detail="annotations are dropped. The provider copes: a key whose create answer is lost is found "
-                            "by what appeared during that create; keys an interrupted earlier run made cannot be "
-                            "found and are left (unusable: their value was never seen)")
+                            "by what appeared during that create; keys a killed run left cannot be told from "
+                            "others and stay (unusable: their value was never seen) until removed by hand")
         else:
             f.decide(key, UNCLEAR, answer=answer, detail="the key just made is not in its user's list")
     finally:
