@@ -1,7 +1,7 @@
 """Turn ``pulumi preview --json`` into a Markdown summary a reviewer can read in a pull request.
 
-Why this exists: the preview JSON is complete but raw, and dynamic providers cannot send
-detailed diffs (``detailedDiff`` is ``null``), so nobody can see in a PR which fields change,
+Why this exists: the preview JSON is complete but raw, and dynamic providers send at most
+the names of the fields that change (pulumi-fireworks' do), so nobody can see in a PR how they change,
 why something is replaced, or what a change does to the GPUs a team pays for. This package
 computes all of that from the old and new inputs the engine recorded::
 

@@ -1,13 +1,15 @@
 """Field-by-field changes between a resource's old and new inputs.
 
-Why here and not in the engine: dynamic providers cannot send detailed diffs (the
-``pulumi-python`` servicer drops them, so ``detailedDiff`` is ``null`` in the preview JSON), but
-the JSON does carry the old inputs (from state) and the new ones (after ``check``, which
+Why here and not in the engine: the ``pulumi-python`` servicer sends no field-level diff of
+its own (pulumi-fireworks adds the names of the changed top-level fields, not their values),
+but the JSON does carry the old inputs (from state) and the new ones (after ``check``, which
 normalises them). Because check already rewrote ``"10m"`` to ``"600s"`` and dropped defaults,
 comparing the two shows what the user changed, in the provider's canonical spelling.
 
-Secrets cannot be compared: the JSON masks both sides. A secret field present on both sides is
-reported as "not compared" rather than guessed either way.
+Secrets cannot be compared: the JSON masks both sides. When the provider said which fields
+change (pulumi-fireworks' resources do, in the step's ``detailedDiff``), a secret is reported
+changed or left out accordingly, its values still masked; otherwise it is reported as "not
+compared" rather than guessed either way.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ def field_changes(change: ResourceChange) -> list[FieldChange]:
     for path in sorted(set(old) | set(new)):
         before, after = old.get(path, ABSENT), new.get(path, ABSENT)
         kind = _kind(before, after)
+        if kind == "secret" and change.changed_keys is not None:
+            # The provider said which fields change: an unchanged secret is no change, and
+            # a changed one is "changed" with both values still hidden.
+            kind = "changed" if _top(path) in change.changed_keys else None
         if kind is not None:
             result.append(FieldChange(path, before, after, kind, _top(path) in reasons))
     return result

@@ -63,6 +63,9 @@ class ResourceChange:
     replace_reasons: tuple[str, ...] = ()
     delete_before_create: Optional[bool] = None
     """For a replacement: whether the old resource goes first (None when the JSON does not say)."""
+    changed_keys: Optional[frozenset[str]] = None
+    """The top-level fields the provider said change (the step's ``detailedDiff``), when it
+    said: the only way to know whether a secret input changed, since the JSON masks both sides."""
 
     @property
     def is_fireworks(self) -> bool:
@@ -197,6 +200,7 @@ def _from_document(doc: Mapping[str, Any]) -> Preview:
             old=step.get("oldState"),
             new=step.get("newState"),
             keys=step.get("replaceReasons") or (),
+            detailed=step.get("detailedDiff"),
         )
     diagnostics = [
         Diagnostic(str(d.get("severity", "")), str(d.get("message", "")), d.get("urn") or None)
@@ -224,6 +228,7 @@ def _from_events(events: Sequence[Mapping[str, Any]]) -> Preview:
                 old=meta.get("old"),
                 new=meta.get("new"),
                 keys=meta.get("keys") or (),
+                detailed=meta.get("detailedDiff"),
             )
         elif "policyEvent" in event:
             p = event["policyEvent"] or {}
@@ -287,6 +292,7 @@ class _Pending:
     old: dict[str, ResourceState] = field(default_factory=dict)
     new: dict[str, ResourceState] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)
+    changed: Optional[set[str]] = None
 
 
 class _Merger:
@@ -297,7 +303,9 @@ class _Merger:
         self.root_same = False
         self.sames_listed = 0
 
-    def add(self, *, op: str, urn: str, type_: Any, old: Any, new: Any, keys: Iterable[Any]) -> None:
+    def add(
+        self, *, op: str, urn: str, type_: Any, old: Any, new: Any, keys: Iterable[Any], detailed: Any = None
+    ) -> None:
         _, _, urn_type, _ = _split_urn(urn)
         type_token = str(type_ or (old or {}).get("type") or (new or {}).get("type") or urn_type)
         if op == "same":
@@ -313,6 +321,8 @@ class _Merger:
         for key in keys:
             if str(key) not in entry.keys:
                 entry.keys.append(str(key))
+        if isinstance(detailed, Mapping):
+            entry.changed = (entry.changed or set()) | {_top_key(str(path)) for path in detailed}
 
     def preview(
         self,
@@ -364,7 +374,16 @@ def _merge(entry: _Pending, name: str) -> ResourceChange:
         new=new,
         replace_reasons=tuple(entry.keys),
         delete_before_create=delete_first,
+        changed_keys=frozenset(entry.changed) if entry.changed is not None else None,
     )
+
+
+def _top_key(path: str) -> str:
+    """``autoscaling_policy.scale_up_window`` → ``autoscaling_policy``."""
+    for i, char in enumerate(path):
+        if char in ".[":
+            return path[:i]
+    return path
 
 
 def _pick(states: Mapping[str, ResourceState], preferred: Sequence[str], ops: Sequence[str]) -> Optional[ResourceState]:

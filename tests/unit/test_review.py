@@ -327,3 +327,17 @@ def test_a_preview_that_failed_before_planning_anything_does_not_say_nothing_cha
     assert "No resource changes could be planned: the preview failed first" in text
     assert "No resource changes." not in text
     assert "No resource changes." in render(parse_preview(_doc()))
+
+
+def test_a_secret_is_changed_or_left_out_as_the_providers_detailed_diff_says() -> None:
+    old = {"value": "[secret]", "key_name": "A"}
+    new = {"value": "[secret]", "key_name": "B"}
+    step = _step("update", "s", old, new, type_=FW + "Secret")
+    [change] = parse_preview(_doc(step)).resources
+    assert {f.path: f.kind for f in field_changes(change)} == {"key_name": "changed", "value": "secret"}  # not said
+    step["detailedDiff"] = {"key_name": {"kind": "UPDATE"}}
+    [change] = parse_preview(_doc(step)).resources
+    assert {f.path: f.kind for f in field_changes(change)} == {"key_name": "changed"}
+    step["detailedDiff"] = {"key_name": {"kind": "UPDATE"}, "value": {"kind": "UPDATE"}}
+    [change] = parse_preview(_doc(step)).resources
+    assert {f.path: f.kind for f in field_changes(change)} == {"key_name": "changed", "value": "changed"}
