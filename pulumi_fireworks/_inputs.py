@@ -159,41 +159,7 @@ def _message(model: type[BaseModel], error: Any) -> str:
 
 REQUIRED_BECAUSE = "x-required-because"
 """``json_schema_extra`` key of a required field: why it is required, said when it is
-missing (the published schema carries it too)."""
-
-
-def required_because(reason: str) -> dict[str, Any]:
-    """``Field(json_schema_extra=required_because("..."))``: the reason a missing value
-    is refused with."""
-    return {REQUIRED_BECAUSE: reason}
-
-
-UNSET = "x-when-unset"
-"""``json_schema_extra`` key of an optional input that is a field of the API object: what
-the API holds when the program leaves it unset (see :func:`unset_means`)."""
-
-SERVER_DECIDES = "server decides"
-
-
-def unset_means(default: Any) -> dict[str, Any]:
-    """``Field(json_schema_extra=unset_means(False))``: left unset, the input means the
-    API's default ``default``, and a live value that differs from it (someone made the
-    model public in the web UI) is drift that refresh shows and up puts back."""
-    return {UNSET: {"default": default}}
-
-
-def server_decides() -> dict[str, Any]:
-    """``Field(json_schema_extra=server_decides())``: left unset, the server chooses the
-    value (from the shape, the model, its own defaults) and may change it; the provider
-    never compares it. Set it to manage it."""
-    return {UNSET: SERVER_DECIDES}
-
-
-def when_unset(model: type[BaseModel], field: str) -> Any:
-    """The declared :data:`UNSET` fact of a top-level input, or ``None`` if none is."""
-    info = model.model_fields.get(field)
-    extra = info.json_schema_extra if info is not None else None
-    return extra.get(UNSET) if isinstance(extra, dict) else None
+missing (``_fields.field(required_because=...)``; the published schema carries it too)."""
 
 
 def _required_because(model: type[BaseModel], loc: tuple[Any, ...]) -> str:

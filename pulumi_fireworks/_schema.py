@@ -27,6 +27,10 @@ LOOKUPS_DIR = "lookups"
 
 def resource_schema(spec: ResourceSpec) -> dict[str, Any]:
     inputs = spec.inputs_model.model_json_schema(mode="validation")
+    for name, prop in inputs.get("properties", {}).items():
+        text = spec.input_description(name)
+        if text:
+            prop["description"] = text
     wire = spec.wire_model.model_json_schema(by_alias=False, mode="serialization")
     wire_props = wire.get("properties", {})
     outputs = {name: wire_props[name] for name in sorted(spec.server_view) if name in wire_props}

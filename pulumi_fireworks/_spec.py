@@ -15,7 +15,7 @@ from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel
 
-from ._inputs import when_unset
+from ._fields import explained, facts_of
 from ._wire._base import WireModel, newer_spec_paths, output_only_fields
 
 Props = dict[str, Any]
@@ -69,27 +69,9 @@ class ResourceSpec:
     create_wrapper: str = ""
     """Create bodies that wrap the object under a key (``{"apiKey": {...}}``) name it here."""
 
-    replace_on_change: frozenset[str] = frozenset()
-    """Inputs the API cannot change in place; a change means a new object."""
-
-    create_only: frozenset[str] = frozenset()
-    """Inputs sent only on create (as query parameters); never part of a diff."""
-
-    provider_only: frozenset[str] = frozenset()
-    """Inputs that steer the provider itself (timeouts, delete options); never sent."""
-
-    unique_fields: frozenset[str] = frozenset()
-    """Inputs the API allows only one object per value of (a user's e-mail): a
-    replacement that keeps one must delete the old object first."""
-
-    write_only: frozenset[str] = frozenset()
-    """Inputs the API accepts but never returns (a secret's value): every write sends
-    them, refresh keeps ours, and drift in them cannot be seen."""
-
-    refresh_keeps: frozenset[str] = frozenset()
-    """Inputs a refresh never takes from the server, although it returns them: a label
-    someone may rename elsewhere (an API key's name in the web UI) whose change must not
-    replace the object. A change in the program still applies."""
+    computed_replaces: frozenset[str] = frozenset()
+    """Computed inputs whose change means a new object (a digest of files the API cannot
+    change). The user's inputs say it on the field (``_fields.field(replaces=True)``)."""
 
     returned_once: frozenset[str] = frozenset()
     """Outputs only the create response carries (an API key's ``key``): kept in state
@@ -99,8 +81,9 @@ class ResourceSpec:
     """Settable wire fields the user does not set here but should see (a service
     account's e-mail, which the server derives)."""
 
-    secret_outputs: tuple[str, ...] = ()
-    """Inputs/outputs that are credentials: always secret in state, whatever the program passed."""
+    secret_output_fields: tuple[str, ...] = ()
+    """Outputs (not inputs) that are credentials (an API key's ``key``); secret inputs
+    say it on the field."""
 
     ready_states: frozenset[str] = frozenset()
     """States that end a create or update wait; empty = the object has no lifecycle."""
@@ -119,6 +102,76 @@ class ResourceSpec:
     (a digest of local files): never the user's to set, diffed like any input, so a
     preview shows their change and a saved plan pins them."""
 
+    # -- derived from the inputs' declared facts (``_fields``) ----------------------------
+
+    def _with(self, fact: str) -> frozenset[str]:
+        return frozenset(f for f in self.inputs_model.model_fields if getattr(facts_of(self.inputs_model, f), fact))
+
+    @cached_property
+    def replace_on_change(self) -> frozenset[str]:
+        """Inputs the API cannot change in place; a change means a new object."""
+        return self._with("replaces") | self.computed_replaces
+
+    @cached_property
+    def create_only(self) -> frozenset[str]:
+        """Inputs sent only on create (as query parameters); never part of a diff."""
+        return self._with("create_only")
+
+    @cached_property
+    def provider_only(self) -> frozenset[str]:
+        """Inputs that steer the provider itself (timeouts, delete options); never sent."""
+        return self._with("provider_only")
+
+    @cached_property
+    def unique_fields(self) -> frozenset[str]:
+        """Inputs the API allows only one object per value of (a user's e-mail): a
+        replacement that keeps one must delete the old object first."""
+        return self._with("unique")
+
+    @cached_property
+    def write_only(self) -> frozenset[str]:
+        """Inputs the API accepts but never returns (a secret's value): every write sends
+        them, refresh keeps ours, and drift in them cannot be seen."""
+        return self._with("write_only")
+
+    @cached_property
+    def refresh_keeps(self) -> frozenset[str]:
+        """Inputs a refresh never takes from the server, although it returns them: a label
+        someone may rename elsewhere (an API key's name in the web UI) whose change must
+        not replace the object. A change in the program still applies."""
+        return self._with("refresh_keeps")
+
+    @cached_property
+    def peer_fields(self) -> frozenset[str]:
+        """Inputs that may be given another Fireworks resource instead of its name."""
+        return self._with("peer")
+
+    @cached_property
+    def secret_outputs(self) -> tuple[str, ...]:
+        """Inputs and outputs that are credentials: always secret in state, whatever the
+        program passed."""
+        return tuple(sorted(self._with("secret"))) + self.secret_output_fields
+
+    @cached_property
+    def unset_defaults(self) -> dict[str, Any]:
+        """Inputs whose unset value means an API default that is managed (see
+        ``_fields``): input name → that default."""
+        facts = {f: facts_of(self.inputs_model, f) for f in self.api_inputs}
+        return {f: fact.unset for f, fact in facts.items() if fact.managed_default}
+
+    @property
+    def noun(self) -> str:
+        """``deployment``, ``service account``: how sentences name the object."""
+        return re.sub(r"(?<!^)([A-Z])", r" \1", self.type_name).lower()
+
+    def input_description(self, name: str) -> str:
+        """An input's description with the sentences its facts imply (generated, never typed)."""
+        info = self.inputs_model.model_fields[name]
+        replaces = name == self.id_field or name in self.parent_fields
+        return explained(info.description, facts_of(self.inputs_model, name), self.noun, replaces=replaces)
+
+    # -- names -------------------------------------------------------------------------------
+
     @cached_property
     def input_names(self) -> frozenset[str]:
         """Every input: the user's (the inputs model) and the computed ones."""
@@ -130,13 +183,6 @@ class ResourceSpec:
         than SDK 1.2.30 (``newer_spec``), which a gateway built without them ignores. An
         absent live value there is taken as kept, never as drift."""
         return newer_spec_paths(self.wire_model)
-
-    @cached_property
-    def unset_defaults(self) -> dict[str, Any]:
-        """Inputs whose unset value means an API default that is managed (see
-        ``_inputs.unset_means``): input name → that default."""
-        facts = {f: when_unset(self.inputs_model, f) for f in self.api_inputs}
-        return {f: fact["default"] for f, fact in facts.items() if isinstance(fact, dict)}
 
     @cached_property
     def api_inputs(self) -> frozenset[str]:
@@ -188,6 +234,8 @@ class ResourceSpec:
         missing = set(self.parent_fields) - set(self.inputs_model.model_fields)
         if missing:
             raise ValueError(f"{self.type_name}: parent placeholders are not inputs: {sorted(missing)}")
+        if not self.computed_replaces <= self.computed_inputs:
+            raise ValueError(f"{self.type_name}: computed_replaces must be computed inputs: {sorted(self.computed_replaces)}")
 
 
 def _snake(camel: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
@@ -154,12 +154,17 @@ Number = Annotated[float, BeforeValidator(_number)]
 Bool = Annotated[bool, BeforeValidator(_boolean)]
 """A boolean input: only True and False ("yes", 1 and "true" are refused)."""
 
-AdoptExisting = Annotated[
-    Optional[Bool],
-    Field(description=(
-        "Take over an existing object with this id instead of failing (one made outside this stack, or by "
-        "an interrupted run): it is then updated to match and deleted with the stack."
-    )),
-]
+AdoptExisting = Optional[Bool]
 """The ``adopt_existing`` input of every resource whose id the program may choose. Dynamic
 providers cannot ``pulumi import`` (pulumi#16175); this is the way in."""
+
+
+def adopt_field() -> Any:
+    """The declaration of ``adopt_existing`` (each inputs model gets its own)."""
+    from ._fields import field
+
+    return field(
+        "Take over an existing object with this id instead of failing (one made outside this stack, or by "
+        "an interrupted run): it is then updated to match and deleted with the stack",
+        provider_only=True,
+    )

@@ -42,12 +42,12 @@ from typing import Any, Iterator, Mapping, Optional, TypedDict
 
 import pulumi
 from pulumi.dynamic import CheckResult, ReadResult
-from pydantic import Field
 
 from ._engine import DISCARDED, NAME_KEY, URN_KEY, ResourceEngine, register
 from ._errors import NotFoundError
 from ._http import Client
-from ._inputs import InputsModel, is_unknown, server_decides
+from ._fields import SERVER_DECIDES, field
+from ._inputs import InputsModel, is_unknown
 from ._reporting import warn
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
@@ -66,13 +66,15 @@ __all__ = ["ApiKey", "ApiKeyArgs"]
 class ApiKeyInputs(InputsModel):
     """Validation and canonical form of ApiKey inputs; the published input schema."""
 
-    user_id: ResourceId = Field(description="The user or service account that owns the key.")
-    display_name: Optional[DisplayName] = Field(default=None, description="Shown in key lists; the API's default is 'default'.", json_schema_extra=server_decides())
-    expire_time: Optional[Timestamp] = Field(
-        default=None, description="RFC 3339 instant after which the key stops working; unset = never.",
-        json_schema_extra=server_decides(),
+    # Keys are immutable: every change is a new key (created before the old one goes).
+    user_id: ResourceId = field("The user or service account that owns the key", required=True)
+    display_name: Optional[DisplayName] = field(
+        "Shown in key lists; the API's default is 'default'", replaces=True, refresh_keeps=True, unset=SERVER_DECIDES
     )
-    annotations: Optional[dict[str, str]] = Field(default=None, json_schema_extra=server_decides())
+    expire_time: Optional[Timestamp] = field(
+        "RFC 3339 instant after which the key stops working; unset = never", replaces=True, unset=SERVER_DECIDES
+    )
+    annotations: Optional[dict[str, str]] = field(replaces=True, unset=SERVER_DECIDES)
 
 
 class ApiKeyEngine(ResourceEngine):
@@ -86,11 +88,8 @@ class ApiKeyEngine(ResourceEngine):
         id_source="server",
         parent="users/{user_id}",
         create_wrapper="apiKey",
-        # Keys are immutable: every change is a new key (created before the old one goes).
-        replace_on_change=frozenset({"display_name", "expire_time", "annotations"}),
-        refresh_keeps=frozenset({"display_name"}),
         returned_once=frozenset({"key"}),
-        secret_outputs=("key",),
+        secret_output_fields=("key",),
     )
 
     def check(self, olds: Props, news: Props) -> CheckResult:

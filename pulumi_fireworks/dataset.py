@@ -19,17 +19,18 @@ import sys
 from typing import Annotated, Any, Literal, Mapping, Optional, TypedDict
 
 import pulumi
-from pydantic import Field, field_validator
+from pydantic import field_validator
 
 from ._content import Content, LocalFile, SourceError, cached, content_of, disk_file, folder_files, memory_file, resolve
-from ._engine import ADOPT, _may_succeed_later, register
+from ._engine import _may_succeed_later, register
 from ._errors import FireworksError
 from ._http import Client
-from ._inputs import InputsModel, server_decides
+from ._fields import SERVER_DECIDES, field
+from ._inputs import InputsModel
 from ._jsonl import FORMATS, canonical_jsonl, row_problem, scan
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
-from ._types import AdoptExisting, DisplayName, Duration, ResourceId, at_least
+from ._types import AdoptExisting, DisplayName, Duration, ResourceId, adopt_field, at_least
 from ._uploaded import CONTENT_INPUTS, SOURCE, AlreadyValidating, ContentProblem, Source, UploadingEngine, refuses_files, source_form
 from ._uploads import ATTEMPTS
 from ._wire.dataset import MAX_MULTIPART_UPLOAD_BYTES
@@ -51,18 +52,24 @@ EXAMPLE_COUNT = "example_count"
 class DatasetInputs(InputsModel):
     """Validation and canonical form of Dataset inputs; the published input schema."""
 
-    source: Optional[Source] = Field(default=None, description=(
+    source: Optional[Source] = field(
         "The rows: a .jsonl file or a folder of .jsonl shards (relative to the program's directory), or a "
-        "pulumi.FileAsset/StringAsset. Their content replaces the dataset on change."
-    ))
-    rows: Optional[list[dict[str, Any]]] = Field(default=None, min_length=1, description=(
-        "The rows themselves, instead of source (for small data: they are kept in the stack's state)."
-    ))
-    format: Optional[Format] = Field(default=None, description="CHAT, COMPLETION or RL: every row is checked against it. Replaces on change.", json_schema_extra=server_decides())
-    display_name: Optional[DisplayName] = Field(default=None, json_schema_extra=server_decides())
-    dataset_id: Optional[ResourceId] = Field(default=None, description="Id of the dataset; derived from the resource name and content when unset. Replaces on change.")
-    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create and delete wait; default 1h.")
-    adopt_existing: AdoptExisting = None
+        "pulumi.FileAsset/StringAsset. Their content replaces the dataset on change",
+        provider_only=True, arg_type="str | pulumi.Asset",
+    )
+    rows: Optional[list[dict[str, Any]]] = field(
+        "The rows themselves, instead of source (for small data: they are kept in the stack's state); their "
+        "content replaces the dataset on change",
+        provider_only=True, min_length=1,
+    )
+    # Datasets are immutable: the rows (content_digest) and the format replace them.
+    format: Optional[Format] = field("CHAT, COMPLETION or RL: every row is checked against it", replaces=True,
+                                     unset=SERVER_DECIDES)
+    display_name: Optional[DisplayName] = field(unset=SERVER_DECIDES)
+    dataset_id: Optional[ResourceId] = field("Id of the dataset; derived from the resource name and content when unset")
+    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = field("How long create and delete wait; default 1h",
+                                                                     provider_only=True)
+    adopt_existing: AdoptExisting = adopt_field()
 
     _source_form = field_validator("source", mode="before")(source_form)
 
@@ -84,8 +91,7 @@ class DatasetEngine(UploadingEngine):
         id_source="body",
         id_param="datasetId",
         create_wrapper="dataset",
-        replace_on_change=frozenset({"format", "content_digest"}),
-        provider_only=frozenset({SOURCE, "rows", "wait_timeout", ADOPT}),
+        computed_replaces=frozenset({"content_digest"}),
         computed_inputs=CONTENT_INPUTS | {EXAMPLE_COUNT},
         ready_states=frozenset({"READY"}),
     )

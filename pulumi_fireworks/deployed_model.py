@@ -15,11 +15,11 @@ from typing import Annotated, Any, Mapping, Optional, TypedDict, Union
 
 import pulumi
 from pulumi.dynamic import CheckResult
-from pydantic import Field
 
 from ._engine import ResourceEngine, register
 from ._http import Client
-from ._inputs import InputsModel, is_unknown, required_because, server_decides, unset_means
+from ._fields import SERVER_DECIDES, field
+from ._inputs import InputsModel, is_unknown
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import Bool, DeploymentName, DisplayName, Duration, ModelName, at_least
@@ -49,20 +49,23 @@ PEERS_KEY = "__peers"
 class DeployedModelInputs(InputsModel):
     """Validation and canonical form of DeployedModel inputs; the published input schema."""
 
-    model: ModelName = Field(description="The LoRA addon to load (a model resource name). Replaces on change.")
-    deployment: DeploymentName = Field(
-        description="The deployment to load it onto (one with enable_addons=True, or a hot-reload deployment). Replaces on change.",
-        json_schema_extra=required_because(SERVERLESS_REFUSED),
+    # Model and deployment only take effect at load time (firectl's load-lora).
+    model: ModelName = field("The LoRA addon to load: a model resource name, or the Model resource", required=True,
+                             replaces=True, peer=True)
+    deployment: DeploymentName = field(
+        "The deployment to load it onto (one with enable_addons=True, or a hot-reload deployment): a resource "
+        "name, or the Deployment resource",
+        replaces=True, peer=True, required_because=SERVERLESS_REFUSED,
     )
-    display_name: Optional[DisplayName] = Field(default=None, json_schema_extra=server_decides())
-    description: Optional[str] = Field(default=None, max_length=999, json_schema_extra=unset_means(""))
-    default: Optional[Bool] = Field(default=None, description="Serve this load when the model is queried without '#<deployment>'.", json_schema_extra=server_decides())
-    public: Optional[Bool] = Field(default=None, json_schema_extra=unset_means(False))
-    replace_merged_addon: Optional[Bool] = Field(
-        default=None, description="Needed to load onto a hot-reload deployment; replaces the addon merged there. Create only."
+    display_name: Optional[DisplayName] = field(unset=SERVER_DECIDES)
+    description: Optional[str] = field(unset="", max_length=999)
+    default: Optional[Bool] = field("Serve this load when the model is queried without '#<deployment>'", unset=SERVER_DECIDES)
+    public: Optional[Bool] = field(unset=False)
+    replace_merged_addon: Optional[Bool] = field(
+        "Needed to load onto a hot-reload deployment; replaces the addon merged there", create_only=True
     )
-    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(
-        default=None, description="How long load, update and unload wait; default 30m."
+    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = field(
+        "How long load, update and unload wait; default 30m", provider_only=True
     )
 
 
@@ -75,10 +78,6 @@ class DeployedModelEngine(ResourceEngine):
         wire_model=DeployedModelWire,
         id_field="deployed_model_id",
         id_source="server",
-        # Reference §5: model and deployment only take effect at load time.
-        replace_on_change=frozenset({"model", "deployment"}),
-        create_only=frozenset({"replace_merged_addon"}),
-        provider_only=frozenset({"wait_timeout"}),
         # No FAILED state: a load that fails keeps an error in `status` (see the engine).
         ready_states=frozenset({"DEPLOYED"}),
         default_wait_timeout=1800.0,  # firectl's load-lora --wait default

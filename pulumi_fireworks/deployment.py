@@ -18,10 +18,11 @@ from pydantic import Field, field_validator
 
 from . import _durations
 from ._engine import ResourceEngine, register
-from ._inputs import InputsModel, server_decides, unset_means
+from ._fields import SERVER_DECIDES, field
+from ._inputs import InputsModel
 from ._resource import FireworksResource
 from ._spec import ResourceSpec
-from ._types import AdoptExisting, Bool, Duration, Int, ModelName, Number, ResourceId, at_least, at_most
+from ._types import AdoptExisting, Bool, Duration, Int, ModelName, Number, ResourceId, adopt_field, at_least, at_most
 from ._wire import _enums
 from ._wire.deployment import Deployment as DeploymentWire
 
@@ -122,45 +123,49 @@ class AutoTuneInputs(InputsModel):
 class DeploymentInputs(InputsModel):
     """Validation and canonical form of Deployment inputs; the published input schema."""
 
-    base_model: ModelName = Field(description="Model to serve, e.g. accounts/fireworks/models/llama-v3p1-8b-instruct. Replaces on change.")
-    deployment_id: Optional[ResourceId] = Field(default=None, description="Id of the deployment; generated from the resource name when unset. Replaces on change.")
-    display_name: Optional[str] = Field(default=None, max_length=63, json_schema_extra=server_decides())
-    description: Optional[str] = Field(default=None, json_schema_extra=unset_means(""))
-    min_replica_count: Optional[Int] = Field(default=None, ge=0, json_schema_extra=unset_means(0))
-    max_replica_count: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
-    max_with_revocable_replica_count: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
-    autoscaling_policy: Optional[AutoscalingPolicyInputs] = Field(default=None, json_schema_extra=server_decides())
-    accelerator_type: Optional[AcceleratorType] = Field(default=None, json_schema_extra=server_decides())
-    accelerator_count: Optional[Int] = Field(default=None, ge=1, le=64, json_schema_extra=server_decides())
-    precision: Optional[Precision] = Field(default=None, json_schema_extra=server_decides())
-    deployment_shape: Optional[str] = Field(default=None, description="Shape or shape-version name; the server records the version.", json_schema_extra=server_decides())
-    deployment_template: Optional[str] = Field(default=None, description="Enterprise only. Replaces on change.", json_schema_extra=server_decides())
-    enable_addons: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
-    enable_hot_reload_latest_addon: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
-    draft_model: Optional[ModelName] = Field(default=None, json_schema_extra=server_decides())
-    draft_token_count: Optional[Int] = Field(default=None, ge=1, le=64, json_schema_extra=server_decides())
-    ngram_speculation_length: Optional[Int] = Field(default=None, ge=1, le=64, json_schema_extra=server_decides())
-    enable_mtp: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
-    enable_session_affinity: Optional[Bool] = Field(default=None, json_schema_extra=unset_means(False))
-    direct_route_type: Optional[DirectRouteType] = Field(default=None, json_schema_extra=server_decides())
-    direct_route_api_keys: Optional[list[str]] = Field(default=None, description="Secret.", json_schema_extra=server_decides())
-    auto_tune: Optional[AutoTuneInputs] = Field(default=None, json_schema_extra=server_decides())
-    placement: Optional[PlacementInputs] = Field(default=None, description="Where the deployment may run. Replaces on change.", json_schema_extra=server_decides())
-    max_context_length: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
-    max_concurrency_per_replica: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
-    disable_deployment_size_validation: Optional[Bool] = Field(default=None, json_schema_extra=unset_means(False))
-    annotations: Optional[dict[str, str]] = Field(default=None, json_schema_extra=server_decides())
+    # No update path exists for base_model, placement or deployment_template (firectl's
+    # `update deployment` has none, and the gateway proto marks them IMMUTABLE).
+    base_model: ModelName = field("Model to serve, e.g. accounts/fireworks/models/llama-v3p1-8b-instruct", required=True, replaces=True)
+    deployment_id: Optional[ResourceId] = field("Id of the deployment; derived from the resource name when unset")
+    display_name: Optional[str] = field(unset=SERVER_DECIDES, max_length=63)
+    description: Optional[str] = field(unset="")
+    min_replica_count: Optional[Int] = field(unset=0, ge=0)
+    max_replica_count: Optional[Int] = field(unset=SERVER_DECIDES, ge=0)
+    max_with_revocable_replica_count: Optional[Int] = field(unset=SERVER_DECIDES, ge=0)
+    autoscaling_policy: Optional[AutoscalingPolicyInputs] = field(unset=SERVER_DECIDES)
+    accelerator_type: Optional[AcceleratorType] = field(unset=SERVER_DECIDES)
+    accelerator_count: Optional[Int] = field(unset=SERVER_DECIDES, ge=1, le=64)
+    precision: Optional[Precision] = field(unset=SERVER_DECIDES)
+    deployment_shape: Optional[str] = field("Shape or shape-version name; the server records the version", unset=SERVER_DECIDES)
+    deployment_template: Optional[str] = field("Enterprise only", replaces=True, unset=SERVER_DECIDES)
+    enable_addons: Optional[Bool] = field(unset=SERVER_DECIDES)
+    enable_hot_reload_latest_addon: Optional[Bool] = field(unset=SERVER_DECIDES)
+    draft_model: Optional[ModelName] = field(unset=SERVER_DECIDES)
+    draft_token_count: Optional[Int] = field(unset=SERVER_DECIDES, ge=1, le=64)
+    ngram_speculation_length: Optional[Int] = field(unset=SERVER_DECIDES, ge=1, le=64)
+    enable_mtp: Optional[Bool] = field(unset=SERVER_DECIDES)
+    enable_session_affinity: Optional[Bool] = field(unset=False)
+    direct_route_type: Optional[DirectRouteType] = field(unset=SERVER_DECIDES)
+    # Whether a Get returns them is undocumented: never compared, so foreign keys are never
+    # copied into the state.
+    direct_route_api_keys: Optional[list[str]] = field(secret=True, unset=SERVER_DECIDES)
+    auto_tune: Optional[AutoTuneInputs] = field(unset=SERVER_DECIDES)
+    placement: Optional[PlacementInputs] = field("Where the deployment may run", replaces=True, unset=SERVER_DECIDES)
+    max_context_length: Optional[Int] = field(unset=SERVER_DECIDES, ge=0)
+    max_concurrency_per_replica: Optional[Int] = field(unset=SERVER_DECIDES, ge=0)
+    disable_deployment_size_validation: Optional[Bool] = field(unset=False)
+    annotations: Optional[dict[str, str]] = field(unset=SERVER_DECIDES)
     # Create-time flags (query parameters of the create call).
-    skip_shape_validation: Optional[Bool] = None
-    disable_speculative_decoding: Optional[Bool] = None
-    disable_auto_deploy: Optional[Bool] = None
-    accept_shapeless_risk: Optional[Bool] = None
-    skip_image_tag_validation: Optional[Bool] = None
+    skip_shape_validation: Optional[Bool] = field(create_only=True)
+    disable_speculative_decoding: Optional[Bool] = field(create_only=True)
+    disable_auto_deploy: Optional[Bool] = field(create_only=True)
+    accept_shapeless_risk: Optional[Bool] = field(create_only=True)
+    skip_image_tag_validation: Optional[Bool] = field(create_only=True)
     # Provider behaviour.
-    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create/update/delete wait; default 1h.")
-    hard_delete: Optional[Bool] = Field(default=None, description="Purge on delete instead of the default soft delete.")
-    ignore_checks: Optional[Bool] = Field(default=None, description="Delete even while the deployment is in use.")
-    adopt_existing: AdoptExisting = None
+    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = field("How long create, update and delete wait; default 1h", provider_only=True)
+    hard_delete: Optional[Bool] = field("Purge on delete instead of the default soft delete", provider_only=True)
+    ignore_checks: Optional[Bool] = field("Delete even while the deployment is in use", provider_only=True)
+    adopt_existing: AdoptExisting = adopt_field()
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         errors: list[tuple[str, str]] = []
@@ -204,11 +209,6 @@ class DeploymentEngine(ResourceEngine):
         id_field="deployment_id",
         id_source="query",
         id_param="deploymentId",
-        # Reference §2.2/§2.6: no update path exists for these (firectl's update lacks them).
-        replace_on_change=frozenset({"base_model", "placement", "deployment_template"}),
-        create_only=frozenset(_CREATE_FLAGS),
-        provider_only=frozenset({"wait_timeout", "hard_delete", "ignore_checks", "adopt_existing"}),
-        secret_outputs=("direct_route_api_keys",),
         ready_states=frozenset({"READY"}),
         failed_states=frozenset({"FAILED", "DELETING"}),
         gone_states=frozenset({"DELETED"}),

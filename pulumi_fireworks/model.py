@@ -35,12 +35,13 @@ from pulumi.dynamic import CheckFailure
 
 from ._adapter_files import adapter_upload
 from ._content import Content, LocalFile, SourceError, archive_files, asset_files, content_of
-from ._engine import ADOPT, register
+from ._engine import register
 from ._http import Client
-from ._inputs import InputsModel, is_unknown, server_decides, unset_means
+from ._fields import SERVER_DECIDES, field
+from ._inputs import InputsModel, is_unknown
 from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
-from ._types import AdoptExisting, Bool, DisplayName, Duration, Int, ModelName, ResourceId, at_least
+from ._types import AdoptExisting, Bool, DisplayName, Duration, Int, ModelName, ResourceId, adopt_field, at_least
 from ._uploaded import CONTENT_INPUTS, SOURCE, ContentProblem, Source, UploadingEngine, source_form
 from ._wire.model import (
     ADAPTER_CHAT_CONFIG,
@@ -116,42 +117,50 @@ class DateInputs(InputsModel):
 class ModelInputs(InputsModel):
     """Validation and canonical form of Model inputs; the published input schema."""
 
-    source: Source = Field(description=(
+    # The files cannot be uploaded again (content_digest replaces); kind and the details
+    # are fixed at create; conversation_config is IMMUTABLE in the gateway proto
+    # (fireworks-ai 0.19.20) although SDK 1.2.30's update accepts it: replacing works either way.
+    source: Source = field(
         "The model's files: a local folder (relative to the program's directory), a pulumi.FileArchive "
-        "(folder, .zip or .tar) or a pulumi.AssetArchive. Their content replaces the model on change."
-    ))
-    kind: Optional[Kind] = Field(default=None, description="HF_PEFT_ADDON (a LoRA adapter, the default) or HF_BASE_MODEL. Replaces on change.", json_schema_extra=server_decides())
-    base_model: Optional[ModelName] = Field(default=None, description="A LoRA adapter's base model. Replaces on change.")
-    peft_details: Optional[PeftDetailsInputs] = Field(default=None, description="LoRA details; read from adapter_config.json when unset. Replaces on change.", json_schema_extra=server_decides())
-    base_model_details: Optional[BaseModelDetailsInputs] = Field(default=None, description="Base-model details. Replaces on change.", json_schema_extra=server_decides())
-    model_id: Optional[ResourceId] = Field(default=None, description="Id of the model; derived from the resource name and content when unset. Replaces on change.")
-    display_name: Optional[DisplayName] = Field(default=None, json_schema_extra=server_decides())
-    description: Optional[str] = Field(default=None, max_length=999, json_schema_extra=unset_means(""))
-    github_url: Optional[str] = Field(default=None, json_schema_extra=unset_means(""))
-    hugging_face_url: Optional[str] = Field(default=None, json_schema_extra=unset_means(""))
-    public: Optional[Bool] = Field(default=None, description="Publish the model to every Fireworks account.", json_schema_extra=unset_means(False))
-    conversation_config: Optional[ConversationConfigInputs] = Field(default=None, json_schema_extra=server_decides())
-    context_length: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
-    training_context_length: Optional[Int] = Field(default=None, ge=0, json_schema_extra=server_decides())
-    supports_image_input: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
-    supports_tools: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
-    supports_lora: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
-    use_hf_apply_chat_template: Optional[Bool] = Field(default=None, json_schema_extra=server_decides())
-    default_draft_model: Optional[ModelName] = Field(default=None, json_schema_extra=unset_means(""))
-    default_draft_token_count: Optional[Int] = Field(default=None, ge=1, json_schema_extra=unset_means(0))
-    deprecation_date: Optional[DateInputs] = Field(default=None, json_schema_extra=unset_means(None))
-    snapshot_type: Optional[SnapshotType] = Field(default=None, json_schema_extra=server_decides())
-    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = Field(default=None, description="How long create and delete wait; default 1h.")
-    adopt_existing: AdoptExisting = None
+        "(folder, .zip or .tar) or a pulumi.AssetArchive. Their content replaces the model on change",
+        required=True, provider_only=True, arg_type="str | pulumi.Archive",
+    )
+    kind: Optional[Kind] = field("HF_PEFT_ADDON (a LoRA adapter, the default) or HF_BASE_MODEL", replaces=True,
+                                 unset=SERVER_DECIDES)
+    base_model: Optional[ModelName] = field("A LoRA adapter's base model (sent as peft_details.base_model)",
+                                            replaces=True, provider_only=True)
+    peft_details: Optional[PeftDetailsInputs] = field("LoRA details; read from adapter_config.json when unset",
+                                                      replaces=True, unset=SERVER_DECIDES)
+    base_model_details: Optional[BaseModelDetailsInputs] = field("Base-model details", replaces=True, unset=SERVER_DECIDES)
+    model_id: Optional[ResourceId] = field("Id of the model; derived from the resource name and content when unset")
+    display_name: Optional[DisplayName] = field(unset=SERVER_DECIDES)
+    description: Optional[str] = field(unset="", max_length=999)
+    github_url: Optional[str] = field(unset="")
+    hugging_face_url: Optional[str] = field(unset="")
+    public: Optional[Bool] = field("Publish the model to every Fireworks account", unset=False)
+    conversation_config: Optional[ConversationConfigInputs] = field(replaces=True, unset=SERVER_DECIDES)
+    context_length: Optional[Int] = field(unset=SERVER_DECIDES, ge=0)
+    training_context_length: Optional[Int] = field(unset=SERVER_DECIDES, ge=0)
+    supports_image_input: Optional[Bool] = field(unset=SERVER_DECIDES)
+    supports_tools: Optional[Bool] = field(unset=SERVER_DECIDES)
+    supports_lora: Optional[Bool] = field(unset=SERVER_DECIDES)
+    use_hf_apply_chat_template: Optional[Bool] = field(unset=SERVER_DECIDES)
+    default_draft_model: Optional[ModelName] = field(unset="")
+    default_draft_token_count: Optional[Int] = field(unset=0, ge=1)
+    deprecation_date: Optional[DateInputs] = field(unset=None)
+    snapshot_type: Optional[SnapshotType] = field(unset=SERVER_DECIDES)
+    wait_timeout: Optional[Annotated[Duration, at_least(1)]] = field("How long create and delete wait; default 1h",
+                                                                     provider_only=True)
+    adopt_existing: AdoptExisting = adopt_field()
 
     _source_form = field_validator("source", mode="before")(source_form)
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         errors: list[tuple[str, str]] = []
         if self.kind == BASE:
-            for field in ("base_model", "peft_details"):
-                if getattr(self, field) is not None:
-                    errors.append((field, "belongs to a LoRA adapter (kind HF_PEFT_ADDON), not to kind HF_BASE_MODEL"))
+            for name in ("base_model", "peft_details"):
+                if getattr(self, name) is not None:
+                    errors.append((name, "belongs to a LoRA adapter (kind HF_PEFT_ADDON), not to kind HF_BASE_MODEL"))
         elif self.base_model_details is not None:
             errors.append(("base_model_details", "belongs to kind HF_BASE_MODEL; an adapter has peft_details"))
         peft_base = self.peft_details.base_model if self.peft_details else None
@@ -174,14 +183,8 @@ class ModelEngine(UploadingEngine):
         id_source="body",
         id_param="modelId",
         create_wrapper="model",
-        # Reference §4.2: kind and the details are fixed at create; the files cannot be
-        # re-uploaded. conversation_config is IMMUTABLE in the gateway proto (fireworks-ai
-        # 0.19.20) although SDK 1.2.30's update accepts it: replacing works either way.
-        replace_on_change=frozenset(
-            {"kind", "base_model", "peft_details", "base_model_details", "conversation_config", "content_digest"}
-        ),
-        provider_only=frozenset({SOURCE, "base_model", "wait_timeout", ADOPT}),
         computed_inputs=CONTENT_INPUTS,
+        computed_replaces=frozenset({"content_digest"}),
         # No FAILED state: a failed validation leaves the model UPLOADING with an error
         # status, which the engine's wait reports.
         ready_states=frozenset({"READY"}),

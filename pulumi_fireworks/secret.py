@@ -12,15 +12,15 @@ import sys
 from typing import Any, Mapping, Optional, TypedDict
 
 import pulumi
-from pydantic import Field
 
-from ._engine import ADOPT, ResourceEngine, register
+from ._engine import ResourceEngine, register
+from ._fields import field
 from ._errors import InternalServerError, NotFoundError
 from ._http import RETRYABLE_STATUSES, Client
 from ._inputs import InputsModel
 from ._resource import FireworksResource
 from ._spec import ResourceSpec
-from ._types import AdoptExisting, EnvVarName, SecretId
+from ._types import AdoptExisting, EnvVarName, SecretId, adopt_field
 from ._wire.secret import Secret as SecretWire
 
 if sys.version_info >= (3, 11):
@@ -34,12 +34,10 @@ __all__ = ["Secret", "SecretArgs"]
 class SecretInputs(InputsModel):
     """Validation and canonical form of Secret inputs; the published input schema."""
 
-    key_name: EnvVarName = Field(description="Environment variable the value is exposed as, e.g. HF_TOKEN.")
-    value: str = Field(min_length=1, description="Secret, write-only: the API never returns it.")
-    secret_id: Optional[SecretId] = Field(
-        default=None, description="Id of the secret; derived from the resource name when unset. Replaces on change."
-    )
-    adopt_existing: AdoptExisting = None
+    key_name: EnvVarName = field("Environment variable the value is exposed as, e.g. HF_TOKEN", required=True)
+    value: str = field("The secret itself", required=True, write_only=True, secret=True, min_length=1)
+    secret_id: Optional[SecretId] = field("Id of the secret; derived from the resource name when unset")
+    adopt_existing: AdoptExisting = adopt_field()
 
 
 class SecretEngine(ResourceEngine):
@@ -53,9 +51,6 @@ class SecretEngine(ResourceEngine):
         # Create takes the id as `name`, bare (what real clients send; reference §7).
         id_source="body",
         id_param="name",
-        write_only=frozenset({"value"}),
-        provider_only=frozenset({ADOPT}),
-        secret_outputs=("value",),
     )
 
     def fetch(self, client: Client, props: Mapping[str, Any], object_id: str) -> Optional[dict[str, Any]]:

@@ -26,17 +26,17 @@ import sys
 from typing import Any, Literal, Mapping, Optional, TypedDict
 
 import pulumi
-from pydantic import Field
 
-from ._engine import ADOPT, URN_KEY, ResourceEngine, register
+from ._engine import URN_KEY, ResourceEngine, register
 from ._errors import APIStatusError, NotFoundError, ResourceError
 from ._http import Client
 from ._ids import slug
-from ._inputs import InputsModel, server_decides, unset_means
+from ._fields import SERVER_DECIDES, field
+from ._inputs import InputsModel
 from ._resource import FireworksResource
 from ._reporting import api_text, warn
 from ._spec import Props, ResourceSpec
-from ._types import AdoptExisting, DisplayName, Email, ResourceId
+from ._types import AdoptExisting, DisplayName, Email, ResourceId, adopt_field
 from ._wire.user import USER_ROLES
 from ._wire.user import User as UserWire
 
@@ -55,17 +55,18 @@ DELETION_POLICY = "deletion_policy"
 
 
 class _AccessInputs(InputsModel):
-    role: Role = Field(description="admin, user, contributor, inference-user, or custom (with permission_preset).")
-    permission_preset: Optional[str] = Field(default=None, description="The permissions of role 'custom'.", json_schema_extra=unset_means(""))
-    display_name: Optional[DisplayName] = Field(default=None, json_schema_extra=server_decides())
-    user_id: Optional[ResourceId] = Field(default=None, description="Id of the user. Replaces on change.")
-    deletion_policy: Optional[DeletionPolicy] = Field(default=None, description=(
+    role: Role = field("admin, user, contributor, inference-user, or custom (with permission_preset)", required=True)
+    permission_preset: Optional[str] = field("The permissions of role 'custom'", unset="")
+    display_name: Optional[DisplayName] = field(unset=SERVER_DECIDES)
+    user_id: Optional[ResourceId] = field("Id of the user")
+    deletion_policy: Optional[DeletionPolicy] = field(
         "What destroy does when the API cannot delete the user (Fireworks documents no REST delete): "
         "'delete' (the default) fails, naming what is left and the firectl command that removes it; "
         "'abandon' leaves the user and reports success with a warning. Either way a service account's "
-        "API keys are revoked first."
-    ))
-    adopt_existing: AdoptExisting = None
+        "API keys are revoked first",
+        provider_only=True,
+    )
+    adopt_existing: AdoptExisting = adopt_field()
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         if self.role == "custom" and not self.permission_preset:
@@ -78,7 +79,8 @@ class _AccessInputs(InputsModel):
 class UserInputs(_AccessInputs):
     """Validation and canonical form of User inputs; the published input schema."""
 
-    email: Email = Field(description="The person's e-mail address. Replaces on change.")
+    # The account allows one user per e-mail: a replacement keeping it deletes first.
+    email: Email = field("The person's e-mail address", required=True, replaces=True, unique=True)
 
 
 class ServiceAccountInputs(_AccessInputs):
@@ -163,10 +165,6 @@ class UserEngine(_AccessEngine):
         id_field="user_id",
         id_source="query",
         id_param="userId",
-        replace_on_change=frozenset({"email"}),
-        provider_only=frozenset({DELETION_POLICY, ADOPT}),
-        # The account allows one user per e-mail: a replacement keeping it deletes first.
-        unique_fields=frozenset({"email"}),
         # Users have no FAILED state: a failure is an error in `status` (see the engine).
         ready_states=frozenset({"READY"}),
     )
@@ -190,7 +188,6 @@ class ServiceAccountEngine(_AccessEngine):
         id_param="userId",
         # The server derives it: <id>@<account>.sa.fireworks.ai (docs, audit logs).
         extra_outputs=frozenset({"email"}),
-        provider_only=frozenset({DELETION_POLICY, ADOPT}),
         ready_states=frozenset({"READY"}),
     )
 

@@ -75,9 +75,9 @@ def test_what_the_emulator_cannot_change_the_provider_replaces(type_name: str) -
 def test_every_optional_api_input_says_what_unset_means(type_name: str) -> None:
     """Unset either means a managed API default (drift when it differs) or leaves the value
     to the server: each field says which, on the field, and the schema shows it."""
-    from pulumi_fireworks._inputs import when_unset
+    from pulumi_fireworks._fields import NOT_DECLARED, facts_of
 
     spec = SPECS[type_name]
     optional = {f for f in spec.api_inputs if not spec.inputs_model.model_fields[f].is_required()}
-    undeclared = sorted(f for f in optional if when_unset(spec.inputs_model, f) is None)
-    assert undeclared == [], f"{type_name}: say what unset means (unset_means or server_decides) for {undeclared}"
+    undeclared = sorted(f for f in optional if facts_of(spec.inputs_model, f).unset is NOT_DECLARED)
+    assert undeclared == [], f"{type_name}: say what unset means (field(unset=...)) for {undeclared}"
