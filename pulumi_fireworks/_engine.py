@@ -66,13 +66,16 @@ URN_KEY = "__urn"
 """Hidden input: the resource's URN, the seed of a derived id (same at preview, at
 ``up`` and on a re-run after an interruption)."""
 
+PEERS_KEY = "__peers"
+"""Hidden input: what the program declares on the resources a ``peer`` input was given
+(``_resource.with_peers``), for plan-time checks against them."""
+
 AUTONAMED_KEY = "__autonamed"
 """Hidden input: set when the provider chose the id, so a replacement may pick a new one."""
 
 WAIT_TIMEOUT = "wait_timeout"
 ADOPT = "adopt_existing"
 
-_ENGINES: dict[str, "ResourceEngine"] = {}
 
 _CREATE_ATTEMPTS = 8
 """Create attempts before giving up on failures that may pass (429, 5xx, no response);
@@ -91,23 +94,18 @@ _CLEANUP_MIN_WAIT = 600.0
 ``wait_timeout`` (which may be what just expired) is shorter."""
 
 
-def register(engine: "ResourceEngine") -> "ResourceEngine":
-    """Make ``engine`` serve its type in this process."""
-    _ENGINES[engine.spec.type_name] = engine
-    return engine
-
-
 def engine_for(type_name: str) -> "ResourceEngine":
-    if type_name not in _ENGINES:
-        import pulumi_fireworks  # noqa: F401  (importing the package registers every engine)
-    return _ENGINES[type_name]
+    """The behaviour of a resource type (from ``_catalog``, which imports the resources)."""
+    from ._catalog import ENGINES
+
+    return ENGINES[type_name]
 
 
 def registered_specs() -> dict[str, ResourceSpec]:
-    """Type name → spec of every registered resource."""
-    import pulumi_fireworks  # noqa: F401
+    """Type name → spec of every resource."""
+    from ._catalog import specs
 
-    return {name: engine.spec for name, engine in sorted(_ENGINES.items())}
+    return specs()
 
 
 class FireworksProvider(ResourceProvider):

@@ -10,8 +10,9 @@ and its constraints (pydantic's), the provider needs to know how the API treats 
 * ``secret``: a credential, stored encrypted in the state whatever the program passed;
 * ``provider_only``: steers the provider (timeouts, delete options); never sent;
 * ``unset``: what leaving it unset means (:data:`SERVER_DECIDES`, or a managed default);
-* ``peer``: may be given another Fireworks resource instead of its name (what that
-  resource declares is then checked at preview);
+* ``peer``: may be given another Fireworks resource instead of its name; names the inputs
+  of that resource the program's declaration of it is checked against at preview (a LoRA
+  load against its deployment's ``enable_addons``);
 * ``unique``: the account allows one object per value (a user's e-mail), so a
   replacement that keeps it deletes the old object first;
 * ``refresh_keeps``: a label someone may rename elsewhere; a refresh keeps the
@@ -63,7 +64,7 @@ class FieldFacts:
     provider_only: bool = False
     unset: Any = NOT_DECLARED
     """:data:`SERVER_DECIDES`, :data:`NOT_DECLARED`, or the API default the provider manages."""
-    peer: bool = False
+    peer: tuple[str, ...] = ()
     arg_type: str = ""
     unique: bool = False
     refresh_keeps: bool = False
@@ -75,9 +76,11 @@ class FieldFacts:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for name in ("replaces", "create_only", "write_only", "secret", "provider_only", "peer", "unique", "refresh_keeps"):
+        for name in ("replaces", "create_only", "write_only", "secret", "provider_only", "unique", "refresh_keeps"):
             if getattr(self, name):
                 out[name.replace("_", "-")] = True
+        if self.peer:
+            out["peer"] = list(self.peer)
         if self.unset is not NOT_DECLARED:
             out["when-unset"] = self.unset if self.unset == SERVER_DECIDES else {"default": self.unset}
         if self.arg_type:
@@ -96,7 +99,7 @@ class FieldFacts:
             secret=bool(data.get("secret")),
             provider_only=bool(data.get("provider-only")),
             unset=unset,
-            peer=bool(data.get("peer")),
+            peer=tuple(data.get("peer") or ()),
             arg_type=str(data.get("arg-type", "")),
             unique=bool(data.get("unique")),
             refresh_keeps=bool(data.get("refresh-keeps")),
@@ -113,7 +116,7 @@ def field(
     secret: bool = False,
     provider_only: bool = False,
     unset: Any = NOT_DECLARED,
-    peer: bool = False,
+    peer: tuple[str, ...] = (),
     arg_type: str = "",
     unique: bool = False,
     refresh_keeps: bool = False,

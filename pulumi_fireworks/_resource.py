@@ -11,7 +11,8 @@ from typing import Any, ClassVar, Mapping, Optional, TypeVar
 import pulumi
 import pulumi.dynamic
 
-from ._engine import NAME_KEY, URN_KEY, FireworksProvider
+from ._engine import NAME_KEY, PEERS_KEY, URN_KEY, FireworksProvider
+from ._fields import facts_of
 from ._spec import ResourceSpec
 
 TYPE_PREFIX = "pulumi-python:dynamic/fireworks:"
@@ -46,6 +47,21 @@ def resource_props(
     return props
 
 
+def with_peers(spec: ResourceSpec, given: dict[str, Any]) -> dict[str, Any]:
+    """Inputs declared ``peer`` (``_fields``) may be given the other resource itself: it
+    becomes its ``name``, and what its program declares (the facts the field names) goes
+    into the hidden :data:`~._engine.PEERS_KEY` input for the plan-time checks."""
+    peers: dict[str, Any] = {}
+    for name in sorted(spec.peer_fields):
+        peer = given.get(name)
+        if isinstance(peer, FireworksResource):
+            peers[name] = peer.declared_facts(facts_of(spec.inputs_model, name).peer)
+            given[name] = peer.name  # type: ignore[attr-defined]
+    if peers:
+        given[PEERS_KEY] = peers
+    return given
+
+
 def resource_options(spec: ResourceSpec, opts: Optional[pulumi.ResourceOptions]) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions.merge(
         opts, pulumi.ResourceOptions(additional_secret_outputs=list(spec.secret_outputs))
@@ -70,21 +86,17 @@ class FireworksResource(pulumi.dynamic.Resource):
     ) -> None:
         spec = self._spec
         self._declared = dict(given or {})
-        props = resource_props(spec, resource_name, given or {}, opts)
+        given = with_peers(spec, dict(given or {}))
+        props = resource_props(spec, resource_name, given, opts)
         super().__init__(FireworksProvider(spec.type_name), resource_name, props, resource_options(spec, opts))
 
-    #: Declared inputs another resource may check itself against at preview (a LoRA load
-    #: against its deployment and model); never credentials.
-    _FACTS = ("base_model", "enable_addons", "enable_hot_reload_latest_addon")
-
-    def declared_facts(self) -> dict[str, Any]:
-        """What this resource's program declares that others may check against: its
-        resource name and a few inputs (values may still be Outputs)."""
+    def declared_facts(self, names: tuple[str, ...]) -> dict[str, Any]:
+        """What the program declares on this resource, for another resource to check
+        itself against at preview: its resource name and the inputs ``names`` it sets
+        (values may still be Outputs; credentials are never given out)."""
         facts: dict[str, Any] = {"resource": self._name}
-        facts.update({k: self._declared[k] for k in self._FACTS if self._declared.get(k) is not None})
-        peft = self._declared.get("peft_details")
-        if "base_model" not in facts and isinstance(peft, Mapping) and peft.get("base_model") is not None:
-            facts["base_model"] = peft["base_model"]
+        secret = set(self._spec.secret_outputs)
+        facts.update({k: self._declared[k] for k in names if self._declared.get(k) is not None and k not in secret})
         return facts
 
     @classmethod

@@ -43,7 +43,7 @@ from typing import Any, Iterator, Mapping, Optional, TypedDict
 import pulumi
 from pulumi.dynamic import CheckResult, ReadResult
 
-from ._engine import DISCARDED, NAME_KEY, URN_KEY, ResourceEngine, register
+from ._engine import DISCARDED, NAME_KEY, URN_KEY, ResourceEngine
 from ._errors import NotFoundError
 from ._http import Client
 from ._fields import SERVER_DECIDES, field
@@ -259,7 +259,7 @@ def _unmarked(key: Mapping[str, Any]) -> dict[str, Any]:
     return {**key, "annotations": annotations}
 
 
-SPEC = register(ApiKeyEngine()).spec
+SPEC = ApiKeyEngine.spec
 
 
 class ApiKeyArgs(TypedDict, total=False):

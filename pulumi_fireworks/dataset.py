@@ -22,7 +22,7 @@ import pulumi
 from pydantic import field_validator
 
 from ._content import Content, LocalFile, SourceError, cached, content_of, disk_file, folder_files, memory_file, resolve
-from ._engine import _may_succeed_later, register
+from ._engine import _may_succeed_later
 from ._errors import FireworksError
 from ._http import Client
 from ._fields import SERVER_DECIDES, field
@@ -196,7 +196,7 @@ def _jsonl_file(file: LocalFile) -> LocalFile:
     return file
 
 
-SPEC = register(DatasetEngine()).spec
+SPEC = DatasetEngine.spec
 
 
 class DatasetArgs(TypedDict, total=False):

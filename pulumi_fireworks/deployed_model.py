@@ -16,7 +16,7 @@ from typing import Annotated, Any, Mapping, Optional, TypedDict, Union
 import pulumi
 from pulumi.dynamic import CheckResult
 
-from ._engine import ResourceEngine, register
+from ._engine import PEERS_KEY, ResourceEngine
 from ._http import Client
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel, is_unknown
@@ -41,21 +41,17 @@ SERVERLESS_REFUSED = (
 serverless loads; both current sources refuse them, and a load onto a dedicated
 deployment works under either reading, so the provider asks for one at preview."""
 
-PEERS_KEY = "__peers"
-"""Hidden input: what the program declares on the deployment and model this load uses
-(when they are resources of the same program), for the plan-time checks."""
-
-
 class DeployedModelInputs(InputsModel):
     """Validation and canonical form of DeployedModel inputs; the published input schema."""
 
     # Model and deployment only take effect at load time (firectl's load-lora).
     model: ModelName = field("The LoRA addon to load: a model resource name, or the Model resource", required=True,
-                             replaces=True, peer=True)
+                             replaces=True, peer=("base_model", "peft_details"))
     deployment: DeploymentName = field(
         "The deployment to load it onto (one with enable_addons=True, or a hot-reload deployment): a resource "
         "name, or the Deployment resource",
-        replaces=True, peer=True, required_because=SERVERLESS_REFUSED,
+        replaces=True, peer=("base_model", "enable_addons", "enable_hot_reload_latest_addon"),
+        required_because=SERVERLESS_REFUSED,
     )
     display_name: Optional[DisplayName] = field(unset=SERVER_DECIDES)
     description: Optional[str] = field(unset="", max_length=999)
@@ -141,14 +137,17 @@ def _peer_problems(inputs: Mapping[str, Any], peers: Mapping[str, Any]) -> list[
             how = "or set replace_merged_addon=True here" if hot else "(multi-LoRA)"
             problems.append(("deployment", f"deployment {deployment.get('resource')!r} does not accept LoRA addons: "
                              f"set enable_addons=True on it {how}"))
-    served, base = deployment.get("base_model"), (peers.get("model") or {}).get("base_model")
+    model = peers.get("model") or {}
+    peft = model.get("peft_details")
+    base = model.get("base_model") or (peft.get("base_model") if isinstance(peft, Mapping) else None)
+    served = deployment.get("base_model")
     if served and base and not is_unknown(served) and not is_unknown(base) and served != base:
         problems.append(("model", f"the addon's base model is {base} but deployment "
                          f"{deployment.get('resource')!r} serves {served}; load it onto a deployment of {base}"))
     return problems
 
 
-SPEC = register(DeployedModelEngine()).spec
+SPEC = DeployedModelEngine.spec
 
 
 class DeployedModelArgs(TypedDict, total=False):
@@ -209,12 +208,4 @@ class DeployedModel(FireworksResource, module="fireworks", name="DeployedModel")
         **kwargs: Unpack[DeployedModelArgs],
     ) -> None:
         given: dict[str, Any] = {**(args or {}), **kwargs}
-        peers: dict[str, Any] = {}
-        for field in ("model", "deployment"):
-            peer = given.get(field)
-            if isinstance(peer, FireworksResource):
-                peers[field] = peer.declared_facts()
-                given[field] = peer.name  # type: ignore[attr-defined]
-        if peers:
-            given[PEERS_KEY] = peers
         super().__init__(resource_name, given, opts)

@@ -17,7 +17,7 @@ import pulumi
 from pydantic import Field, field_validator
 
 from . import _durations
-from ._engine import ResourceEngine, register
+from ._engine import ResourceEngine
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel
 from ._resource import FireworksResource
@@ -240,7 +240,7 @@ class DeploymentEngine(ResourceEngine):
         return {"inference_model": f"{base}#{name}" if name and base else None}
 
 
-SPEC = register(DeploymentEngine()).spec
+SPEC = DeploymentEngine.spec
 
 
 # -- the typed Python surface --------------------------------------------------------

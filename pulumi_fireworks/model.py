@@ -35,7 +35,6 @@ from pulumi.dynamic import CheckFailure
 
 from ._adapter_files import adapter_upload
 from ._content import Content, LocalFile, SourceError, archive_files, asset_files, content_of
-from ._engine import register
 from ._http import Client
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel, is_unknown
@@ -321,7 +320,7 @@ def _folder(checked: Props) -> str:
     return str(source.get("archive") or "the AssetArchive")
 
 
-SPEC = register(ModelEngine()).spec
+SPEC = ModelEngine.spec
 
 
 # -- the typed Python surface --------------------------------------------------------

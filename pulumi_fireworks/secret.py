@@ -13,7 +13,7 @@ from typing import Any, Mapping, Optional, TypedDict
 
 import pulumi
 
-from ._engine import ResourceEngine, register
+from ._engine import ResourceEngine
 from ._fields import field
 from ._errors import InternalServerError, NotFoundError
 from ._http import RETRYABLE_STATUSES, Client
@@ -86,7 +86,7 @@ class SecretEngine(ResourceEngine):
             raise NotFoundError(status=404, code="NOT_FOUND", message=f"secret {object_id} is gone", method="DELETE", url=path) from None
 
 
-SPEC = register(SecretEngine()).spec
+SPEC = SecretEngine.spec
 
 
 class SecretArgs(TypedDict, total=False):

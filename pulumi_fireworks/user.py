@@ -27,7 +27,7 @@ from typing import Any, Literal, Mapping, Optional, TypedDict
 
 import pulumi
 
-from ._engine import URN_KEY, ResourceEngine, register
+from ._engine import URN_KEY, ResourceEngine
 from ._errors import APIStatusError, NotFoundError, ResourceError
 from ._http import Client
 from ._ids import slug
@@ -195,8 +195,8 @@ class ServiceAccountEngine(_AccessEngine):
         return {**super().create_body(props, object_id), "serviceAccount": True}
 
 
-USER_SPEC = register(UserEngine()).spec
-SERVICE_ACCOUNT_SPEC = register(ServiceAccountEngine()).spec
+USER_SPEC = UserEngine.spec
+SERVICE_ACCOUNT_SPEC = ServiceAccountEngine.spec
 
 
 class _AccessArgs(TypedDict, total=False):
