@@ -9,48 +9,13 @@ Read-only lookups (``get_model``, ``get_deployment_shape``, ...) come with each 
 
 from . import _errors
 from ._errors import *  # noqa: F403  (the exception tree; see _errors)
-from .api_key import ApiKey, ApiKeyArgs
-from .deployed_model import DeployedModel, DeployedModelArgs
-from .dataset import Dataset, DatasetArgs
-from .deployment import (
-    AutoscalingPolicyArgs,
-    AutoTuneArgs,
-    Deployment,
-    DeploymentArgs,
-    PlacementArgs,
-    ScalingScheduleArgs,
-)
+from . import _generated
+from ._generated import *  # noqa: F403  (every resource class and its *Args; see _codegen)
 from . import lookups as _lookups
 from .lookups import *  # noqa: F403  (get_x / get_x_output and their result types)
-from .model import BaseModelDetailsArgs, ConversationConfigArgs, DateArgs, Model, ModelArgs, PeftDetailsArgs
-from .secret import Secret, SecretArgs
-from .user import ServiceAccount, ServiceAccountArgs, User, UserArgs
 
 __all__ = [
-    "Deployment",
-    "DeploymentArgs",
-    "AutoscalingPolicyArgs",
-    "AutoTuneArgs",
-    "PlacementArgs",
-    "ScalingScheduleArgs",
-    "Secret",
-    "SecretArgs",
-    "User",
-    "UserArgs",
-    "ServiceAccount",
-    "ServiceAccountArgs",
-    "ApiKey",
-    "ApiKeyArgs",
-    "DeployedModel",
-    "DeployedModelArgs",
-    "Model",
-    "ModelArgs",
-    "PeftDetailsArgs",
-    "BaseModelDetailsArgs",
-    "ConversationConfigArgs",
-    "DateArgs",
-    "Dataset",
-    "DatasetArgs",
+    *_generated.__all__,
     *_errors.__all__,
     *_lookups.__all__,
 ]

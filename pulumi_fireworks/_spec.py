@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import cached_property
 from typing import Any, Literal, Mapping
 
@@ -96,6 +97,22 @@ class ResourceSpec:
 
     computed_output_names: frozenset[str] = frozenset()
     """Outputs the engine's ``computed_outputs`` hook returns."""
+
+    summary: str = ""
+    """One sentence: what the object is (the class docstring and reference page start with it)."""
+
+    example: str = ""
+    """A short program using the resource (``fireworks.`` prefix), for the docstring and page."""
+
+    output_docs: Mapping[str, str] = dc_field(default_factory=dict)
+    """What an output means, where its name does not say (``inference_model``)."""
+
+    computed_types: Mapping[str, str] = dc_field(default_factory=dict)
+    """Python types of the computed inputs and outputs (``"Mapping[str, Any]"``; default ``str``)."""
+
+    surface_mixin: str = ""
+    """``module:Class`` whose methods the generated resource class adds (``ApiKey.get``
+    needs the key's user)."""
 
     computed_inputs: frozenset[str] = frozenset()
     """Inputs the engine's ``complete_inputs`` hook derives at ``check`` from the others

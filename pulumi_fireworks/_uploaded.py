@@ -42,6 +42,11 @@ CONTENT_DIGEST = "content_digest"
 FILES = "files"
 CONTENT_INPUTS = frozenset({CONTENT_DIGEST, FILES})
 """The computed inputs every uploading resource has."""
+CONTENT_TYPES = {CONTENT_DIGEST: "str", FILES: "Mapping[str, Mapping[str, Any]]"}
+CONTENT_DOCS = {
+    CONTENT_DIGEST: "``sha256:<hex>`` over every uploaded file's name, size and SHA-256.",
+    FILES: "File name → ``{\"size\", \"sha256\"}`` of what was uploaded.",
+}
 
 
 class AssetInputs(InputsModel):

@@ -35,10 +35,9 @@ import contextlib
 import contextvars
 import hashlib
 import json
-import sys
 import threading
 from datetime import datetime, timezone
-from typing import Any, Iterator, Mapping, Optional, TypedDict
+from typing import Any, Iterator, Mapping, Optional
 
 import pulumi
 from pulumi.dynamic import CheckResult, ReadResult
@@ -49,18 +48,12 @@ from ._http import Client
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel, is_unknown
 from ._reporting import warn
-from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import DisplayName, ResourceId, Timestamp, parse_timestamp
 from ._wire.api_key import DEFAULT_API_KEY_DISPLAY_NAME
 from ._wire.api_key import ApiKey as ApiKeyWire
 
-if sys.version_info >= (3, 11):
-    from typing import Unpack
-else:  # pragma: no cover
-    from typing_extensions import Unpack
 
-__all__ = ["ApiKey", "ApiKeyArgs"]
 
 
 class ApiKeyInputs(InputsModel):
@@ -90,6 +83,19 @@ class ApiKeyEngine(ResourceEngine):
         create_wrapper="apiKey",
         returned_once=frozenset({"key"}),
         secret_output_fields=("key",),
+        summary=(
+            "An API key of a user or service account. The API shows ``key`` once, when the key is created: it is "
+            "kept, encrypted, in the stack's state for good. Keys cannot change: a change creates a new key, then "
+            "deletes the old one (see the README's rotation recipe)."
+        ),
+        example=(
+            'ci = fireworks.ServiceAccount("ci", role="inference-user")\n'
+            'key = fireworks.ApiKey("ci-key", user_id=ci.user_id, display_name="ci",\n'
+            '                       expire_time="2027-06-30T00:00:00Z")\n'
+            'pulumi.export("ciKey", key.key)   # a secret'
+        ),
+        output_docs={"key": "The key itself (a secret), shown by the API once."},
+        surface_mixin="pulumi_fireworks.api_key:ApiKeyGet",
     )
 
     def check(self, olds: Props, news: Props) -> CheckResult:
@@ -262,53 +268,8 @@ def _unmarked(key: Mapping[str, Any]) -> dict[str, Any]:
 SPEC = ApiKeyEngine.spec
 
 
-class ApiKeyArgs(TypedDict, total=False):
-    """Inputs of :class:`ApiKey`; see ``schema/api_key.json``."""
-
-    user_id: pulumi.Input[str]
-    display_name: pulumi.Input[str]
-    expire_time: pulumi.Input[str]
-    annotations: pulumi.Input[Mapping[str, pulumi.Input[str]]]
-
-
-class ApiKey(FireworksResource, module="fireworks", name="ApiKey"):
-    """An API key of a user or service account.
-
-    Example::
-
-        ci = fireworks.ServiceAccount("ci", role="inference-user")
-        key = fireworks.ApiKey("ci-key", user_id=ci.user_id, display_name="ci",
-                               expire_time="2027-06-30T00:00:00Z")
-        pulumi.export("ciKey", key.key)   # a secret
-
-    The API shows ``key`` once, when the key is created: it is kept, encrypted, in the
-    stack's state for good. Keys cannot change, so any input change creates a new key
-    and then deletes the old one (see the README's rotation recipe).
-    """
-
-    user_id: pulumi.Output[str]
-    display_name: pulumi.Output[str]
-    expire_time: pulumi.Output[str]
-    annotations: pulumi.Output[Mapping[str, str]]
-    key_id: pulumi.Output[str]
-    key: pulumi.Output[str]
-    """The key itself (secret)."""
-    prefix: pulumi.Output[str]
-    secure: pulumi.Output[bool]
-    email: pulumi.Output[str]
-    create_time: pulumi.Output[str]
-    last_used: pulumi.Output[str]
-
-    _spec = SPEC
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: Optional[ApiKeyArgs] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[ApiKeyArgs],
-    ) -> None:
-        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)
+class ApiKeyGet:
+    """What the generated ``ApiKey`` class adds: a ``get`` that knows keys live under users."""
 
     @classmethod
     def get(
@@ -318,7 +279,7 @@ class ApiKey(FireworksResource, module="fireworks", name="ApiKey"):
         opts: Optional[pulumi.ResourceOptions] = None,
         *,
         user_id: Optional[pulumi.Input[str]] = None,
-    ) -> "ApiKey":
+    ) -> Any:
         """Read an existing key into the program, read-only (not managed). A key lives
         under its user, so name the user: ``ApiKey.get("ci-key", key_id, user_id="ci")``,
         or give the id as ``"<user_id>/<key_id>"``. The key itself is never readable
@@ -331,4 +292,4 @@ class ApiKey(FireworksResource, module="fireworks", name="ApiKey"):
                 )
             user_id, id = id.split("/")
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        return cls(resource_name, {"user_id": user_id}, merged)
+        return cls(resource_name, {"user_id": user_id}, merged)  # type: ignore[call-arg]

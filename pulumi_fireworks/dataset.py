@@ -15,10 +15,8 @@ name is updated in place.
 from __future__ import annotations
 
 import json
-import sys
-from typing import Annotated, Any, Literal, Mapping, Optional, TypedDict
+from typing import Annotated, Any, Literal, Mapping, Optional
 
-import pulumi
 from pydantic import field_validator
 
 from ._content import Content, LocalFile, SourceError, cached, content_of, disk_file, folder_files, memory_file, resolve
@@ -28,20 +26,14 @@ from ._http import Client
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel
 from ._jsonl import FORMATS, canonical_jsonl, row_problem, scan
-from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import AdoptExisting, DisplayName, Duration, ResourceId, adopt_field, at_least
-from ._uploaded import CONTENT_INPUTS, SOURCE, AlreadyValidating, ContentProblem, Source, UploadingEngine, refuses_files, source_form
+from ._uploaded import CONTENT_DOCS, CONTENT_INPUTS, CONTENT_TYPES, SOURCE, AlreadyValidating, ContentProblem, Source, UploadingEngine, refuses_files, source_form
 from ._uploads import ATTEMPTS
 from ._wire.dataset import MAX_MULTIPART_UPLOAD_BYTES
 from ._wire.dataset import Dataset as DatasetWire
 
-if sys.version_info >= (3, 11):
-    from typing import Unpack
-else:  # pragma: no cover
-    from typing_extensions import Unpack
 
-__all__ = ["Dataset", "DatasetArgs"]
 
 Format = Literal[FORMATS]  # type: ignore[valid-type]
 ROWS_FILE = "rows.jsonl"
@@ -92,6 +84,18 @@ class DatasetEngine(UploadingEngine):
         id_param="datasetId",
         create_wrapper="dataset",
         computed_replaces=frozenset({"content_digest"}),
+        computed_types={**CONTENT_TYPES, EXAMPLE_COUNT: "int"},
+        output_docs={
+            **CONTENT_DOCS,
+            EXAMPLE_COUNT: "Rows uploaded (sent by the provider: the API takes the client's count).",
+            "name": "Resource name, ``accounts/<account>/datasets/<id>``: what fine-tuning jobs name.",
+            "estimated_token_count": "int64, as the API spells it (a decimal string).",
+        },
+        summary=(
+            "Fine-tuning data: the rows of a local JSONL file (or given inline). Every row is checked at preview "
+            "against ``format``; an error names the file, the line and the problem."
+        ),
+        example='train = fireworks.Dataset("train", source="data/train.jsonl", format="CHAT")\npulumi.export("dataset", train.name)',
         computed_inputs=CONTENT_INPUTS | {EXAMPLE_COUNT},
         ready_states=frozenset({"READY"}),
     )
@@ -197,61 +201,3 @@ def _jsonl_file(file: LocalFile) -> LocalFile:
 
 
 SPEC = DatasetEngine.spec
-
-
-class DatasetArgs(TypedDict, total=False):
-    """Inputs of :class:`Dataset`; see ``schema/dataset.json``."""
-
-    source: pulumi.Input[str | pulumi.Asset]
-    rows: pulumi.Input[list[pulumi.Input[Mapping[str, Any]]]]
-    format: pulumi.Input[str]
-    display_name: pulumi.Input[str]
-    dataset_id: pulumi.Input[str]
-    wait_timeout: pulumi.Input[str | float]
-    adopt_existing: pulumi.Input[bool]
-
-
-class Dataset(FireworksResource, module="fireworks", name="Dataset"):
-    """Fine-tuning data: the rows of a local JSONL file (or given inline).
-
-    Example::
-
-        train = fireworks.Dataset("train", source="data/train.jsonl", format="CHAT")
-        pulumi.export("dataset", train.name)
-
-    Every row is checked at preview against ``format``; an error names the file, the
-    line and the problem. The file is hashed at preview: changed rows replace the dataset
-    (a new one is uploaded, then the old one deleted); ``display_name`` is updated in place.
-    """
-
-    dataset_id: pulumi.Output[str]
-    source: pulumi.Output[Any]
-    rows: pulumi.Output[list[Mapping[str, Any]]]
-    format: pulumi.Output[str]
-    display_name: pulumi.Output[str]
-    example_count: pulumi.Output[int]
-    """Rows uploaded (sent by the provider: the API takes the client's count)."""
-    content_digest: pulumi.Output[str]
-    files: pulumi.Output[Mapping[str, Mapping[str, Any]]]
-    name: pulumi.Output[str]
-    """Resource name, ``accounts/<account>/datasets/<id>``: what fine-tuning jobs name."""
-    state: pulumi.Output[str]
-    status: pulumi.Output[Mapping[str, Any]]
-    estimated_token_count: pulumi.Output[str]
-    """int64, as the API spells it (a decimal string)."""
-    average_turn_count: pulumi.Output[float]
-    created_by: pulumi.Output[str]
-    encryption_state: pulumi.Output[str]
-    create_time: pulumi.Output[str]
-    update_time: pulumi.Output[str]
-
-    _spec = SPEC
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: Optional[DatasetArgs] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[DatasetArgs],
-    ) -> None:
-        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

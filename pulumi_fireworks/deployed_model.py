@@ -10,27 +10,19 @@ they declare is checked at preview.
 
 from __future__ import annotations
 
-import sys
-from typing import Annotated, Any, Mapping, Optional, TypedDict, Union
+from typing import Annotated, Any, Mapping, Optional
 
-import pulumi
 from pulumi.dynamic import CheckResult
 
 from ._engine import PEERS_KEY, ResourceEngine
 from ._http import Client
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel, is_unknown
-from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import Bool, DeploymentName, DisplayName, Duration, ModelName, at_least
 from ._wire.deployed_model import DeployedModel as DeployedModelWire
 
-if sys.version_info >= (3, 11):
-    from typing import Unpack
-else:  # pragma: no cover
-    from typing_extensions import Unpack
 
-__all__ = ["DeployedModel", "DeployedModelArgs"]
 
 SERVERLESS_REFUSED = (
     "Fireworks serves LoRA addons from dedicated (on-demand) deployments only; serverless loads are not "
@@ -78,6 +70,18 @@ class DeployedModelEngine(ResourceEngine):
         ready_states=frozenset({"DEPLOYED"}),
         default_wait_timeout=1800.0,  # firectl's load-lora --wait default
         computed_output_names=frozenset({"inference_model"}),
+        summary=(
+            "A LoRA addon loaded onto a dedicated deployment. ``model`` and ``deployment`` take a resource name or the "
+            "resource itself; given the resource, what it declares is checked at preview (addons enabled, same base model)."
+        ),
+        example=(
+            'base = "accounts/fireworks/models/llama-v3p1-8b-instruct"\n'
+            'dep = fireworks.Deployment("multi-lora", base_model=base, enable_addons=True)\n'
+            'lora = fireworks.Model("support", source="./adapters/support", base_model=base)\n'
+            'load = fireworks.DeployedModel("support", model=lora, deployment=dep)\n'
+            'pulumi.export("model", load.inference_model)   # pass as model= to chat/completions'
+        ),
+        output_docs={"inference_model": "What to pass as ``model=``: ``<model>#<deployment>``."},
     )
 
     def check(self, olds: Props, news: Props) -> CheckResult:
@@ -148,64 +152,3 @@ def _peer_problems(inputs: Mapping[str, Any], peers: Mapping[str, Any]) -> list[
 
 
 SPEC = DeployedModelEngine.spec
-
-
-class DeployedModelArgs(TypedDict, total=False):
-    """Inputs of :class:`DeployedModel`; see ``schema/deployed_model.json``."""
-
-    model: Union[pulumi.Input[str], FireworksResource]
-    deployment: Union[pulumi.Input[str], FireworksResource]
-    display_name: pulumi.Input[str]
-    description: pulumi.Input[str]
-    default: pulumi.Input[bool]
-    public: pulumi.Input[bool]
-    replace_merged_addon: pulumi.Input[bool]
-    wait_timeout: pulumi.Input[str | float]
-
-
-class DeployedModel(FireworksResource, module="fireworks", name="DeployedModel"):
-    """A LoRA addon served from a dedicated deployment.
-
-    Example::
-
-        base = "accounts/fireworks/models/llama-v3p1-8b-instruct"
-        dep = fireworks.Deployment("multi-lora", base_model=base, enable_addons=True)
-        lora = fireworks.Model("support", source="./adapters/support", base_model=base)
-        load = fireworks.DeployedModel("support", model=lora, deployment=dep)
-        pulumi.export("model", load.inference_model)   # pass as model= to chat/completions
-
-    ``model`` and ``deployment`` take a resource name or the resource itself; given the
-    resource, what it declares is checked at preview (addons enabled, same base model).
-    Changing either replaces the load (the new one is loaded before the old one is
-    unloaded); ``display_name``, ``description``, ``default`` and ``public`` update in
-    place. ``deployment`` is required: Fireworks serves LoRA addons from dedicated
-    deployments only.
-    """
-
-    deployed_model_id: pulumi.Output[str]
-    model: pulumi.Output[str]
-    deployment: pulumi.Output[str]
-    display_name: pulumi.Output[str]
-    description: pulumi.Output[str]
-    default: pulumi.Output[bool]
-    public: pulumi.Output[bool]
-    name: pulumi.Output[str]
-    """Resource name, ``accounts/<account>/deployedModels/<id>``."""
-    inference_model: pulumi.Output[str]
-    """What to pass as ``model=``: ``<model>#<deployment>``."""
-    state: pulumi.Output[str]
-    status: pulumi.Output[Mapping[str, Any]]
-    create_time: pulumi.Output[str]
-    update_time: pulumi.Output[str]
-
-    _spec = SPEC
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: Optional[DeployedModelArgs] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[DeployedModelArgs],
-    ) -> None:
-        given: dict[str, Any] = {**(args or {}), **kwargs}
-        super().__init__(resource_name, given, opts)

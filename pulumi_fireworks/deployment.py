@@ -9,36 +9,21 @@ delete flags, and the string users put in ``model=`` to query the deployment.
 from __future__ import annotations
 
 import re
-import sys
-from typing import Annotated, Any, Literal, Mapping, Optional, TypedDict
+from typing import Annotated, Any, Literal, Mapping, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pulumi
 from pydantic import Field, field_validator
 
 from . import _durations
 from ._engine import ResourceEngine
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel
-from ._resource import FireworksResource
 from ._spec import ResourceSpec
 from ._types import AdoptExisting, Bool, Duration, Int, ModelName, Number, ResourceId, adopt_field, at_least, at_most
 from ._wire import _enums
 from ._wire.deployment import Deployment as DeploymentWire
 
-if sys.version_info >= (3, 11):
-    from typing import NotRequired, Unpack
-else:  # pragma: no cover
-    from typing_extensions import NotRequired, Unpack
 
-__all__ = [
-    "Deployment",
-    "DeploymentArgs",
-    "AutoscalingPolicyArgs",
-    "ScalingScheduleArgs",
-    "PlacementArgs",
-    "AutoTuneArgs",
-]
 
 AcceleratorType = Literal[_enums.ACCELERATOR_TYPES]  # type: ignore[valid-type]
 Precision = Literal[_enums.PRECISIONS]  # type: ignore[valid-type]
@@ -213,6 +198,21 @@ class DeploymentEngine(ResourceEngine):
         failed_states=frozenset({"FAILED", "DELETING"}),
         gone_states=frozenset({"DELETED"}),
         computed_output_names=frozenset({"inference_model"}),
+        summary="An on-demand deployment of a model on dedicated GPUs.",
+        example=(
+            'chat = fireworks.Deployment(\n'
+            '    "chat",\n'
+            '    base_model="accounts/fireworks/models/llama-v3p1-8b-instruct",\n'
+            '    min_replica_count=0,\n'
+            '    max_replica_count=1,\n'
+            '    autoscaling_policy={"scale_to_zero_window": "10m"},\n'
+            ')\n'
+            'pulumi.export("model", chat.inference_model)   # pass as model= to chat/completions'
+        ),
+        output_docs={
+            "inference_model": "What to pass as ``model=`` to query this deployment: ``<base model>#<name>``.",
+            "direct_route_handle": "Where to send direct-route requests, when ``direct_route_type`` is set.",
+        },
     )
 
     def equivalent(self, field: str, desired: Any, live: Any) -> bool:
@@ -241,128 +241,3 @@ class DeploymentEngine(ResourceEngine):
 
 
 SPEC = DeploymentEngine.spec
-
-
-# -- the typed Python surface --------------------------------------------------------
-
-
-class ScalingScheduleArgs(TypedDict):
-    min_replica_count: pulumi.Input[int]
-    schedule: pulumi.Input[str]
-    duration: pulumi.Input[str]
-    timezone: pulumi.Input[str]
-    description: NotRequired[pulumi.Input[str]]
-    disabled: NotRequired[pulumi.Input[bool]]
-
-
-class AutoscalingPolicyArgs(TypedDict, total=False):
-    scale_up_window: pulumi.Input[str | float]
-    scale_down_window: pulumi.Input[str | float]
-    scale_to_zero_window: pulumi.Input[str | float]
-    load_targets: pulumi.Input[Mapping[str, pulumi.Input[float]]]
-    scaling_schedules: pulumi.Input[Mapping[str, pulumi.Input[ScalingScheduleArgs]]]
-
-
-class PlacementArgs(TypedDict, total=False):
-    region: pulumi.Input[str]
-    multi_region: pulumi.Input[str]
-    regions: pulumi.Input[list[pulumi.Input[str]]]
-
-
-class AutoTuneArgs(TypedDict, total=False):
-    long_prompt: pulumi.Input[bool]
-
-
-class DeploymentArgs(TypedDict, total=False):
-    """Inputs of :class:`Deployment`; see ``schema/deployment.json`` for every rule."""
-
-    base_model: pulumi.Input[str]
-    deployment_id: pulumi.Input[str]
-    display_name: pulumi.Input[str]
-    description: pulumi.Input[str]
-    min_replica_count: pulumi.Input[int]
-    max_replica_count: pulumi.Input[int]
-    max_with_revocable_replica_count: pulumi.Input[int]
-    autoscaling_policy: pulumi.Input[AutoscalingPolicyArgs]
-    accelerator_type: pulumi.Input[str]
-    accelerator_count: pulumi.Input[int]
-    precision: pulumi.Input[str]
-    deployment_shape: pulumi.Input[str]
-    deployment_template: pulumi.Input[str]
-    enable_addons: pulumi.Input[bool]
-    enable_hot_reload_latest_addon: pulumi.Input[bool]
-    draft_model: pulumi.Input[str]
-    draft_token_count: pulumi.Input[int]
-    ngram_speculation_length: pulumi.Input[int]
-    enable_mtp: pulumi.Input[bool]
-    enable_session_affinity: pulumi.Input[bool]
-    direct_route_type: pulumi.Input[str]
-    direct_route_api_keys: pulumi.Input[list[pulumi.Input[str]]]
-    auto_tune: pulumi.Input[AutoTuneArgs]
-    placement: pulumi.Input[PlacementArgs]
-    max_context_length: pulumi.Input[int]
-    max_concurrency_per_replica: pulumi.Input[int]
-    disable_deployment_size_validation: pulumi.Input[bool]
-    annotations: pulumi.Input[Mapping[str, pulumi.Input[str]]]
-    skip_shape_validation: pulumi.Input[bool]
-    disable_speculative_decoding: pulumi.Input[bool]
-    disable_auto_deploy: pulumi.Input[bool]
-    accept_shapeless_risk: pulumi.Input[bool]
-    skip_image_tag_validation: pulumi.Input[bool]
-    wait_timeout: pulumi.Input[str | float]
-    hard_delete: pulumi.Input[bool]
-    ignore_checks: pulumi.Input[bool]
-    adopt_existing: pulumi.Input[bool]
-
-
-class Deployment(FireworksResource, module="fireworks", name="Deployment"):
-    """An on-demand Fireworks deployment.
-
-    Example::
-
-        dep = fireworks.Deployment(
-            "chat",
-            base_model="accounts/fireworks/models/llama-v3p1-8b-instruct",
-            min_replica_count=0,
-            max_replica_count=1,
-            autoscaling_policy={"scale_to_zero_window": "10m"},
-        )
-        pulumi.export("model", dep.inference_model)
-
-    Changing ``base_model``, ``placement``, ``deployment_template`` or ``deployment_id``
-    replaces the deployment; every other input is updated in place. Dynamic providers
-    cannot be used with ``pulumi import``: to manage an existing deployment, set
-    ``deployment_id`` to its id and ``adopt_existing=True``.
-    """
-
-    deployment_id: pulumi.Output[str]
-    base_model: pulumi.Output[str]
-    name: pulumi.Output[str]
-    """Resource name, ``accounts/<account>/deployments/<id>``."""
-    inference_model: pulumi.Output[str]
-    """What to pass as ``model=`` to query this deployment: ``<base model>#<name>``."""
-    state: pulumi.Output[str]
-    status: pulumi.Output[Mapping[str, Any]]
-    replica_count: pulumi.Output[int]
-    desired_replica_count: pulumi.Output[int]
-    replica_stats: pulumi.Output[Mapping[str, Any]]
-    region: pulumi.Output[str]
-    direct_route_handle: pulumi.Output[str]
-    """Where to send direct-route requests, when ``direct_route_type`` is set."""
-    num_peft_device_cached: pulumi.Output[int]
-    cluster: pulumi.Output[str]
-    create_time: pulumi.Output[str]
-    update_time: pulumi.Output[str]
-    delete_time: pulumi.Output[str]
-    purge_time: pulumi.Output[str]
-
-    _spec = SPEC
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: Optional[DeploymentArgs] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[DeploymentArgs],
-    ) -> None:
-        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

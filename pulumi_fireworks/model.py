@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import json
 import posixpath
-import sys
-from typing import Annotated, Any, Literal, Mapping, Optional, TypedDict
+from typing import Annotated, Any, Literal, Mapping, Optional
 
-import pulumi
 from pydantic import Field, field_validator
 from pulumi.dynamic import CheckFailure
 
@@ -38,10 +36,9 @@ from ._content import Content, LocalFile, SourceError, archive_files, asset_file
 from ._http import Client
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel, is_unknown
-from ._resource import FireworksResource
 from ._spec import Props, ResourceSpec
 from ._types import AdoptExisting, Bool, DisplayName, Duration, Int, ModelName, ResourceId, adopt_field, at_least
-from ._uploaded import CONTENT_INPUTS, SOURCE, ContentProblem, Source, UploadingEngine, source_form
+from ._uploaded import CONTENT_DOCS, CONTENT_INPUTS, CONTENT_TYPES, SOURCE, ContentProblem, Source, UploadingEngine, source_form
 from ._wire.model import (
     ADAPTER_CHAT_CONFIG,
     ADAPTER_CONFIG,
@@ -58,12 +55,7 @@ from ._wire.model import (
 )
 from ._wire.model import Model as ModelWire
 
-if sys.version_info >= (3, 11):
-    from typing import NotRequired, Unpack
-else:  # pragma: no cover
-    from typing_extensions import NotRequired, Unpack
 
-__all__ = ["Model", "ModelArgs", "PeftDetailsArgs", "BaseModelDetailsArgs", "ConversationConfigArgs", "DateArgs"]
 
 ADDON = "HF_PEFT_ADDON"
 BASE = "HF_BASE_MODEL"
@@ -184,6 +176,25 @@ class ModelEngine(UploadingEngine):
         create_wrapper="model",
         computed_inputs=CONTENT_INPUTS,
         computed_replaces=frozenset({"content_digest"}),
+        computed_types=CONTENT_TYPES,
+        output_docs={
+            **CONTENT_DOCS,
+            "name": "Resource name, ``accounts/<account>/models/<id>``: what deployments and LoRA loads name.",
+            "deployed_model_refs": "Where the model is loaded (the API fills this on Get only).",
+        },
+        summary=(
+            "A custom model uploaded from local files: a LoRA adapter or a base model. The files are hashed at "
+            "preview: a changed, added or removed file replaces the model (a new one is uploaded, then the old one "
+            "deleted); unchanged files never do."
+        ),
+        example=(
+            'lora = fireworks.Model(\n'
+            '    "support-lora",\n'
+            '    source="./adapters/support",        # adapter_config.json + adapter_model.safetensors\n'
+            '    base_model="accounts/fireworks/models/llama-v3p1-8b-instruct",\n'
+            ')\n'
+            'base = fireworks.Model("my-base", source="./checkpoints/my-7b", kind="HF_BASE_MODEL")'
+        ),
         # No FAILED state: a failed validation leaves the model UPLOADING with an error
         # status, which the engine's wait reports.
         ready_states=frozenset({"READY"}),
@@ -324,122 +335,3 @@ SPEC = ModelEngine.spec
 
 
 # -- the typed Python surface --------------------------------------------------------
-
-
-class PeftDetailsArgs(TypedDict, total=False):
-    base_model: pulumi.Input[str]
-    r: pulumi.Input[int]
-    target_modules: pulumi.Input[list[pulumi.Input[str]]]
-    merge_addon_model_name: pulumi.Input[str]
-
-
-class BaseModelDetailsArgs(TypedDict, total=False):
-    checkpoint_format: pulumi.Input[str]
-    model_type: pulumi.Input[str]
-    world_size: pulumi.Input[int]
-    parameter_count: pulumi.Input[int]
-    moe: pulumi.Input[bool]
-    tunable: pulumi.Input[bool]
-    supports_fireattention: pulumi.Input[bool]
-    supports_mtp: pulumi.Input[bool]
-
-
-class ConversationConfigArgs(TypedDict):
-    style: pulumi.Input[str]
-    system: NotRequired[pulumi.Input[str]]
-    template: NotRequired[pulumi.Input[str]]
-
-
-class DateArgs(TypedDict):
-    year: pulumi.Input[int]
-    month: pulumi.Input[int]
-    day: pulumi.Input[int]
-
-
-class ModelArgs(TypedDict, total=False):
-    """Inputs of :class:`Model`; see ``schema/model.json`` for every rule."""
-
-    source: pulumi.Input[str | pulumi.Archive]
-    kind: pulumi.Input[str]
-    base_model: pulumi.Input[str]
-    peft_details: pulumi.Input[PeftDetailsArgs]
-    base_model_details: pulumi.Input[BaseModelDetailsArgs]
-    model_id: pulumi.Input[str]
-    display_name: pulumi.Input[str]
-    description: pulumi.Input[str]
-    github_url: pulumi.Input[str]
-    hugging_face_url: pulumi.Input[str]
-    public: pulumi.Input[bool]
-    conversation_config: pulumi.Input[ConversationConfigArgs]
-    context_length: pulumi.Input[int]
-    training_context_length: pulumi.Input[int]
-    supports_image_input: pulumi.Input[bool]
-    supports_tools: pulumi.Input[bool]
-    supports_lora: pulumi.Input[bool]
-    use_hf_apply_chat_template: pulumi.Input[bool]
-    default_draft_model: pulumi.Input[str]
-    default_draft_token_count: pulumi.Input[int]
-    deprecation_date: pulumi.Input[DateArgs]
-    snapshot_type: pulumi.Input[str]
-    wait_timeout: pulumi.Input[str | float]
-    adopt_existing: pulumi.Input[bool]
-
-
-class Model(FireworksResource, module="fireworks", name="Model"):
-    """A custom model uploaded from local files: a LoRA adapter or a base model.
-
-    Example::
-
-        lora = fireworks.Model(
-            "support-lora",
-            source="./adapters/support",        # adapter_config.json + adapter_model.safetensors
-            base_model="accounts/fireworks/models/llama-v3p1-8b-instruct",
-        )
-        base = fireworks.Model("my-base", source="./checkpoints/my-7b", kind="HF_BASE_MODEL")
-
-    The files are hashed at preview: a changed, added or removed file replaces the model
-    (a new one is uploaded, then the old one deleted), unchanged files never do. Kind,
-    base model and details replace it too; every other input is updated in place.
-    """
-
-    model_id: pulumi.Output[str]
-    source: pulumi.Output[Any]
-    kind: pulumi.Output[str]
-    base_model: pulumi.Output[str]
-    peft_details: pulumi.Output[Mapping[str, Any]]
-    base_model_details: pulumi.Output[Mapping[str, Any]]
-    display_name: pulumi.Output[str]
-    public: pulumi.Output[bool]
-    content_digest: pulumi.Output[str]
-    """``sha256:<hex>`` over every file's name, size and SHA-256."""
-    files: pulumi.Output[Mapping[str, Mapping[str, Any]]]
-    """File name → ``{"size", "sha256"}`` of what was uploaded."""
-    name: pulumi.Output[str]
-    """Resource name, ``accounts/<account>/models/<id>``: what deployments and LoRA loads name."""
-    state: pulumi.Output[str]
-    status: pulumi.Output[Mapping[str, Any]]
-    supported_precisions: pulumi.Output[list[str]]
-    supported_precisions_with_calibration: pulumi.Output[list[str]]
-    supports_serverless: pulumi.Output[bool]
-    tunable: pulumi.Output[bool]
-    rl_tunable: pulumi.Output[bool]
-    calibrated: pulumi.Output[bool]
-    default_sampling_params: pulumi.Output[Mapping[str, float]]
-    deployed_model_refs: pulumi.Output[list[Mapping[str, Any]]]
-    """Where the model is loaded (the API fills this on Get only)."""
-    cluster: pulumi.Output[str]
-    imported_from: pulumi.Output[str]
-    fine_tuning_job: pulumi.Output[str]
-    create_time: pulumi.Output[str]
-    update_time: pulumi.Output[str]
-
-    _spec = SPEC
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: Optional[ModelArgs] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[ModelArgs],
-    ) -> None:
-        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

@@ -8,27 +8,19 @@ the real service has been observed answering 500 instead of 404 for a missing se
 
 from __future__ import annotations
 
-import sys
-from typing import Any, Mapping, Optional, TypedDict
+from typing import Any, Mapping, Optional
 
-import pulumi
 
 from ._engine import ResourceEngine
 from ._fields import field
 from ._errors import InternalServerError, NotFoundError
 from ._http import RETRYABLE_STATUSES, Client
 from ._inputs import InputsModel
-from ._resource import FireworksResource
 from ._spec import ResourceSpec
 from ._types import AdoptExisting, EnvVarName, SecretId, adopt_field
 from ._wire.secret import Secret as SecretWire
 
-if sys.version_info >= (3, 11):
-    from typing import Unpack
-else:  # pragma: no cover
-    from typing_extensions import Unpack
 
-__all__ = ["Secret", "SecretArgs"]
 
 
 class SecretInputs(InputsModel):
@@ -51,6 +43,8 @@ class SecretEngine(ResourceEngine):
         # Create takes the id as `name`, bare (what real clients send; reference §7).
         id_source="body",
         id_param="name",
+        summary="A secret of the account, e.g. a Hugging Face token for evaluators and jobs.",
+        example='hf = fireworks.Secret("hf", key_name="HF_TOKEN", value=config.require_secret("hfToken"))',
     )
 
     def fetch(self, client: Client, props: Mapping[str, Any], object_id: str) -> Optional[dict[str, Any]]:
@@ -87,43 +81,3 @@ class SecretEngine(ResourceEngine):
 
 
 SPEC = SecretEngine.spec
-
-
-class SecretArgs(TypedDict, total=False):
-    """Inputs of :class:`Secret`; see ``schema/secret.json``."""
-
-    key_name: pulumi.Input[str]
-    value: pulumi.Input[str]
-    secret_id: pulumi.Input[str]
-    adopt_existing: pulumi.Input[bool]
-
-
-class Secret(FireworksResource, module="fireworks", name="Secret"):
-    """A Fireworks secret, e.g. a Hugging Face token for evaluators and jobs.
-
-    Example::
-
-        hf = fireworks.Secret("hf", key_name="HF_TOKEN", value=config.require_secret("hfToken"))
-
-    ``value`` is always stored encrypted, even when passed as a plain string. The API
-    never returns it, so a change made outside Pulumi cannot be seen: the diff compares
-    with the value this stack last applied, and changing it updates the secret in
-    place. Changing ``secret_id`` replaces the secret; ``key_name`` updates in place.
-    """
-
-    secret_id: pulumi.Output[str]
-    key_name: pulumi.Output[str]
-    value: pulumi.Output[str]
-    name: pulumi.Output[str]
-    """Resource name, ``accounts/<account>/secrets/<id>``."""
-
-    _spec = SPEC
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: Optional[SecretArgs] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[SecretArgs],
-    ) -> None:
-        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

@@ -22,10 +22,8 @@ while the user can still act without the program having said so.
 
 from __future__ import annotations
 
-import sys
-from typing import Any, Literal, Mapping, Optional, TypedDict
+from typing import Any, Literal, Mapping, Optional
 
-import pulumi
 
 from ._engine import URN_KEY, ResourceEngine
 from ._errors import APIStatusError, NotFoundError, ResourceError
@@ -33,19 +31,13 @@ from ._http import Client
 from ._ids import slug
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel
-from ._resource import FireworksResource
 from ._reporting import api_text, warn
 from ._spec import Props, ResourceSpec
 from ._types import AdoptExisting, DisplayName, Email, ResourceId, adopt_field
 from ._wire.user import USER_ROLES
 from ._wire.user import User as UserWire
 
-if sys.version_info >= (3, 11):
-    from typing import Unpack
-else:  # pragma: no cover
-    from typing_extensions import Unpack
 
-__all__ = ["User", "UserArgs", "ServiceAccount", "ServiceAccountArgs"]
 
 Role = Literal[USER_ROLES]  # type: ignore[valid-type]
 
@@ -167,6 +159,11 @@ class UserEngine(_AccessEngine):
         id_param="userId",
         # Users have no FAILED state: a failure is an error in `status` (see the engine).
         ready_states=frozenset({"READY"}),
+        summary=(
+            "A person with access to the account. Without ``user_id`` the id is the e-mail's local part "
+            "(``jane``), as the API itself does."
+        ),
+        example='jane = fireworks.User("jane", email="jane@acme.com", role="contributor")',
     )
 
     def derive_id(self, props: Mapping[str, Any]) -> Optional[str]:
@@ -189,6 +186,12 @@ class ServiceAccountEngine(_AccessEngine):
         # The server derives it: <id>@<account>.sa.fireworks.ai (docs, audit logs).
         extra_outputs=frozenset({"email"}),
         ready_states=frozenset({"READY"}),
+        summary=(
+            "A robot user for CI and services: no web login, works through API keys. Without ``user_id`` the id is "
+            "derived from the resource name (``ci-3f9a1c``)."
+        ),
+        example='ci = fireworks.ServiceAccount("ci", role="inference-user")\nkey = fireworks.ApiKey("ci-key", user_id=ci.user_id)',
+        output_docs={"email": "Derived by the server: ``<id>@<account>.sa.fireworks.ai``."},
     )
 
     def create_body(self, props: Mapping[str, Any], object_id: Optional[str]) -> dict[str, Any]:
@@ -197,86 +200,3 @@ class ServiceAccountEngine(_AccessEngine):
 
 USER_SPEC = UserEngine.spec
 SERVICE_ACCOUNT_SPEC = ServiceAccountEngine.spec
-
-
-class _AccessArgs(TypedDict, total=False):
-    role: pulumi.Input[str]
-    permission_preset: pulumi.Input[str]
-    display_name: pulumi.Input[str]
-    user_id: pulumi.Input[str]
-    deletion_policy: pulumi.Input[str]
-    adopt_existing: pulumi.Input[bool]
-
-
-class UserArgs(_AccessArgs, total=False):
-    """Inputs of :class:`User`; see ``schema/user.json``."""
-
-    email: pulumi.Input[str]
-
-
-class ServiceAccountArgs(_AccessArgs, total=False):
-    """Inputs of :class:`ServiceAccount`; see ``schema/service_account.json``."""
-
-
-class _AccessOutputs:
-    user_id: pulumi.Output[str]
-    role: pulumi.Output[str]
-    permission_preset: pulumi.Output[str]
-    display_name: pulumi.Output[str]
-    deletion_policy: pulumi.Output[str]
-    email: pulumi.Output[str]
-    name: pulumi.Output[str]
-    """Resource name, ``accounts/<account>/users/<id>``."""
-    state: pulumi.Output[str]
-    status: pulumi.Output[Mapping[str, Any]]
-    create_time: pulumi.Output[str]
-    update_time: pulumi.Output[str]
-
-
-class User(FireworksResource, _AccessOutputs, module="fireworks", name="User"):
-    """A person with access to the account.
-
-    Example::
-
-        jane = fireworks.User("jane", email="jane@acme.com", role="contributor")
-
-    Without ``user_id`` the id is the e-mail's local part (``jane``), as the API itself
-    does. ``role``, ``display_name`` and ``permission_preset`` update in place;
-    ``email`` and ``user_id`` replace the user.
-    """
-
-    _spec = USER_SPEC
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: Optional[UserArgs] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[UserArgs],
-    ) -> None:
-        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)
-
-
-class ServiceAccount(FireworksResource, _AccessOutputs, module="fireworks", name="ServiceAccount"):
-    """A robot user for CI and services: no web login, works through API keys.
-
-    Example::
-
-        ci = fireworks.ServiceAccount("ci", role="inference-user")
-        key = fireworks.ApiKey("ci-key", user_id=ci.user_id)
-
-    Without ``user_id`` the id is derived from the resource name (``ci-3f9a1c``); the
-    e-mail (an output) is ``<id>@<account>.sa.fireworks.ai``. ``role``,
-    ``display_name`` and ``permission_preset`` update in place; ``user_id`` replaces.
-    """
-
-    _spec = SERVICE_ACCOUNT_SPEC
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: Optional[ServiceAccountArgs] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[ServiceAccountArgs],
-    ) -> None:
-        super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

@@ -183,6 +183,14 @@ def as_int(value: Any) -> Maybe[int]:
     return _wrong("an integer", value)
 
 
+def as_number(value: Any) -> Maybe[float]:
+    if value is None or isinstance(value, Unknown):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return _wrong("a number", value)
+    return float(value)
+
+
 def as_bool(value: Any) -> Maybe[bool]:
     if value is None or isinstance(value, Unknown):
         return value

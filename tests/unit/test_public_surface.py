@@ -60,6 +60,21 @@ def test_checked_in_schema_matches_the_code() -> None:
     } | {f"lookups/{name}.json" for name in LOOKUP_FUNCTIONS}
 
 
+def test_the_generated_surface_matches_the_declarations() -> None:
+    from pulumi_fireworks import _codegen
+
+    assert _codegen.stale_files() == [], "run `python -m pulumi_fireworks._codegen --write`"
+    for path, text in _codegen.render_all().items():
+        assert text.startswith(_codegen.HEADER) or text.startswith("<!-- Generated"), path
+
+
+def test_every_args_declares_its_required_inputs() -> None:
+    for type_name, spec in registered_specs().items():
+        args = getattr(pulumi_fireworks, f"{type_name}Args")
+        required = {f for f, info in spec.inputs_model.model_fields.items() if info.is_required()}
+        assert args.__required_keys__ == required, type_name
+
+
 LOOKUP_FUNCTIONS = ["get_account", "get_model", "list_models", "get_deployment", "get_deployment_shape", "get_user"]
 
 
