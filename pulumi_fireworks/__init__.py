@@ -51,6 +51,7 @@ __all__ = [
     "DateArgs",
     "Dataset",
     "DatasetArgs",
-    *_errors.__all__,
-    *_lookups.__all__,
 ]
+# `+=` of a module's __all__ (not `*` inside the list) so type checkers see the full list.
+__all__ += _errors.__all__
+__all__ += _lookups.__all__
