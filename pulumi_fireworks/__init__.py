@@ -14,8 +14,8 @@ from ._generated import *  # noqa: F403  (every resource class and its *Args; se
 from . import lookups as _lookups
 from .lookups import *  # noqa: F403  (get_x / get_x_output and their result types)
 
-__all__ = [
-    *_generated.__all__,
-    *_errors.__all__,
-    *_lookups.__all__,
-]
+# `+=` of a module's __all__ (not `*` inside a list) so type checkers see the full list.
+__all__: list[str] = []
+__all__ += _generated.__all__
+__all__ += _errors.__all__
+__all__ += _lookups.__all__

@@ -391,11 +391,9 @@ def render_package_init(all_specs: dict[str, ResourceSpec]) -> str:
     for name in sorted(all_specs):
         lines.append(f"from .{stem(name)} import *  # noqa: F403")
     lines += ["", "from . import " + ", ".join(stem(n) for n in sorted(all_specs)), ""]
-    exports = []
-    for name in sorted(all_specs):
-        exports.append(f"*{stem(name)}.__all__")
-    lines += ["__all__ = [" + ", ".join(exports) + "]", ""]
-    return "\n".join(lines)
+    lines += ["# `+=` of each module's __all__ so type checkers see the full list.", "__all__: list[str] = []"]
+    lines += [f"__all__ += {stem(name)}.__all__" for name in sorted(all_specs)]
+    return "\n".join(lines) + "\n"
 
 
 # -- the reference pages ---------------------------------------------------------------------

@@ -44,6 +44,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from types import TracebackType
 from typing import Any, Callable, Iterator, Mapping, Optional, Protocol
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,9 @@ class Readable(Protocol):
 
     def __enter__(self) -> Any: ...
 
-    def __exit__(self, *exc: Any) -> Any: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None, /
+    ) -> bool | None: ...
 
 
 Opener = Callable[[], Readable]

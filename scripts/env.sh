@@ -4,6 +4,9 @@
 #
 # * .venv in the repo (created if missing), with `pip install -e '.[test]'` re-run only when
 #   pyproject.toml changed since the last successful install (stamp file inside .venv).
+# * node_modules in the repo with the npm tools package-lock.json pins (pyright, for
+#   tests/unit/test_typing.py): `npm ci` re-run only when package-lock.json changed (stamp file
+#   inside node_modules), on PATH as node_modules/.bin. Without npm it warns and goes on.
 # * A real Pulumi engine via scripts/engine/install.sh (a user's pulumi >= 3.200 on PATH, or
 #   v3.274.1 built once from source into the cache), first on PATH, followed by .venv/bin.
 # * Offline Pulumi settings: no update checks, no plugin downloads, an explicit local file
@@ -34,6 +37,23 @@ _pf_env_main() {
         echo "$want" >"$stamp"
     fi
 
+    # --- npm tools (pyright) -------------------------------------------------------------
+    # Pinned in package-lock.json and installed once, so nothing is downloaded when they run
+    # (the PyPI `pyright` wrapper would fetch pyright from npm on first use).
+    stamp="$repo/node_modules/.pulumi-fireworks-install-stamp"
+    want="$(sha256sum "$repo/package-lock.json" | cut -d' ' -f1)"
+    have="$(cat "$stamp" 2>/dev/null || true)"
+    if [[ "$want" != "$have" ]]; then
+        if ! command -v npm >/dev/null 2>&1; then
+            echo "env.sh: npm not found; pyright is not installed (tests/unit/test_typing.py will fail)" >&2
+        else
+            echo "env.sh: package-lock.json changed; npm ci" >&2
+            (cd "$repo" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2 \
+                || return 1
+            echo "$want" >"$stamp"
+        fi
+    fi
+
     # --- Engine ---------------------------------------------------------------------------
     engine_dir="$(bash "$repo/scripts/engine/install.sh" | tail -n 1)" || return 1
     if [[ -z "$engine_dir" || ! -x "$engine_dir/pulumi" ]]; then
@@ -42,9 +62,10 @@ _pf_env_main() {
     fi
     export PULUMI_FIREWORKS_ENGINE_DIR="$engine_dir"
 
-    # Engine first, then the venv (so `python3` inside the engine's helpers is the venv's).
+    # Engine first, then the venv (so `python3` inside the engine's helpers is the venv's), then
+    # the npm tools.
     local dir
-    for dir in "$repo/.venv/bin" "$engine_dir"; do
+    for dir in "$repo/node_modules/.bin" "$repo/.venv/bin" "$engine_dir"; do
         case ":$PATH:" in
             ":$dir:"*) ;;
             *) PATH="$dir:$PATH" ;;

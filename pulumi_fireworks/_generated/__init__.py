@@ -12,4 +12,13 @@ from .user import *  # noqa: F403
 
 from . import api_key, dataset, deployed_model, deployment, model, secret, service_account, user
 
-__all__ = [*api_key.__all__, *dataset.__all__, *deployed_model.__all__, *deployment.__all__, *model.__all__, *secret.__all__, *service_account.__all__, *user.__all__]
+# `+=` of each module's __all__ so type checkers see the full list.
+__all__: list[str] = []
+__all__ += api_key.__all__
+__all__ += dataset.__all__
+__all__ += deployed_model.__all__
+__all__ += deployment.__all__
+__all__ += model.__all__
+__all__ += secret.__all__
+__all__ += service_account.__all__
+__all__ += user.__all__

@@ -22,9 +22,11 @@ class Served(Protocol):
 
     def load(self, req: Any, name: str, *, read: bool = True) -> Optional[Record]:
         """The stored resource with its lifecycle advanced; None if absent or gone."""
+        ...
 
     def remove(self, store: Store, name: str) -> bool:
         """Remove ``name`` for good, out of band, with what the service removes along."""
+        ...
 
 
 @dataclass

@@ -236,7 +236,7 @@ class _Comparison:
     value: Any
 
     def __call__(self, doc: dict[str, Any]) -> bool:
-        actual = get_path(doc, self.path)
+        actual: Any = get_path(doc, self.path)  # compared as the filter's literal; TypeError: no match
         expected = self.value
         if isinstance(expected, bool):
             actual = bool(actual)

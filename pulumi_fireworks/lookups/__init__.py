@@ -17,9 +17,11 @@ preview too, and fail with :class:`~pulumi_fireworks.LookupFailedError`.
 
 from __future__ import annotations
 
+from . import functions, results
 from .functions import *  # noqa: F403
-from .functions import __all__ as _functions
 from .results import *  # noqa: F403
-from .results import __all__ as _results
 
-__all__ = [*_functions, *_results]
+# `+=` of a module's __all__ so type checkers see the full list.
+__all__: list[str] = []
+__all__ += functions.__all__
+__all__ += results.__all__

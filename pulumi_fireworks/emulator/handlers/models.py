@@ -186,6 +186,7 @@ class Models(Collection):
             config_only, skip_hf = req.flag("configOnly"), req.flag("skipHfConfigValidation")
             req.flag("trustRemoteCode")  # accepted; nothing to run in the emulator
             landing = uploads.still_landing(record, req.backend.behaviour.upload_landing_checks)
+            warnings: list[str] = []
             if landing is None:
                 registered, files = uploads.file_set(record)
                 warnings = check_model_files(
