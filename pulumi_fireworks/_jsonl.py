@@ -23,13 +23,16 @@ and checked in a single pass.
 
 from __future__ import annotations
 
+import typing
+
 import hashlib
 import json
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Literal, Optional
 
 from ._content import LocalFile, SourceError, read_chunks
 
-FORMATS = ("CHAT", "COMPLETION", "RL")
+Format = Literal["CHAT", "COMPLETION", "RL"]
+FORMATS: tuple[str, ...] = typing.get_args(Format)
 ROLES = ("system", "user", "assistant", "tool")
 
 

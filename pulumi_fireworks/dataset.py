@@ -15,7 +15,7 @@ name is updated in place.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal, Mapping, Optional
+from typing import Annotated, Any, Mapping, Optional
 
 from pydantic import field_validator
 
@@ -25,7 +25,7 @@ from ._errors import FireworksError
 from ._http import Client
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel
-from ._jsonl import FORMATS, canonical_jsonl, row_problem, scan
+from ._jsonl import Format, canonical_jsonl, row_problem, scan
 from ._spec import Props, ResourceSpec
 from ._types import AdoptExisting, DisplayName, Duration, ResourceId, adopt_field, at_least
 from ._uploaded import CONTENT_DOCS, CONTENT_INPUTS, CONTENT_TYPES, SOURCE, AlreadyValidating, ContentProblem, Source, UploadingEngine, refuses_files, source_form
@@ -35,7 +35,6 @@ from ._wire.dataset import Dataset as DatasetWire
 
 
 
-Format = Literal[FORMATS]  # type: ignore[valid-type]
 ROWS_FILE = "rows.jsonl"
 """The file name inline ``rows`` (or a ``pulumi.StringAsset``) are uploaded under."""
 EXAMPLE_COUNT = "example_count"

@@ -9,7 +9,7 @@ delete flags, and the string users put in ``model=`` to query the deployment.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Mapping, Optional
+from typing import Annotated, Any, Mapping, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -20,16 +20,11 @@ from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel
 from ._spec import ResourceSpec
 from ._types import AdoptExisting, Bool, Duration, Int, ModelName, Number, ResourceId, adopt_field, at_least, at_most
-from ._wire import _enums
+from ._wire._enums import AcceleratorType, DirectRouteType, MultiRegion, Precision, Region
 from ._wire.deployment import Deployment as DeploymentWire
 
 
 
-AcceleratorType = Literal[_enums.ACCELERATOR_TYPES]  # type: ignore[valid-type]
-Precision = Literal[_enums.PRECISIONS]  # type: ignore[valid-type]
-Region = Literal[_enums.REGIONS]  # type: ignore[valid-type]
-MultiRegion = Literal[_enums.MULTI_REGIONS]  # type: ignore[valid-type]
-DirectRouteType = Literal[_enums.DIRECT_ROUTE_TYPES]  # type: ignore[valid-type]
 
 # Documented load-target keys (autoscaling guide); the API text says only "default" is
 # generally available, the rest are enterprise features — accepted, not enforced.

@@ -43,27 +43,22 @@ from ._wire.model import (
     ADAPTER_CHAT_CONFIG,
     ADAPTER_CONFIG,
     BASE_CONFIG,
-    CHECKPOINT_FORMATS,
     NOT_WEIGHTS,
     PEFT_RANK_MAX,
     PEFT_RANK_MIN,
-    SNAPSHOT_TYPES,
     SUPPORTED_TARGET_MODULES,
+    CheckpointFormat,
+    SnapshotType,
+    TargetModule,
     TOKENIZER_CONFIG,
     TOKENIZER_VOCABS,
     WEIGHT_SUFFIXES,
 )
 from ._wire.model import Model as ModelWire
 
-
-
 ADDON = "HF_PEFT_ADDON"
 BASE = "HF_BASE_MODEL"
 Kind = Literal["HF_PEFT_ADDON", "HF_BASE_MODEL"]
-TargetModule = Literal[SUPPORTED_TARGET_MODULES]  # type: ignore[valid-type]
-_FORMATS = CHECKPOINT_FORMATS[1:]  # without CHECKPOINT_FORMAT_UNSPECIFIED
-CheckpointFormat = Literal[_FORMATS]  # type: ignore[valid-type]
-SnapshotType = Literal[SNAPSHOT_TYPES]  # type: ignore[valid-type]
 Rank = Annotated[Int, Field(ge=PEFT_RANK_MIN, le=PEFT_RANK_MAX)]
 
 

@@ -34,12 +34,11 @@ from ._inputs import InputsModel
 from ._reporting import api_text, warn
 from ._spec import Props, ResourceSpec
 from ._types import AdoptExisting, DisplayName, Email, ResourceId, adopt_field
-from ._wire.user import USER_ROLES
+from ._wire.user import Role
 from ._wire.user import User as UserWire
 
 
 
-Role = Literal[USER_ROLES]  # type: ignore[valid-type]
 
 
 DeletionPolicy = Literal["delete", "abandon"]

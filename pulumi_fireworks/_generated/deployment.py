@@ -5,7 +5,7 @@ No ``from __future__ import annotations`` here: ``Required[...]`` keys must be r
 run time (``__required_keys__``), not strings."""
 
 import sys
-from typing import Any, Literal, Mapping, Optional, TypedDict, Union
+from typing import Any, Literal, Mapping, Optional, TypedDict, Union, overload
 
 import pulumi
 
@@ -314,11 +314,21 @@ class Deployment(FireworksResource, module="fireworks", name="Deployment"):
 
     _spec = SPEC
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: DeploymentArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self, resource_name: str, *, opts: Optional[pulumi.ResourceOptions] = None, **kwargs: Unpack[DeploymentArgs]
+    ) -> None: ...
+
     def __init__(
         self,
         resource_name: str,
         args: Optional[DeploymentArgs] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[DeploymentArgs],
+        **kwargs: Any,
     ) -> None:
         super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

@@ -5,7 +5,7 @@ No ``from __future__ import annotations`` here: ``Required[...]`` keys must be r
 run time (``__required_keys__``), not strings."""
 
 import sys
-from typing import Any, Literal, Mapping, Optional, TypedDict, Union
+from typing import Any, Literal, Mapping, Optional, TypedDict, Union, overload
 
 import pulumi
 
@@ -217,11 +217,21 @@ class Model(FireworksResource, module="fireworks", name="Model"):
 
     _spec = SPEC
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: ModelArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self, resource_name: str, *, opts: Optional[pulumi.ResourceOptions] = None, **kwargs: Unpack[ModelArgs]
+    ) -> None: ...
+
     def __init__(
         self,
         resource_name: str,
         args: Optional[ModelArgs] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[ModelArgs],
+        **kwargs: Any,
     ) -> None:
         super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

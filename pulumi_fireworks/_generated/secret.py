@@ -5,7 +5,7 @@ No ``from __future__ import annotations`` here: ``Required[...]`` keys must be r
 run time (``__required_keys__``), not strings."""
 
 import sys
-from typing import Any, Literal, Mapping, Optional, TypedDict, Union
+from typing import Any, Literal, Mapping, Optional, TypedDict, Union, overload
 
 import pulumi
 
@@ -60,11 +60,21 @@ class Secret(FireworksResource, module="fireworks", name="Secret"):
 
     _spec = SPEC
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: SecretArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self, resource_name: str, *, opts: Optional[pulumi.ResourceOptions] = None, **kwargs: Unpack[SecretArgs]
+    ) -> None: ...
+
     def __init__(
         self,
         resource_name: str,
         args: Optional[SecretArgs] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[SecretArgs],
+        **kwargs: Any,
     ) -> None:
         super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

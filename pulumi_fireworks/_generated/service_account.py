@@ -5,7 +5,7 @@ No ``from __future__ import annotations`` here: ``Required[...]`` keys must be r
 run time (``__required_keys__``), not strings."""
 
 import sys
-from typing import Any, Literal, Mapping, Optional, TypedDict, Union
+from typing import Any, Literal, Mapping, Optional, TypedDict, Union, overload
 
 import pulumi
 
@@ -78,11 +78,21 @@ class ServiceAccount(FireworksResource, module="fireworks", name="ServiceAccount
 
     _spec = SERVICE_ACCOUNT_SPEC
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: ServiceAccountArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self, resource_name: str, *, opts: Optional[pulumi.ResourceOptions] = None, **kwargs: Unpack[ServiceAccountArgs]
+    ) -> None: ...
+
     def __init__(
         self,
         resource_name: str,
         args: Optional[ServiceAccountArgs] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[ServiceAccountArgs],
+        **kwargs: Any,
     ) -> None:
         super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

@@ -5,7 +5,7 @@ No ``from __future__ import annotations`` here: ``Required[...]`` keys must be r
 run time (``__required_keys__``), not strings."""
 
 import sys
-from typing import Any, Literal, Mapping, Optional, TypedDict, Union
+from typing import Any, Literal, Mapping, Optional, TypedDict, Union, overload
 
 import pulumi
 
@@ -80,11 +80,21 @@ class User(FireworksResource, module="fireworks", name="User"):
 
     _spec = USER_SPEC
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: UserArgs, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self, resource_name: str, *, opts: Optional[pulumi.ResourceOptions] = None, **kwargs: Unpack[UserArgs]
+    ) -> None: ...
+
     def __init__(
         self,
         resource_name: str,
         args: Optional[UserArgs] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
-        **kwargs: Unpack[UserArgs],
+        **kwargs: Any,
     ) -> None:
         super().__init__(resource_name, {**(args or {}), **kwargs}, opts)

@@ -7,7 +7,10 @@ real service accepts them, so rejecting them would make us stricter than the API
 
 from __future__ import annotations
 
-ACCELERATOR_TYPES: tuple[str, ...] = (
+import typing
+from typing import Literal
+
+AcceleratorType = Literal[
     "NVIDIA_A100_80GB",
     "NVIDIA_H100_80GB",
     "AMD_MI300X_192GB",
@@ -22,9 +25,10 @@ ACCELERATOR_TYPES: tuple[str, ...] = (
     "NVIDIA_B300_288GB",
     "NVIDIA_GB200",
     "NVIDIA_GB300",
-)
+]
+ACCELERATOR_TYPES: tuple[str, ...] = typing.get_args(AcceleratorType)
 
-PRECISIONS: tuple[str, ...] = (
+Precision = Literal[
     "FP16",
     "FP8",
     "FP8_MM",
@@ -39,9 +43,10 @@ PRECISIONS: tuple[str, ...] = (
     "BF16",
     "FP4_BLOCKSCALED_MM",
     "FP4_MX_MOE",
-)
+]
+PRECISIONS: tuple[str, ...] = typing.get_args(Precision)
 
-REGIONS: tuple[str, ...] = (
+Region = Literal[
     "US_IOWA_1",
     "US_VIRGINIA_1",
     "US_VIRGINIA_2",
@@ -91,11 +96,14 @@ REGIONS: tuple[str, ...] = (
     "AP_NEWSOUTHWALES_1",
     "AP_TAIWAN_1",
     "US_OHIO_2",
-)
+]
+REGIONS: tuple[str, ...] = typing.get_args(Region)
 
-MULTI_REGIONS: tuple[str, ...] = ("GLOBAL", "US", "EUROPE", "APAC")
+MultiRegion = Literal["GLOBAL", "US", "EUROPE", "APAC"]
+MULTI_REGIONS: tuple[str, ...] = typing.get_args(MultiRegion)
 
-DIRECT_ROUTE_TYPES: tuple[str, ...] = ("INTERNET", "GCP_PRIVATE_SERVICE_CONNECT", "AWS_PRIVATELINK")
+DirectRouteType = Literal["INTERNET", "GCP_PRIVATE_SERVICE_CONNECT", "AWS_PRIVATELINK"]
+DIRECT_ROUTE_TYPES: tuple[str, ...] = typing.get_args(DirectRouteType)
 
 HOT_LOAD_BUCKET_TYPES: tuple[str, ...] = ("MINIO", "S3", "NEBIUS", "FW_HOSTED")
 

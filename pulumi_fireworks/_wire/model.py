@@ -7,7 +7,9 @@ seeded with (``accounts/fireworks/models/...``).
 
 from __future__ import annotations
 
-from typing import Optional
+import typing
+
+from typing import Literal, Optional
 
 from pydantic import ConfigDict
 
@@ -34,14 +36,11 @@ PEFT_KINDS: frozenset[str] = frozenset({"HF_PEFT_ADDON", "HF_TEFT_ADDON"})
 
 MODEL_STATES: tuple[str, ...] = ("STATE_UNSPECIFIED", "UPLOADING", "READY")
 
-CHECKPOINT_FORMATS: tuple[str, ...] = (
-    "CHECKPOINT_FORMAT_UNSPECIFIED",
-    "NATIVE",
-    "HUGGINGFACE",
-    "UNINITIALIZED",
-)
+CheckpointFormat = Literal["NATIVE", "HUGGINGFACE", "UNINITIALIZED"]
+CHECKPOINT_FORMATS: tuple[str, ...] = ("CHECKPOINT_FORMAT_UNSPECIFIED", *typing.get_args(CheckpointFormat))
 
-SNAPSHOT_TYPES: tuple[str, ...] = ("FULL_SNAPSHOT", "INCREMENTAL_SNAPSHOT")
+SnapshotType = Literal["FULL_SNAPSHOT", "INCREMENTAL_SNAPSHOT"]
+SNAPSHOT_TYPES: tuple[str, ...] = typing.get_args(SnapshotType)
 
 #: ``peftDetails.r`` bounds (inclusive), from the SDK docstring.
 PEFT_RANK_MIN = 4
@@ -49,10 +48,11 @@ PEFT_RANK_MAX = 64
 
 #: LoRA target modules the docs list as supported ("Importing fine-tuned models";
 #: ``up_proj``/``w1``, ``down_proj``/``w2`` and ``gate_proj``/``w3`` are synonyms).
-SUPPORTED_TARGET_MODULES: tuple[str, ...] = (
+TargetModule = Literal[
     "q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "w1", "down_proj", "w2", "gate_proj", "w3",
     "block_sparse_moe.gate",
-)
+]
+SUPPORTED_TARGET_MODULES: tuple[str, ...] = typing.get_args(TargetModule)
 
 # -- the files of an upload (docs "Custom Models"), shared by the provider's preview
 # -- checks and the emulator's :validateUpload -------------------------------------------

@@ -7,12 +7,15 @@ query parameter of create.
 
 from __future__ import annotations
 
-from typing import Optional
+import typing
+
+from typing import Literal, Optional
 
 from ._base import Status, WireModel, newer_spec, output_only
 
 #: SDK roles, then the newer spec's ``custom`` (which goes with ``permissionPreset``).
-USER_ROLES: tuple[str, ...] = ("admin", "user", "contributor", "inference-user", "custom")
+Role = Literal["admin", "user", "contributor", "inference-user", "custom"]
+USER_ROLES: tuple[str, ...] = typing.get_args(Role)
 
 USER_STATES: tuple[str, ...] = ("STATE_UNSPECIFIED", "CREATING", "READY", "UPDATING", "DELETING")
 

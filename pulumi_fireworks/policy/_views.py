@@ -8,8 +8,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping, Union
 
+from typing_extensions import TypeAlias
+
 from ._view import TYPE_PREFIX, _View
 from .values import Maybe, Unknown
+
+__all__ = ["AutoTune", "AutoscalingPolicy", "BaseModelDetails", "ConversationConfig", "Date", "PeftDetails", "Placement", "ApiKey", "Dataset", "DeployedModel", "Deployment", "Model", "Secret", "ServiceAccount", "User", "View", "READERS"]
 
 
 @dataclass(frozen=True)
@@ -225,7 +229,7 @@ class User(_View):
     """Output, only in stack validations after create."""
 
 
-View = Union[ApiKey, Dataset, DeployedModel, Deployment, Model, Secret, ServiceAccount, User]
+View: TypeAlias = Union[ApiKey, Dataset, DeployedModel, Deployment, Model, Secret, ServiceAccount, User]
 
 READERS: dict[str, Any] = {
     TYPE_PREFIX + 'ApiKey': ApiKey.read,
