@@ -18,6 +18,8 @@ from .model import ModelEngine
 from .secret import SecretEngine
 from .user import ServiceAccountEngine, UserEngine
 
+# new-resource: imports above (scripts/new-resource adds its lines here)
+
 ENGINES: dict[str, ResourceEngine] = {
     engine.spec.type_name: engine
     for engine in (
@@ -29,6 +31,7 @@ ENGINES: dict[str, ResourceEngine] = {
         ModelEngine(),
         DatasetEngine(),
         DeployedModelEngine(),
+        # new-resource: engines above
     )
 }
 

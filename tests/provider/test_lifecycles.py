@@ -35,6 +35,7 @@ CASES: dict[str, tuple[dict[str, Any], Any, dict[str, Any]]] = {
               {"conversation_config": {"style": "jinja", "template": "{{messages}}"}}),
     "Dataset": ({"source": "{files}/train.jsonl", "format": "CHAT", "display_name": "a"}, {"display_name": "b"},
                 {"source": "{files}/train-2.jsonl"}),
+    # new-resource: lifecycle rows above
 }
 
 #: The local files Model and Dataset upload (written below a test's tmp_path).
