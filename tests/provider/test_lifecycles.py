@@ -4,12 +4,14 @@ and the ways a create can go wrong: lost responses, failed objects, existing obj
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from pulumi_fireworks import ResourceError
+from pulumi_fireworks._engine import registered_specs
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.provider.conftest import Driver
 from tests.support.content import adapter, chat_rows, write_files
@@ -17,7 +19,10 @@ from tests.support.inventory import server_objects
 
 LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 QWEN = "accounts/fireworks/models/qwen3-0p6b"
-CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys|deployedModels|models|datasets)$"
+#: The create call of every registered resource (a collection under the account, or under its parent).
+CREATE_PATHS = r"^/v1/accounts/[^/]+/(" + "|".join(
+    sorted({re.sub(r"\{\w+\}", "[^/]+", f"{s.parent}/{s.collection}".lstrip("/")) for s in registered_specs().values()})
+) + ")$"
 
 #: type -> (inputs, an in-place change or None, a replacing change)
 CASES: dict[str, tuple[dict[str, Any], Any, dict[str, Any]]] = {

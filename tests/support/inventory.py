@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from pulumi_fireworks._engine import registered_specs
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.support.engine import EngineStack
 
@@ -33,12 +34,14 @@ def server_objects(emulator: RunningEmulator) -> Counter[str]:
     """Resource names of the live (not soft-deleted) objects of the account."""
     account = f"/v1/accounts/{emulator.account_id}"
     names: Counter[str] = Counter()
-    for collection in ("deployments", "secrets", "users", "models", "datasets", "deployedModels"):
-        for item in _list(emulator, f"{account}/{collection}", collection):
+    specs = registered_specs().values()
+    for collection, key in sorted({(s.collection, s.collection_key) for s in specs if not s.parent}):
+        for item in _list(emulator, f"{account}/{collection}", key):
             names[item["name"]] += 1
-    for user in [n for n in names if "/users/" in n]:
-        for key in _list(emulator, f"/v1/{user}/apiKeys", "apiKeys"):
-            names[f"{user}/apiKeys/{key['keyId']}"] += 1
+    for spec in (s for s in specs if s.parent == "users/{user_id}"):  # API keys: under their user
+        for user in [n for n in names if "/users/" in n and "/" + spec.collection + "/" not in n]:
+            for item in _list(emulator, f"/v1/{user}/{spec.collection}", spec.collection_key):
+                names[f"{user}/{spec.collection}/{item['keyId']}"] += 1
     return names
 
 
