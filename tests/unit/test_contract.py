@@ -81,3 +81,18 @@ def test_every_optional_api_input_says_what_unset_means(type_name: str) -> None:
     optional = {f for f in spec.api_inputs if not spec.inputs_model.model_fields[f].is_required()}
     undeclared = sorted(f for f in optional if facts_of(spec.inputs_model, f).unset is NOT_DECLARED)
     assert undeclared == [], f"{type_name}: say what unset means (field(unset=...)) for {undeclared}"
+
+
+@pytest.mark.parametrize("type_name", sorted(SPECS))
+def test_every_resource_has_each_piece(type_name: str) -> None:
+    """What scripts/new-resource writes, for every registered resource: its wire model in
+    _wire, its emulator collection, a provider-tier lifecycle row, a reference page and a
+    generated surface (the bad-input rows and the example are checked above and below)."""
+    from pulumi_fireworks._codegen import DOCS, GENERATED, stem
+    from tests.provider.test_lifecycles import CASES
+
+    spec = SPECS[type_name]
+    assert spec.wire_model.__module__.startswith("pulumi_fireworks._wire."), spec.wire_model.__module__
+    assert [c for c in handlers.collections() if c.collection == spec.collection], "no emulator collection"
+    assert type_name in CASES, "no lifecycle row in tests/provider/test_lifecycles.py"
+    assert (DOCS / f"{stem(type_name)}.md").is_file() and (GENERATED / f"{stem(type_name)}.py").is_file()
