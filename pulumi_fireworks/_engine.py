@@ -238,12 +238,18 @@ class ResourceEngine:
         whether the server honours ``updateMask`` or replaces every mutable field. Inputs
         left unset whose default is managed are spelled out (``"public": false``), so a
         value set elsewhere is put back even by a server that skips absent fields."""
-        unset = {f: d for f, d in self.spec.unset_defaults.items() if props.get(f) is None}
+        unset = {f: d for f, d in self.spec.unset_defaults.items() if is_zero(props.get(f))}
         return self.wire_body({**props, **unset}, self.spec.api_inputs)
 
     def update_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """Query parameters of a PATCH besides ``updateMask``."""
         return {}
+
+    def update_plan(self, news: Props, changed: list[str]) -> tuple[Props, list[str]]:
+        """What a PATCH for ``changed`` inputs sends: the inputs and the mask. A resource
+        whose server derives a default from another field at create only spells that
+        default out here, so an update ends where a fresh create of the same program would."""
+        return news, changed
 
     def delete_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """Query parameters of a delete the user asked for (``destroy``, a replacement)."""
@@ -588,7 +594,7 @@ class ResourceEngine:
             if f in props
             and (f in spec.write_only or not satisfies(f, props[f], current.get(f), self.equivalent, self.map_fields, spec.may_be_dropped))
         ]
-        differing += [f for f in spec.unset_defaults if props.get(f) is None and self._drifted_from_default(f, current)]
+        differing += [f for f in spec.unset_defaults if is_zero(props.get(f)) and self._drifted_from_default(f, current)]
         return sorted(set(differing))
 
     def _drifted_from_default(self, field: str, current: Mapping[str, Any]) -> bool:
@@ -628,8 +634,10 @@ class ResourceEngine:
             # server's value where it does not, so the next `up` shows and repairs it.
             inputs = {k: v for k, v in props.items() if k not in spec.output_names}
             for field in spec.api_inputs - spec.write_only - spec.refresh_keeps:
-                if props.get(field) is None:
-                    # Unset means the API's default where that is managed: anything
+                if is_zero(props.get(field)):
+                    # Unset (or zero, which the API does not tell apart from unset: 0
+                    # replicas is "the default") means the API's default where that is
+                    # managed: anything
                     # else (made public in the web UI) is drift, recorded so that the
                     # next `up` shows it and puts the default back.
                     if field in spec.unset_defaults and self._drifted_from_default(field, current):
@@ -659,7 +667,8 @@ class ResourceEngine:
         spec = self.spec
         changed = sorted(f for f in spec.api_inputs if not same(olds.get(f), news.get(f)))
         if changed:
-            self._patch(client, news, id_, changed)
+            sent, mask = self.update_plan(news, changed)
+            self._patch(client, sent, id_, mask)
             live = self._wait_ready(client, news, id_, "update")
         else:
             live = self.fetch(client, news, id_) or {}

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 
 from . import _durations
+from ._drift import is_zero
 from ._engine import ResourceEngine
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel
-from ._spec import ResourceSpec
+from ._spec import Props, ResourceSpec
 from ._types import AdoptExisting, Bool, Duration, Int, ModelName, Number, ResourceId, adopt_field, at_least, at_most
 from ._wire._enums import AcceleratorType, DirectRouteType, MultiRegion, Precision, Region
 from ._wire.deployment import Deployment as DeploymentWire
@@ -221,6 +222,16 @@ class DeploymentEngine(ResourceEngine):
 
     def update_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
         return {"skipShapeValidation": True} if props.get("skip_shape_validation") else {}
+
+    def update_plan(self, news: Props, changed: list[str]) -> tuple[Props, list[str]]:
+        # ``max_replica_count`` left unset defaults to max(min_replica_count, 1) when the
+        # deployment is created (API reference), and nothing says an update re-derives it:
+        # raising min to 2 would then be refused ("2 is greater than max_replica_count 1")
+        # although the same program creates fine. Spell the documented default out.
+        if "min_replica_count" in changed and is_zero(news.get("max_replica_count")):
+            derived = max(int(news.get("min_replica_count") or 0), 1)
+            return {**news, "max_replica_count": derived}, sorted({*changed, "max_replica_count"})
+        return news, changed
 
     def delete_query(self, props: Mapping[str, Any]) -> dict[str, Any]:
         return {"hard": bool(props.get("hard_delete")) or None, "ignoreChecks": bool(props.get("ignore_checks")) or None}

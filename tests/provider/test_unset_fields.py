@@ -11,8 +11,8 @@ import pytest
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.provider.conftest import Driver
-from tests.provider.test_lifecycles import LLAMA, ready_lora
-from tests.support.content import adapter, write_files
+from tests.provider.test_lifecycles import ready_lora
+from tests.support.content import LLAMA, adapter, write_files
 
 
 def model_inputs(tmp_path: Path) -> dict[str, Any]:
@@ -65,3 +65,34 @@ def test_a_field_the_server_decides_is_never_drift(emulator: RunningEmulator, dr
     _, state, refreshed = d.read(id_, state)
     assert "display_name" not in refreshed and "max_replica_count" not in refreshed
     assert d.diff(state, inputs, olds=refreshed).changes is False
+
+
+def test_an_explicit_zero_is_unset_so_the_servers_default_is_not_drift(
+    emulator: RunningEmulator, driver: Callable[..., Driver]
+) -> None:
+    """``max_replica_count: 0`` is what proto3 sends for "not set": a server may answer with its
+    default (max(min, 1)) or keep what was there, and refresh must not turn that into a change
+    every `up` repeats."""
+    d = driver("Deployment")
+    inputs = {"base_model": LLAMA, "max_replica_count": 0, "enable_session_affinity": False}
+    id_, state = d.create(inputs)
+    emulator.admin.patch_resource(state["name"], {"maxReplicaCount": 1})
+    _, state, refreshed = d.read(id_, state)
+    assert refreshed["max_replica_count"] == 0
+    assert d.diff(state, inputs, olds=refreshed).changes is False
+
+
+def test_raising_min_replicas_with_max_unset_ends_where_a_fresh_create_would(
+    emulator: RunningEmulator, driver: Callable[..., Driver]
+) -> None:
+    """Unset, max_replica_count is the server's max(min, 1), derived at create: an update that
+    raises min must not be refused for the old default, nor leave max below min."""
+    d = driver("Deployment")
+    id_, state = d.create({"base_model": LLAMA})
+    olds = d.check({"base_model": LLAMA})
+    raised = {"base_model": LLAMA, "min_replica_count": 2}
+    state = d.update(id_, state, raised, olds)
+    live = emulator.admin.get_resource(state["name"])
+    assert (live["minReplicaCount"], live["maxReplicaCount"]) == (2, 2)
+    _, state, refreshed = d.read(id_, state)
+    assert d.diff(state, raised, olds=refreshed).changes is False
