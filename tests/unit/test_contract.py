@@ -87,7 +87,8 @@ def test_every_optional_api_input_says_what_unset_means(type_name: str) -> None:
 def test_every_resource_has_each_piece(type_name: str) -> None:
     """What scripts/new-resource writes, for every registered resource: its wire model in
     _wire, its emulator collection, a provider-tier lifecycle row, a reference page and a
-    generated surface (the bad-input rows and the example are checked above and below)."""
+    generated surface (the example is checked above, the bad-input rows by
+    tests/unit/test_bad_inputs.py)."""
     from pulumi_fireworks._codegen import DOCS, GENERATED, stem
     from tests.provider.test_lifecycles import CASES
 

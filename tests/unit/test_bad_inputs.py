@@ -1,0 +1,176 @@
+"""Bad inputs are refused at plan time, naming the resource type and the field, with a message
+that says what is wrong: every resource's table, checked through the provider's ``check`` (what
+the engine calls at preview) with no API and no engine.
+
+That the refusal reaches the CLI intact, and that no API call is made, is shown once per
+resource type by tests/engine/test_bad_inputs_reach_the_cli.py.
+
+A new resource adds its rows above the marker line that ``scripts/new-resource`` looks for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_fireworks._engine import NAME_KEY, URN_KEY, FireworksProvider
+from tests.support.content import LLAMA, adapter, chat_rows, checkpoint, write_files
+
+ADAPTER = "accounts/acme/models/support-lora"
+DEPLOYMENT = "accounts/acme/deployments/serve"
+
+# Files the Model and Dataset rows name, written into the working directory of each test (the
+# provider resolves a relative source against it, as it does against the program's folder).
+FILES = {
+    **adapter("adapters/ok"),
+    **adapter("adapters/checkpoints/checkpoint-10"),
+    **adapter("adapters/checkpoints/checkpoint-20"),
+    "adapters/no-config/adapter_model.safetensors": b"\0" * 16,
+    "adapters/no-weights/adapter_config.json": b'{"r": 8, "target_modules": ["q_proj"]}',
+    **adapter("adapters/rank-128", r=128),
+    **adapter("adapters/lm-head", modules=("q_proj", "lm_head")),
+    **checkpoint("checkpoints/quantized", config={"model_type": "llama", "quantization_config": {"bits": 4}}),
+    **checkpoint("checkpoints/no-tokenizer", tokenizer=False),
+    "data/bad-line.jsonl": chat_rows(1) + b'{"messages": [}\n' + chat_rows(1),
+    "data/empty.jsonl": b"",
+    "data/no-answer.jsonl": b'{"messages": [{"role": "user", "content": "hi"}]}\n',
+    "data/rows.txt": chat_rows(1),
+}
+OK_ADAPTER = {"source": "adapters/ok", "base_model": LLAMA}
+USER = {"email": "jane@acme.com", "role": "user"}
+
+
+def deployment(**inputs: Any) -> dict[str, Any]:
+    return {"base_model": LLAMA, **inputs}
+
+
+# (resource type, row name, inputs, the text the refusal must contain: "<Type>.<field>:" and,
+# where the field alone does not say what is wrong, the reason)
+BAD_INPUTS: list[tuple[str, str, dict[str, Any], str]] = [
+    # Deployment
+    ("Deployment", "unknown-accelerator", deployment(accelerator_type="NVIDIA_TPU_V5"), "Deployment.accelerator_type:"),
+    ("Deployment", "negative-replicas", deployment(min_replica_count=-1), "Deployment.min_replica_count:"),
+    ("Deployment", "min-over-max", deployment(min_replica_count=4, max_replica_count=2), "Deployment.min_replica_count:"),
+    ("Deployment", "window-too-long", deployment(autoscaling_policy={"scale_up_window": "2h"}),
+     "Deployment.autoscaling_policy.scale_up_window:"),
+    ("Deployment", "zero-window-too-short", deployment(autoscaling_policy={"scale_to_zero_window": "1m"}),
+     "Deployment.autoscaling_policy.scale_to_zero_window:"),
+    ("Deployment", "bad-duration", deployment(autoscaling_policy={"scale_down_window": "soon"}),
+     "Deployment.autoscaling_policy.scale_down_window:"),
+    ("Deployment", "draft-and-ngram",
+     deployment(draft_model="accounts/fireworks/models/qwen3-0p6b", ngram_speculation_length=3),
+     "Deployment.ngram_speculation_length:"),
+    ("Deployment", "bad-id", deployment(deployment_id="Not_Valid"), "Deployment.deployment_id:"),
+    ("Deployment", "id-starts-with-digit", deployment(deployment_id="9lives"), "Deployment.deployment_id:"),
+    ("Deployment", "long-display-name", deployment(display_name="x" * 80), "Deployment.display_name:"),
+    ("Deployment", "bad-precision", deployment(precision="FP64"), "Deployment.precision:"),
+    ("Deployment", "two-placements", deployment(placement={"region": "US_IOWA_1", "multi_region": "US"}),
+     "Deployment.placement:"),
+    ("Deployment", "bad-region", deployment(placement={"region": "MARS_1"}), "Deployment.placement.region:"),
+    ("Deployment", "shape-and-accelerator",
+     deployment(accelerator_type="NVIDIA_H100_80GB", deployment_shape="accounts/fireworks/deploymentShapes/x"),
+     "Deployment.accelerator_type:"),
+    ("Deployment", "load-target-out-of-range", deployment(autoscaling_policy={"load_targets": {"default": 2}}),
+     "Deployment.autoscaling_policy.load_targets:"),
+    ("Deployment", "adopt-without-id", deployment(adopt_existing=True), "Deployment.adopt_existing:"),
+    ("Deployment", "bad-base-model", deployment(base_model="llama-3"), "Deployment.base_model:"),
+    ("Deployment", "missing-base-model", {"min_replica_count": 1}, "Deployment.base_model:"),
+    ("Deployment", "misspelled-input", deployment(min_replicas=1), "did you mean 'min_replica_count'"),
+    ("Deployment", "name-is-an-output", deployment(name="accounts/acme/deployments/x"), "Deployment.name: "),
+    ("Deployment", "state-is-an-output", deployment(state="READY"), "Deployment.state: "),
+    # Secret
+    ("Secret", "dash-in-key-name", {"key_name": "HF-TOKEN", "value": "v"}, "Secret.key_name:"),
+    ("Secret", "key-name-starts-with-digit", {"key_name": "1TOKEN", "value": "v"}, "Secret.key_name:"),
+    ("Secret", "empty-value", {"key_name": "TOKEN", "value": ""}, "Secret.value:"),
+    ("Secret", "bad-secret-id", {"key_name": "TOKEN", "value": "v", "secret_id": "-bad"}, "Secret.secret_id:"),
+    ("Secret", "missing-key-name", {"value": "v"}, "Secret.key_name:"),
+    ("Secret", "missing-value", {"key_name": "TOKEN"}, "Secret.value:"),
+    ("Secret", "misspelled-key-name", {"key": "TOKEN", "value": "v"}, "Secret.key:"),
+    # User
+    ("User", "bad-email", {**USER, "email": "jane-at-acme.com"}, "User.email:"),
+    ("User", "unknown-role", {**USER, "role": "owner"}, "User.role:"),
+    ("User", "custom-without-preset", {**USER, "role": "custom"}, "User.permission_preset:"),
+    ("User", "preset-without-custom", {**USER, "permission_preset": "p"}, "User.permission_preset:"),
+    ("User", "long-display-name", {**USER, "display_name": "x" * 64}, "User.display_name:"),
+    ("User", "upper-case-id", {**USER, "user_id": "Jane"}, "User.user_id:"),
+    ("User", "missing-email", {"role": "user"}, "User.email:"),
+    ("User", "user-name-is-an-output", {**USER, "name": "accounts/acme/users/jane"}, "User.name: "),
+    ("User", "bad-deletion-policy", {**USER, "deletion_policy": "keep"}, "User.deletion_policy:"),
+    # ServiceAccount
+    ("ServiceAccount", "sa-unknown-role", {"role": "superuser"}, "ServiceAccount.role:"),
+    ("ServiceAccount", "sa-id-starts-with-digit", {"role": "user", "user_id": "9ci"}, "ServiceAccount.user_id:"),
+    ("ServiceAccount", "sa-email-is-an-output", {"role": "user", "email": "ci@acme.com"}, "ServiceAccount.email:"),
+    # ApiKey
+    ("ApiKey", "expired", {"user_id": "ci", "expire_time": "2020-01-01T00:00:00Z"}, "ApiKey.expire_time:"),
+    ("ApiKey", "not-a-time", {"user_id": "ci", "expire_time": "tomorrow"}, "ApiKey.expire_time:"),
+    ("ApiKey", "no-time-zone", {"user_id": "ci", "expire_time": "2031-01-01T00:00:00"}, "ApiKey.expire_time:"),
+    ("ApiKey", "missing-user", {"display_name": "k"}, "ApiKey.user_id:"),
+    ("ApiKey", "key-is-an-output", {"user_id": "ci", "key": "fw_123"}, "ApiKey.key: "),
+    # Model
+    ("Model", "missing-source", {"source": "adapters/missing", "base_model": LLAMA},
+     "Model.source: adapters/missing: no such file or folder"),
+    ("Model", "checkpoints-folder", {"source": "adapters/checkpoints", "base_model": LLAMA},
+     "point source at the one to upload, adapters/checkpoints/checkpoint-<step> "
+     "(the latest is adapters/checkpoints/checkpoint-20)"),
+    ("Model", "no-adapter-config", {"source": "adapters/no-config", "base_model": LLAMA}, "has no adapter_config.json"),
+    ("Model", "no-weights", {"source": "adapters/no-weights", "base_model": LLAMA}, "has no adapter weights"),
+    ("Model", "rank-too-high", {"source": "adapters/rank-128", "base_model": LLAMA}, "r (the LoRA rank) is 128"),
+    ("Model", "peft-rank-too-low", {**OK_ADAPTER, "peft_details": {"r": 2}}, "Model.peft_details.r:"),
+    ("Model", "lm-head", {"source": "adapters/lm-head", "base_model": LLAMA}, "target module 'lm_head' is not supported"),
+    ("Model", "quantized-checkpoint", {"source": "checkpoints/quantized", "kind": "HF_BASE_MODEL"},
+     "has a quantization_config"),
+    ("Model", "no-tokenizer", {"source": "checkpoints/no-tokenizer", "kind": "HF_BASE_MODEL"}, "has no tokenizer_config.json"),
+    ("Model", "adapter-without-base", {"source": "adapters/ok"}, "Model.base_model: is required for a LoRA adapter"),
+    ("Model", "unknown-kind", {**OK_ADAPTER, "kind": "GGUF"}, "Model.kind: 'GGUF' is not one of"),
+    ("Model", "base-model-not-a-name", {**OK_ADAPTER, "base_model": "llama-3"},
+     "Model.base_model: 'llama-3' is not a model resource name"),
+    ("Model", "file-not-folder", {**OK_ADAPTER, "source": pulumi.FileAsset("adapters/ok/adapter_config.json")},
+     "a model's files are a folder"),
+    ("Model", "default-precision-is-output",
+     {"source": "checkpoints/no-tokenizer", "kind": "HF_BASE_MODEL", "base_model_details": {"default_precision": "FP8"}},
+     "Model.base_model_details.default_precision: is not a field here"),
+    # Dataset
+    ("Dataset", "bad-json-line", {"source": "data/bad-line.jsonl", "format": "CHAT"},
+     "Dataset.source: data/bad-line.jsonl line 2: not valid JSON"),
+    ("Dataset", "no-assistant", {"source": "data/no-answer.jsonl", "format": "CHAT"},
+     "data/no-answer.jsonl line 1: no assistant message"),
+    ("Dataset", "empty-file", {"source": "data/empty.jsonl"}, "data/empty.jsonl is empty"),
+    ("Dataset", "wrong-extension", {"source": "data/rows.txt"}, "must have the .jsonl extension"),
+    ("Dataset", "unknown-format", {"source": "data/no-answer.jsonl", "format": "PARQUET"}, "Dataset.format: 'PARQUET' is not one of"),
+    ("Dataset", "no-source", {"format": "CHAT"}, "Dataset.source: is required"),
+    ("Dataset", "row-without-completion", {"format": "COMPLETION", "rows": [{"prompt": "a", "completion": "b"}, {"prompt": "c"}]},
+     "Dataset.rows[1]: 'completion' must be a string"),
+    # DeployedModel
+    ("DeployedModel", "load-without-deployment", {"model": ADAPTER}, "DeployedModel.deployment: is required"),
+    ("DeployedModel", "load-without-model", {"deployment": DEPLOYMENT}, "DeployedModel.model:"),
+    ("DeployedModel", "model-not-a-name", {"model": "support-lora", "deployment": DEPLOYMENT}, "DeployedModel.model:"),
+    ("DeployedModel", "deployment-not-a-name", {"model": ADAPTER, "deployment": "serve"}, "DeployedModel.deployment:"),
+    ("DeployedModel", "inference-model-is-an-output", {"model": ADAPTER, "deployment": DEPLOYMENT, "state": "DEPLOYED"},
+     "DeployedModel.state: "),
+    # new-resource: bad-input rows above
+]
+
+
+@pytest.fixture(autouse=True)
+def in_a_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_files(tmp_path, FILES)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.mark.parametrize(("type_name", "inputs", "needle"), [(t, i, n) for t, _, i, n in BAD_INPUTS],
+                         ids=[f"{t}-{name}" for t, name, _, _ in BAD_INPUTS])
+def test_bad_inputs_are_refused_at_plan_time_naming_the_field(type_name: str, inputs: dict[str, Any], needle: str) -> None:
+    hidden = {NAME_KEY: "thing", URN_KEY: f"urn:pulumi:dev::unit::fireworks:{type_name}::thing"}
+    failures = FireworksProvider(type_name).check({}, {**inputs, **hidden}).failures
+    reasons = [f.reason for f in failures]
+    assert any(needle in reason for reason in reasons), f"{needle!r} not in {reasons}"
+    assert all(reason.startswith(f"{type_name}.") for reason in reasons), reasons
+
+
+def test_every_resource_has_bad_input_rows() -> None:
+    from pulumi_fireworks._engine import registered_specs
+
+    assert set(registered_specs()) <= {type_name for type_name, *_ in BAD_INPUTS}
