@@ -8,7 +8,7 @@ In one run (about 6 minutes with the defaults) it prints, side by side:
 * ``pulumi up`` (create), ``up`` (update in place) and ``destroy`` of ``--n`` deployments
   whose transitions take ``--transition`` seconds in the emulator, as a multiple of that
   wait T: the goal is about 1 T, whatever N is;
-* the engine floor: the same N no-op dynamic resources (``tests.engine.tiny_resource``);
+* the engine floor: the same N no-op dynamic resources (``tests.langhost.tiny_resource``);
 * ``--instant`` deployments that become READY at once, against the floor for as many
   no-op resources, and against no-op resources shaped like a Deployment (same inputs and
   outputs, ``benchmarks/shaped_noop.py``): the second ratio is what our provider's own
@@ -71,7 +71,7 @@ elif kind == "shaped":
     for i in range(count):
         ShapedNoop(f"s{i}", base_model=%r, display_name=f"bench {label}", min_replica_count=0, max_replica_count=1)
 else:
-    from tests.engine.tiny_resource import Tiny
+    from tests.langhost.tiny_resource import Tiny
 
     for i in range(count):
         Tiny(f"t{i}", value=f"bench {label}")

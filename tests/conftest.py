@@ -5,6 +5,9 @@ fast tiers only; ``-m live`` the opt-in tier against the real API):
 
 * ``tests/unit``, ``tests/emulator``, ``tests/provider``: no Pulumi engine;
 * ``tests/engine``, ``tests/faults``, ``tests/packaging``: the real engine (``engine``);
+* ``tests/langhost``: the real engine too (``engine``), testing the Python language host in
+  scripts/engine rather than the product (``langhost``; ``-m "engine and not langhost"``
+  leaves them out, CI runs them);
 * ``tests/live``: the real Fireworks API, only with FIREWORKS_API_KEY set (``live``).
 """
 
@@ -19,7 +22,7 @@ from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
 from tests.support.engine import EngineEnv, make_engine_env
 
 
-ENGINE_TIERS = ("engine", "faults", "packaging")
+ENGINE_TIERS = ("engine", "faults", "packaging", "langhost")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -30,6 +33,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         tier = Path(str(item.fspath)).relative_to(root).parts[0]
         if tier in ENGINE_TIERS:
             item.add_marker(pytest.mark.engine)
+        if tier == "langhost":
+            item.add_marker(pytest.mark.langhost)
         elif tier == "live":
             item.add_marker(pytest.mark.live)
             if not live_asked:

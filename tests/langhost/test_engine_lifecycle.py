@@ -1,7 +1,7 @@
 """A stack's life through the real engine: preview, up, refresh, update, export, destroy.
 
 Also: the engine version, how a failing program is reported, and a Python policy pack. Which
-interpreter runs the program for each runtime option: tests/engine/test_language_host.py.
+interpreter runs the program for each runtime option: tests/langhost/test_language_host.py.
 Assertions are on what the engine reported (change summaries, step ops per resource, state), not
 only on exit codes.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
-from tests.engine.tiny_resource import TINY_TYPE
+from tests.langhost.tiny_resource import TINY_TYPE
 from tests.support.engine import (
     BUILT_ENGINE_VERSION,
     EngineEnv,
@@ -27,7 +27,7 @@ from tests.support.engine import (
 
 TINY_PROGRAM = """
     import pulumi
-    from tests.engine.tiny_resource import Tiny
+    from tests.langhost.tiny_resource import Tiny
 
     thing = Tiny("thing", value=pulumi.Config().get("value") or "hello")
     pulumi.export("value", thing.value)

@@ -154,7 +154,7 @@ def test_no_plugin_download_for_pulumi_fireworks(tmp_path: Path, monkeypatch: py
         """
         import pulumi
         import pulumi_fireworks
-        from tests.engine.tiny_resource import Tiny
+        from tests.langhost.tiny_resource import Tiny
 
         assert pulumi_fireworks.__name__ == "pulumi_fireworks"
         Tiny("thing", value="x")

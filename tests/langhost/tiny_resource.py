@@ -1,6 +1,6 @@
 """A minimal dynamic resource for engine tests.
 
-It lives in an importable module (``tests.engine.tiny_resource``; the engine env puts the repo on
+It lives in an importable module (``tests.langhost.tiny_resource``; the engine env puts the repo on
 ``PYTHONPATH``) because the provider is pickled with dill *by reference* when its class is
 importable: the ``pulumi-python`` provider process then imports this module to unpickle it.
 """
