@@ -1,5 +1,5 @@
-"""Fixtures for the emulator tests: one emulator served per session on a real loopback
-port, reset before every test that uses it."""
+"""Fixtures for the emulator tests, on top of tests/conftest.py's ``emulator`` (one emulator
+served per session on a real loopback port, reset before every test that uses it)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,7 @@ import httpx
 import pytest
 from fireworks import Fireworks
 
-from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
-
-
-@pytest.fixture(scope="session")
-def emulator_session() -> Iterator[RunningEmulator]:
-    with running_emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def emulator(emulator_session: RunningEmulator) -> RunningEmulator:
-    """A freshly reset emulator (seeds only, default lifecycle, no faults, empty log)."""
-    emulator_session.admin.reset()
-    return emulator_session
+from pulumi_fireworks.emulator.testing import RunningEmulator
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ import uvicorn
 
 from pulumi_fireworks.emulator.app import Emulator
 from pulumi_fireworks.emulator.server import Server, bind
+from tests.support.content import LLAMA
 
-BASE = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 #: A seeded base model without a serverless deployment.
 NON_SERVERLESS_BASE = "accounts/fireworks/models/qwen3-0p6b"
 
@@ -71,11 +71,11 @@ BASE_MODEL_FILES = {
 }
 
 
-def lora_spec(base: str = BASE, r: int = 8) -> dict[str, Any]:
+def lora_spec(base: str = LLAMA, r: int = 8) -> dict[str, Any]:
     return {"kind": "HF_PEFT_ADDON", "peft_details": {"base_model": base, "r": r, "target_modules": ["q_proj", "v_proj"]}}
 
 
-def ready_lora(sdk: fireworks.Fireworks, model_id: str, base: str = BASE) -> str:
+def ready_lora(sdk: fireworks.Fireworks, model_id: str, base: str = LLAMA) -> str:
     """Create, upload and validate a LoRA addon; returns its resource name."""
     model = sdk.models.create(model_id=model_id, model=lora_spec(base))  # type: ignore[arg-type]
     upload_model_files(sdk, model_id, ADAPTER_FILES)

@@ -12,8 +12,8 @@ import pytest
 from fireworks import Fireworks
 
 from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
+from tests.support.content import LLAMA
 
-BASE = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 DEPLOYMENTS = "/v1/accounts/my-account/deployments"
 
 
@@ -25,7 +25,7 @@ def test_new_account_and_key_see_only_their_account(emulator: RunningEmulator) -
     key = emulator.admin.add_key("team-b")
     client = Fireworks(api_key=key["key"], account_id="team-b", base_url=emulator.url, max_retries=0)
     assert [a.name for a in client.accounts.list()] == ["accounts/team-b"]
-    client.deployments.create(base_model=BASE, deployment_id="b-dep")
+    client.deployments.create(base_model=LLAMA, deployment_id="b-dep")
     own = httpx.get(emulator.url + DEPLOYMENTS, headers={"Authorization": f"Bearer {emulator.api_key}"})
     assert own.json()["deployments"] == []  # my-account does not see team-b's deployment
     assert client.models.get("qwen3-0p6b", account_id="fireworks").state == "READY"  # public reads work
@@ -52,7 +52,7 @@ def test_reset_drops_added_keys(emulator: RunningEmulator) -> None:
 
 
 def test_out_of_band_patch_is_seen_by_the_api(api: httpx.Client, emulator: RunningEmulator) -> None:
-    api.post(DEPLOYMENTS, params={"deploymentId": "drift"}, json={"baseModel": BASE, "displayName": "mine"})
+    api.post(DEPLOYMENTS, params={"deploymentId": "drift"}, json={"baseModel": LLAMA, "displayName": "mine"})
     name = "accounts/my-account/deployments/drift"
     patched = emulator.admin.patch_resource(name, {"displayName": "changed in the UI",
                                                    "autoscalingPolicy": {"scaleUpWindow": "90s"}})
@@ -65,13 +65,13 @@ def test_out_of_band_patch_is_seen_by_the_api(api: httpx.Client, emulator: Runni
 
 def test_out_of_band_state_change_cancels_the_transition(api: httpx.Client, emulator: RunningEmulator) -> None:
     emulator.admin.set_lifecycle_default(outcome="STUCK")
-    api.post(DEPLOYMENTS, params={"deploymentId": "manual"}, json={"baseModel": BASE})
+    api.post(DEPLOYMENTS, params={"deploymentId": "manual"}, json={"baseModel": LLAMA})
     emulator.admin.patch_resource("accounts/my-account/deployments/manual", {"state": "READY"})
     assert api.get(f"{DEPLOYMENTS}/manual").json()["state"] == "READY"
 
 
 def test_out_of_band_delete(api: httpx.Client, emulator: RunningEmulator) -> None:
-    api.post(DEPLOYMENTS, params={"deploymentId": "vanish"}, json={"baseModel": BASE})
+    api.post(DEPLOYMENTS, params={"deploymentId": "vanish"}, json={"baseModel": LLAMA})
     emulator.admin.delete_resource("accounts/my-account/deployments/vanish")
     assert api.get(f"{DEPLOYMENTS}/vanish").status_code == 404
     assert emulator.admin.http.get("/accounts/my-account/deployments/vanish").status_code == 404
@@ -89,8 +89,8 @@ def test_restart_on_the_same_database_keeps_resources(tmp_path: Path) -> None:
     db = str(tmp_path / "state.db")
     with running_emulator(db=db) as first:
         client = Fireworks(api_key=first.api_key, account_id=first.account_id, base_url=first.url, max_retries=0)
-        client.deployments.create(base_model=BASE, deployment_id="survivor", display_name="persisted")
-        client.deployments.create(base_model=BASE, deployment_id="soft-gone")
+        client.deployments.create(base_model=LLAMA, deployment_id="survivor", display_name="persisted")
+        client.deployments.create(base_model=LLAMA, deployment_id="soft-gone")
         client.deployments.delete("soft-gone")
         client.deployments.get("soft-gone")
         first.admin.add_account("extra")
@@ -112,7 +112,7 @@ def test_store_is_safe_under_concurrent_writers(emulator: RunningEmulator) -> No
 
     def work(i: int) -> int:
         with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {emulator.api_key}"}) as c:
-            c.post(DEPLOYMENTS, params={"deploymentId": f"par-{i}"}, json={"baseModel": BASE}).raise_for_status()
+            c.post(DEPLOYMENTS, params={"deploymentId": f"par-{i}"}, json={"baseModel": LLAMA}).raise_for_status()
             return c.get(f"{DEPLOYMENTS}/par-{i}").status_code
 
     with ThreadPoolExecutor(16) as pool:

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
+from tests.support.content import LLAMA
 
-BASE = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 DEPLOYMENTS = "/v1/accounts/my-account/deployments"
 EXISTING = DEPLOYMENTS + "/existing"
 
@@ -26,7 +26,7 @@ class Row(NamedTuple):
 
 
 def dep(**fields: Any) -> dict[str, Any]:
-    return {"baseModel": BASE, **fields}
+    return {"baseModel": LLAMA, **fields}
 
 
 ROWS = [

@@ -21,7 +21,7 @@ from pulumi_fireworks.emulator.__main__ import parser
 from pulumi_fireworks.emulator.config import Behaviour, EmulatorConfig
 from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
 
-from .helpers import BASE, lora_spec, raw
+from .helpers import LLAMA, lora_spec, raw
 from .strict import assert_sdk_parses
 
 # Fields newer than SDK 1.2.30 that a spelled-out object carries (reference §13.16).
@@ -52,7 +52,7 @@ PESSIMISTIC = {
 
 def objects(sdk: Fireworks, account_id: str) -> dict[type, dict[str, Any]]:
     """One of each object type, as a Get (or the only read there is) answers."""
-    sdk.deployments.create(base_model=BASE, deployment_id="dep")
+    sdk.deployments.create(base_model=LLAMA, deployment_id="dep")
     sdk.secrets.create(name="sec", key_name="TOKEN", value="plaintext-value")
     sdk.users.create(email="jane@acme.com", role="user")
     sdk.api_keys.create("jane", api_key={"display_name": "k"})

@@ -20,8 +20,8 @@ from fireworks.types import (
 from pulumi_fireworks.emulator.testing import RunningEmulator
 
 from .strict import assert_sdk_parses
+from tests.support.content import LLAMA
 
-BASE = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 SHAPE = "llama-v3p1-8b-instruct-fast"
 
 
@@ -34,7 +34,7 @@ def raw(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 def test_deployment_methods(sdk: Fireworks) -> None:
     d = sdk.deployments.with_raw_response
-    body = raw(d.create, base_model=BASE, deployment_id="dep-a", display_name="A", min_replica_count=1,
+    body = raw(d.create, base_model=LLAMA, deployment_id="dep-a", display_name="A", min_replica_count=1,
                max_replica_count=2, autoscaling_policy={"scale_down_window": "120s"}, validate_only=False)
     created = assert_sdk_parses(Deployment, body)
     assert created.state == "CREATING" and created.name == "accounts/my-account/deployments/dep-a"
@@ -42,7 +42,7 @@ def test_deployment_methods(sdk: Fireworks) -> None:
     got = assert_sdk_parses(Deployment, raw(d.get, "dep-a"))
     assert got.state == "READY" and got.replica_count == 1
 
-    updated = assert_sdk_parses(Deployment, raw(d.update, "dep-a", base_model=BASE, display_name="B",
+    updated = assert_sdk_parses(Deployment, raw(d.update, "dep-a", base_model=LLAMA, display_name="B",
                                                 min_replica_count=0, max_replica_count=3))
     assert updated.display_name == "B" and updated.state == "UPDATING"
 
@@ -62,7 +62,7 @@ def test_deployment_methods(sdk: Fireworks) -> None:
 
 
 def test_validate_only_create_stores_nothing(sdk: Fireworks) -> None:
-    would_be = sdk.deployments.create(base_model=BASE, deployment_id="dry", validate_only=True)
+    would_be = sdk.deployments.create(base_model=LLAMA, deployment_id="dry", validate_only=True)
     assert would_be.name == "accounts/my-account/deployments/dry"
     with pytest.raises(fireworks.NotFoundError):
         sdk.deployments.get("dry")
@@ -75,7 +75,7 @@ def test_shapes_and_versions(sdk: Fireworks) -> None:
     for item in body["deploymentShapes"]:
         assert_sdk_parses(DeploymentShape, item)
     shape = assert_sdk_parses(DeploymentShape, raw(shapes.get, SHAPE, account_id="fireworks"))
-    assert shape.base_model == BASE
+    assert shape.base_model == LLAMA
 
     versions = sdk.deployment_shape_versions.with_raw_response
     listed = raw(versions.list, SHAPE, account_id="fireworks")
@@ -84,12 +84,12 @@ def test_shapes_and_versions(sdk: Fireworks) -> None:
     version = assert_sdk_parses(
         DeploymentShapeVersion, raw(versions.get, "v2", account_id="fireworks", deployment_shape_id=SHAPE)
     )
-    assert version.latest_validated and version.snapshot and version.snapshot.base_model == BASE
+    assert version.latest_validated and version.snapshot and version.snapshot.base_model == LLAMA
 
     matched = assert_sdk_parses(
         DeploymentShapeVersionMatchResponse,
         raw(versions.match, create_deployment_request={"parent": "accounts/my-account",
-                                                       "deployment": {"base_model": BASE}}),
+                                                       "deployment": {"base_model": LLAMA}}),
     )
     assert matched.deployment_shape_versions
     assert {v.name.rsplit("/versions/", 1)[0].rsplit("/", 1)[1] for v in matched.deployment_shape_versions} == {
@@ -97,8 +97,8 @@ def test_shapes_and_versions(sdk: Fireworks) -> None:
 
 
 def test_shapes_filtered_by_target_model(sdk: Fireworks) -> None:
-    shapes = sdk.deployment_shapes.list(account_id="fireworks", extra_query={"targetModel": BASE})
-    assert {s.base_model for s in shapes} == {BASE}
+    shapes = sdk.deployment_shapes.list(account_id="fireworks", extra_query={"targetModel": LLAMA})
+    assert {s.base_model for s in shapes} == {LLAMA}
 
 
 def test_accounts(sdk: Fireworks, emulator: RunningEmulator) -> None:
@@ -131,7 +131,7 @@ def test_public_models_list_pages(sdk: Fireworks) -> None:
 
 def test_deployment_pager_walks_several_pages(sdk: Fireworks) -> None:
     for i in range(7):
-        sdk.deployments.create(base_model=BASE, deployment_id=f"page-{i}")
+        sdk.deployments.create(base_model=LLAMA, deployment_id=f"page-{i}")
     page = sdk.deployments.list(page_size=3)
     assert len(page.deployments) == 3 and page.has_next_page()
     assert [d.name.rsplit("/", 1)[1] for d in page] == [f"page-{i}" for i in range(7)]  # auto-paging
@@ -143,7 +143,7 @@ def test_deployment_pager_walks_several_pages(sdk: Fireworks) -> None:
     ("exc", "call"),
     [
         (fireworks.NotFoundError, lambda c: c.deployments.get("missing")),
-        (fireworks.BadRequestError, lambda c: c.deployments.create(base_model=BASE, min_replica_count=-1)),
+        (fireworks.BadRequestError, lambda c: c.deployments.create(base_model=LLAMA, min_replica_count=-1)),
         (fireworks.PermissionDeniedError, lambda c: c.deployments.list(account_id="someone-else")),
     ],
 )
@@ -154,9 +154,9 @@ def test_errors_raise_sdk_exceptions(sdk: Fireworks, exc: type[Exception], call:
 
 
 def test_conflict_raises_conflict_error(sdk: Fireworks) -> None:
-    sdk.deployments.create(base_model=BASE, deployment_id="twice")
+    sdk.deployments.create(base_model=LLAMA, deployment_id="twice")
     with pytest.raises(fireworks.ConflictError) as info:
-        sdk.deployments.create(base_model=BASE, deployment_id="twice")
+        sdk.deployments.create(base_model=LLAMA, deployment_id="twice")
     assert info.value.body == {"code": 6, "message": "resource already exists: accounts/my-account/deployments/twice",
                                "details": []}
 

@@ -16,7 +16,7 @@ from pulumi_fireworks.emulator.rules.deployed_models import new_deployed_model_i
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from pulumi_fireworks.emulator.validation import check_id
 
-from .helpers import BASE, NON_SERVERLESS_BASE, api_error, lora_spec, raw, ready_lora
+from .helpers import LLAMA, NON_SERVERLESS_BASE, api_error, lora_spec, raw, ready_lora
 from .strict import assert_sdk_parses
 
 DEPLOYMENTS = "accounts/my-account/deployments"
@@ -24,7 +24,7 @@ DEPLOYMENTS = "accounts/my-account/deployments"
 
 @pytest.fixture
 def multi_lora(sdk: Fireworks) -> str:
-    sdk.deployments.create(base_model=BASE, deployment_id="multi", enable_addons=True)
+    sdk.deployments.create(base_model=LLAMA, deployment_id="multi", enable_addons=True)
     return f"{DEPLOYMENTS}/multi"
 
 
@@ -76,7 +76,7 @@ def test_deployment_with_a_lora_is_in_use(sdk: Fireworks, multi_lora: str) -> No
     sdk.deployments.delete("multi")  # the unload is due: no GET needed in between
 
 
-@pytest.mark.parametrize("base", [BASE, NON_SERVERLESS_BASE], ids=["serverless base", "no serverless base"])
+@pytest.mark.parametrize("base", [LLAMA, NON_SERVERLESS_BASE], ids=["serverless base", "no serverless base"])
 def test_a_load_without_a_deployment_is_refused(sdk: Fireworks, base: str) -> None:
     # SDK 1.2.30: "LoRA models require a dedicated deployment"; the docs: "Serverless
     # deployment is not supported for LoRA models" -- whatever the base model supports.
@@ -96,7 +96,7 @@ def test_loading_twice_onto_the_same_deployment_is_409(sdk: Fireworks, multi_lor
 
 def test_default_moves_to_the_newest_explicit_default(sdk: Fireworks, multi_lora: str) -> None:
     model = ready_lora(sdk, "a")
-    sdk.deployments.create(base_model=BASE, deployment_id="second", enable_addons=True)
+    sdk.deployments.create(base_model=LLAMA, deployment_id="second", enable_addons=True)
     first = sdk.lora.load(model=model, deployment=multi_lora)
     second = sdk.lora.load(model=model, deployment=f"{DEPLOYMENTS}/second")
     assert (first.default, second.default) == (True, None)
@@ -106,7 +106,7 @@ def test_default_moves_to_the_newest_explicit_default(sdk: Fireworks, multi_lora
 
 
 def test_hot_reload_deployment_needs_replace_merged_addon(sdk: Fireworks) -> None:
-    sdk.deployments.create(base_model=BASE, deployment_id="hot", enable_hot_reload_latest_addon=True)
+    sdk.deployments.create(base_model=LLAMA, deployment_id="hot", enable_hot_reload_latest_addon=True)
     first, second = ready_lora(sdk, "a"), ready_lora(sdk, "b")
     with pytest.raises(fireworks.BadRequestError) as exc:
         sdk.lora.load(model=first, deployment=f"{DEPLOYMENTS}/hot")
@@ -144,7 +144,7 @@ BAD_LOADS: list[tuple[str, dict[str, Any], dict[str, Any], int, int, str]] = [
     ("missing model", {"model": "accounts/my-account/models/nope", "deployment": "@multi"}, {}, 404, 5, "model"),
     ("no deployment", {"model": "@lora"}, {}, 400, 3, "'deployment'"),
     ("serverless true", {"model": "@lora", "serverless": True}, {}, 400, 3, "'serverless'"),
-    ("base model, not addon", {"model": BASE, "deployment": "@multi"}, {}, 400, 3, "'model'"),
+    ("base model, not addon", {"model": LLAMA, "deployment": "@multi"}, {}, 400, 3, "'model'"),
     ("malformed deployment", {"model": "@lora", "deployment": "multi"}, {}, 400, 3, "'deployment'"),
     ("foreign deployment", {"model": "@lora", "deployment": "accounts/other/deployments/x"}, {}, 400, 3,
      "'deployment'"),
@@ -162,8 +162,8 @@ BAD_LOADS: list[tuple[str, dict[str, Any], dict[str, Any], int, int, str]] = [
 def test_bad_load(api: httpx.Client, sdk: Fireworks, body: dict[str, Any], query: dict[str, Any], status: int,
                   code: int, needle: str) -> None:
     lora = ready_lora(sdk, "lora")
-    sdk.deployments.create(base_model=BASE, deployment_id="multi", enable_addons=True)
-    sdk.deployments.create(base_model=BASE, deployment_id="plain")
+    sdk.deployments.create(base_model=LLAMA, deployment_id="multi", enable_addons=True)
+    sdk.deployments.create(base_model=LLAMA, deployment_id="plain")
     sdk.deployments.create(base_model=NON_SERVERLESS_BASE, deployment_id="other-base", enable_addons=True)
     resolved = {k: (lora if v == "@lora" else f"{DEPLOYMENTS}/{v[1:]}" if isinstance(v, str) and v.startswith("@")
                     else v) for k, v in body.items()}
@@ -176,7 +176,7 @@ def test_loading_onto_a_deployment_still_creating_is_failed_precondition(
     sdk: Fireworks, emulator: RunningEmulator
 ) -> None:
     emulator.admin.add_lifecycle_rule(collection="deployments", states=["CREATING"], outcome="STUCK")
-    sdk.deployments.create(base_model=BASE, deployment_id="stuck", enable_addons=True)
+    sdk.deployments.create(base_model=LLAMA, deployment_id="stuck", enable_addons=True)
     with pytest.raises(fireworks.BadRequestError) as exc:
         sdk.lora.load(model=ready_lora(sdk, "a"), deployment=f"{DEPLOYMENTS}/stuck")
     assert api_error(exc)[1] == 9 and "CREATING" in api_error(exc)[2]

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
+from tests.support.content import LLAMA
 
-BASE = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 BIG = "accounts/fireworks/models/llama-v3p3-70b-instruct"
 DEPLOYMENTS = "/v1/accounts/my-account/deployments"
 SHAPES = "accounts/fireworks/deploymentShapes"
@@ -17,7 +17,7 @@ SHAPES = "accounts/fireworks/deploymentShapes"
 
 def create(api: httpx.Client, dep_id: str, **fields: Any) -> dict[str, Any]:
     query = {"deploymentId": dep_id, **fields.pop("query", {})}
-    response = api.post(DEPLOYMENTS, params=query, json={"baseModel": BASE, **fields})
+    response = api.post(DEPLOYMENTS, params=query, json={"baseModel": LLAMA, **fields})
     assert response.status_code == 200, response.text
     return dict(response.json())
 
@@ -98,14 +98,14 @@ def test_unspecified_enums_mean_absent(api: httpx.Client) -> None:
 
 
 def test_random_id_when_none_given(api: httpx.Client) -> None:
-    response = api.post(DEPLOYMENTS, json={"baseModel": BASE})
+    response = api.post(DEPLOYMENTS, json={"baseModel": LLAMA})
     dep_id = response.json()["name"].rsplit("/", 1)[1]
     assert dep_id[0].isalpha() and len(dep_id) == 8
 
 
 def test_create_with_an_existing_id_is_409(api: httpx.Client) -> None:
     create(api, "dup")
-    response = api.post(DEPLOYMENTS, params={"deploymentId": "dup"}, json={"baseModel": BASE})
+    response = api.post(DEPLOYMENTS, params={"deploymentId": "dup"}, json={"baseModel": LLAMA})
     assert response.status_code == 409 and response.json()["code"] == 6
 
 
@@ -136,7 +136,7 @@ def test_update_mask_nested_path(api: httpx.Client) -> None:
 def test_update_without_mask_replaces_all_mutable_fields(api: httpx.Client) -> None:
     create(api, "full", displayName="name", description="gone soon", minReplicaCount=1, maxReplicaCount=4,
            autoscalingPolicy={"scaleUpWindow": "45s"})
-    d = api.patch(f"{DEPLOYMENTS}/full", json={"baseModel": BASE, "displayName": "only this"}).json()
+    d = api.patch(f"{DEPLOYMENTS}/full", json={"baseModel": LLAMA, "displayName": "only this"}).json()
     assert d["displayName"] == "only this" and "description" not in d
     assert "minReplicaCount" not in d and d["maxReplicaCount"] == 1  # zeroed (omitted, proto3), then defaulted again
     assert d["autoscalingPolicy"]["scaleUpWindow"] == "30s"
@@ -187,7 +187,7 @@ def test_soft_delete(api: httpx.Client) -> None:
     assert api.get(DEPLOYMENTS).json()["deployments"] == []
     shown = api.get(DEPLOYMENTS, params={"showDeleted": "true"}).json()["deployments"]
     assert [x["name"] for x in shown] == ["accounts/my-account/deployments/soft"]
-    blocked = api.post(DEPLOYMENTS, params={"deploymentId": "soft"}, json={"baseModel": BASE})
+    blocked = api.post(DEPLOYMENTS, params={"deploymentId": "soft"}, json={"baseModel": LLAMA})
     assert blocked.status_code == 409
     assert api.delete(f"{DEPLOYMENTS}/soft").json() == {}  # deleting again is a no-op
 
@@ -239,7 +239,7 @@ def test_delete_in_use_needs_ignore_checks(api: httpx.Client, emulator: RunningE
 
 def test_missing_deployment_is_404(api: httpx.Client) -> None:
     for response in (get(api, "nope"), api.delete(f"{DEPLOYMENTS}/nope"),
-                     api.patch(f"{DEPLOYMENTS}/nope", json={"baseModel": BASE})):
+                     api.patch(f"{DEPLOYMENTS}/nope", json={"baseModel": LLAMA})):
         assert response.status_code == 404 and response.json()["code"] == 5
 
 
@@ -261,7 +261,7 @@ def test_list_filter_and_order(api: httpx.Client, emulator: RunningEmulator) -> 
     assert names(orderBy="create_time desc") == ["c-small", "b-big", "a-small"]
     assert names(filter=f'base_model="{BIG}"') == ["b-big"]
     assert names(filter='state="READY"') == ["a-small", "b-big"]
-    assert names(filter=f'state=READY AND base_model="{BASE}"') == ["a-small"]
+    assert names(filter=f'state=READY AND base_model="{LLAMA}"') == ["a-small"]
     assert names(filter='state!="READY"') == ["c-small"]
     assert names(orderBy="accelerator_count desc,name") == ["b-big", "a-small", "c-small"]
 
@@ -297,7 +297,7 @@ def test_responses_omit_zero_values_as_protojson_does(api: httpx.Client) -> None
     created = api.post(
         DEPLOYMENTS,
         params={"deploymentId": "zeros"},
-        json={"baseModel": BASE, "minReplicaCount": 0, "enableMtp": False, "displayName": "", "annotations": {}},
+        json={"baseModel": LLAMA, "minReplicaCount": 0, "enableMtp": False, "displayName": "", "annotations": {}},
     ).json()
     for absent in ("minReplicaCount", "enableMtp", "displayName", "annotations"):
         assert absent not in created

@@ -11,18 +11,18 @@ import pytest
 from fireworks import Fireworks
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
+from tests.support.content import LLAMA
 
-BASE = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 DEPLOYMENTS = "/v1/accounts/my-account/deployments"
 
 
 def test_error_action(api: httpx.Client, emulator: RunningEmulator) -> None:
     emulator.admin.add_fault(method="POST", path="/v1/accounts/*/deployments", times=1,
                              action={"type": "error", "status": 503, "retryAfter": 7, "message": "maintenance"})
-    response = api.post(DEPLOYMENTS, json={"baseModel": BASE})
+    response = api.post(DEPLOYMENTS, json={"baseModel": LLAMA})
     assert response.status_code == 503 and response.headers["retry-after"] == "7"
     assert response.json() == {"code": 14, "message": "maintenance", "details": []}
-    assert api.post(DEPLOYMENTS, json={"baseModel": BASE}).status_code == 200  # times=1: gone
+    assert api.post(DEPLOYMENTS, json={"baseModel": LLAMA}).status_code == 200  # times=1: gone
     assert emulator.admin.faults() == []
 
 
@@ -57,18 +57,18 @@ def test_drop_action_raw(api: httpx.Client, emulator: RunningEmulator) -> None:
 def test_commit_then_error(api: httpx.Client, emulator: RunningEmulator) -> None:
     emulator.admin.add_fault(method="POST", path=DEPLOYMENTS, times=1,
                              action={"type": "commit_then_error", "status": 500})
-    response = api.post(DEPLOYMENTS, params={"deploymentId": "lost-reply"}, json={"baseModel": BASE})
+    response = api.post(DEPLOYMENTS, params={"deploymentId": "lost-reply"}, json={"baseModel": LLAMA})
     assert response.status_code == 500 and response.json()["code"] == 13
     assert api.get(f"{DEPLOYMENTS}/lost-reply").status_code == 200  # the create happened
-    retry = api.post(DEPLOYMENTS, params={"deploymentId": "lost-reply"}, json={"baseModel": BASE})
+    retry = api.post(DEPLOYMENTS, params={"deploymentId": "lost-reply"}, json={"baseModel": LLAMA})
     assert retry.status_code == 409  # what a naive retry sees
 
 
 def test_path_regex_and_method_matching(api: httpx.Client, emulator: RunningEmulator) -> None:
     emulator.admin.add_fault(method="DELETE", path_regex=r"/v1/accounts/[^/]+/deployments/keep-.*",
                              action={"type": "error", "status": 403})
-    api.post(DEPLOYMENTS, params={"deploymentId": "keep-me"}, json={"baseModel": BASE})
-    api.post(DEPLOYMENTS, params={"deploymentId": "drop-me"}, json={"baseModel": BASE})
+    api.post(DEPLOYMENTS, params={"deploymentId": "keep-me"}, json={"baseModel": LLAMA})
+    api.post(DEPLOYMENTS, params={"deploymentId": "drop-me"}, json={"baseModel": LLAMA})
     assert api.get(f"{DEPLOYMENTS}/keep-me").status_code == 200
     assert api.delete(f"{DEPLOYMENTS}/keep-me").status_code == 403
     assert api.delete(f"{DEPLOYMENTS}/drop-me").status_code == 200
@@ -105,7 +105,7 @@ def test_bad_fault_rules_are_400(emulator: RunningEmulator, bad: dict[str, objec
 
 def test_request_log_records_requests_without_secrets(api: httpx.Client, emulator: RunningEmulator) -> None:
     api.post(DEPLOYMENTS, params={"deploymentId": "logged"},
-             json={"baseModel": BASE, "directRouteApiKeys": ["super-secret-direct-key"]})
+             json={"baseModel": LLAMA, "directRouteApiKeys": ["super-secret-direct-key"]})
     api.get(f"{DEPLOYMENTS}/logged", params={"readMask": "name", "apiKey": emulator.api_key})
     httpx.get(emulator.url + DEPLOYMENTS, headers={"X-Api-Key": emulator.api_key})
     httpx.get(emulator.url + DEPLOYMENTS, headers={"Authorization": "Bearer not-a-real-key-123"})

@@ -7,13 +7,13 @@ import httpx
 import pytest
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
+from tests.support.content import LLAMA
 
-BASE = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 DEPLOYMENTS = "/v1/accounts/my-account/deployments"
 
 
 def create(api: httpx.Client, dep_id: str) -> str:
-    response = api.post(DEPLOYMENTS, params={"deploymentId": dep_id}, json={"baseModel": BASE})
+    response = api.post(DEPLOYMENTS, params={"deploymentId": dep_id}, json={"baseModel": LLAMA})
     assert response.status_code == 200, response.text
     return str(response.json()["state"])
 

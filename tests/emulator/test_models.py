@@ -15,7 +15,7 @@ from pulumi_fireworks.emulator.testing import RunningEmulator
 
 from .helpers import (
     ADAPTER_FILES,
-    BASE,
+    LLAMA,
     BASE_MODEL_FILES,
     api_error,
     lora_spec,
@@ -95,7 +95,7 @@ def test_create_existing_id_is_409(sdk: Fireworks) -> None:
 
 
 def test_kind_defaults_to_peft_addon(api: httpx.Client) -> None:
-    body = {"modelId": "implicit", "model": {"peftDetails": {"baseModel": BASE, "r": 16, "targetModules": ["q_proj"]}}}
+    body = {"modelId": "implicit", "model": {"peftDetails": {"baseModel": LLAMA, "r": 16, "targetModules": ["q_proj"]}}}
     response = api.post("/v1/accounts/my-account/models", json=body)
     assert response.status_code == 200, response.text
     assert response.json()["kind"] == "HF_PEFT_ADDON"
@@ -104,7 +104,7 @@ def test_kind_defaults_to_peft_addon(api: httpx.Client) -> None:
 
 # -- bad requests ------------------------------------------------------------------------------------
 
-PEFT = {"baseModel": BASE, "r": 8, "targetModules": ["q_proj"]}
+PEFT = {"baseModel": LLAMA, "r": 8, "targetModules": ["q_proj"]}
 BASE_DETAILS = {"checkpointFormat": "HUGGINGFACE"}
 
 BAD_CREATES: list[tuple[str, dict[str, Any], int, int, str]] = [
@@ -136,7 +136,7 @@ BAD_CREATES: list[tuple[str, dict[str, Any], int, int, str]] = [
      "'model.teft_details'"),
     ("long display name", {"modelId": "a", "model": {"peftDetails": PEFT, "displayName": "x" * 64}}, 400, 3,
      "'model.display_name'"),
-    ("draft without count", {"modelId": "a", "model": {"peftDetails": PEFT, "defaultDraftModel": BASE}}, 400, 3,
+    ("draft without count", {"modelId": "a", "model": {"peftDetails": PEFT, "defaultDraftModel": LLAMA}}, 400, 3,
      "'model.default_draft_token_count'"),
     ("bad checkpoint format", {"modelId": "a", "model": {"kind": "HF_BASE_MODEL", "baseModelDetails": {
         "checkpointFormat": "ONNX"}}}, 400, 3, "'model.base_model_details.checkpoint_format'"),
@@ -446,7 +446,7 @@ def test_prepare_before_ready_is_failed_precondition(sdk: Fireworks) -> None:
 
 def test_deployed_model_refs_and_delete_in_use(sdk: Fireworks) -> None:
     name = ready_lora(sdk, "served")
-    sdk.deployments.create(base_model=BASE, deployment_id="multi", enable_addons=True)
+    sdk.deployments.create(base_model=LLAMA, deployment_id="multi", enable_addons=True)
     loaded = sdk.lora.load(model=name, deployment="accounts/my-account/deployments/multi")
     refs = sdk.models.get("served").deployed_model_refs or []
     assert [(r.name, r.deployment, r.default, r.state) for r in refs] == [

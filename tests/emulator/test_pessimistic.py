@@ -18,7 +18,7 @@ from fireworks.types.shared import DeployedModel
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 
-from .helpers import ADAPTER_FILES, BASE, api_error, lora_spec, put_file, raw, ready_lora, upload_model_files
+from .helpers import ADAPTER_FILES, LLAMA, api_error, lora_spec, put_file, raw, ready_lora, upload_model_files
 from .strict import assert_sdk_parses
 
 ACCOUNT = "accounts/my-account"
@@ -198,7 +198,7 @@ def test_a_server_without_permission_presets_has_no_custom_role(api: httpx.Clien
 def test_newer_deployment_fields_are_dropped_in_and_out(sdk: Fireworks, api: httpx.Client,
                                                          emulator: RunningEmulator) -> None:
     newer = {"annotations": {"team": "ml"}, "maxConcurrencyPerReplica": 8, "preemptible": True}
-    body = {"baseModel": BASE, **newer}
+    body = {"baseModel": LLAMA, **newer}
     created = api.post(f"/v1/{ACCOUNT}/deployments", params={"deploymentId": "kept"}, json=body).json()
     assert {k: created[k] for k in newer} == newer
 
@@ -302,7 +302,7 @@ def test_conversation_config_is_immutable_as_the_protos_say(api: httpx.Client, s
 
 def test_the_autoscaling_policy_stays_mutable(api: httpx.Client, sdk: Fireworks, emulator: RunningEmulator) -> None:
     emulator.admin.set_behaviour(proto_immutable_fields=True)
-    sdk.deployments.create(base_model=BASE, deployment_id="d")
+    sdk.deployments.create(base_model=LLAMA, deployment_id="d")
     response = api.patch(f"/v1/{ACCOUNT}/deployments/d", params={"updateMask": "autoscaling_policy.scale_up_window"},
                          json={"autoscalingPolicy": {"scaleUpWindow": "60s"}})
     assert response.status_code == 200 and response.json()["autoscalingPolicy"]["scaleUpWindow"] == "60s"
@@ -319,7 +319,7 @@ def test_a_failed_load(sdk: Fireworks, emulator: RunningEmulator, unspecified: b
     emulator.admin.set_behaviour(failed_loads_unspecified=unspecified)
     emulator.admin.add_lifecycle_rule(collection="deployedModels", states=["DEPLOYING"], outcome="FAILED",
                                       message="LoRA failed to load", status_code="FAILED_PRECONDITION")
-    sdk.deployments.create(base_model=BASE, deployment_id="multi", enable_addons=True)
+    sdk.deployments.create(base_model=LLAMA, deployment_id="multi", enable_addons=True)
     loaded = sdk.lora.load(model=ready_lora(sdk, "a"), deployment=f"{ACCOUNT}/deployments/multi")
     dm_id = str(loaded.name).rsplit("/", 1)[1]
     got = raw(sdk.lora.with_raw_response.get, dm_id)
@@ -340,7 +340,7 @@ def test_a_failed_load(sdk: Fireworks, emulator: RunningEmulator, unspecified: b
 def test_a_lora_lifecycle_under_the_pessimistic_profile(sdk: Fireworks, api: httpx.Client,
                                                        emulator: RunningEmulator) -> None:
     emulator.admin.set_behaviour(profile="pessimistic")
-    sdk.deployments.create(base_model=BASE, deployment_id="multi", enable_addons=True,
+    sdk.deployments.create(base_model=LLAMA, deployment_id="multi", enable_addons=True,
                            extra_body={"annotations": {"team": "ml"}})  # a field the SDK does not know
     sdk.models.create(model_id="adapter", model=lora_spec())  # type: ignore[arg-type]
     upload_model_files(sdk, "adapter", ADAPTER_FILES)

@@ -8,8 +8,8 @@ Config: ``count`` (int), ``label`` (str, part of every display name; change it t
 import pulumi
 
 import pulumi_fireworks as fireworks
+from tests.support.content import LLAMA
 
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 
 config = pulumi.Config()
 label = config.get("label") or "v1"

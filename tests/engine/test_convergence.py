@@ -19,12 +19,10 @@ from pulumi.automation import errors as auto_errors
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.engine.conftest import DeploymentStack, ResourcesStack, live_deployments, set_deployments, set_resources
-from tests.support.content import adapter, chat_rows
+from tests.support.content import LLAMA, QWEN, adapter, chat_rows
 from tests.support.engine import EngineEnv, EngineStack, write_python_project
 from tests.support.inventory import assert_state_is_the_server, server_objects
 
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
-QWEN = "accounts/fireworks/models/qwen3-0p6b"
 
 #: One of every resource type, all named by the provider (the usual case).
 EVERY_TYPE: dict[str, dict[str, Any]] = {
@@ -100,8 +98,6 @@ def test_hard_interrupt_during_creates_then_a_plain_rerun_converges(
     assert live_deployments(emulator) == []
 
 
-
-
 def test_explicit_id_survives_replacement_and_destroy_then_up(
     deployment_stack: DeploymentStack, emulator: RunningEmulator
 ) -> None:
@@ -169,8 +165,6 @@ def test_api_errors_are_short_and_say_what_to_do(resources_stack: ResourcesStack
     assert "fireworks:Deployment 'ghost'" in message and "create failed: 404 NOT_FOUND:" in message
     assert "To fix:" in message
     assert "Traceback" not in message and "File \"" not in message
-
-
 
 
 def test_inputs_unknown_at_preview_are_checked_later_not_refused(

@@ -15,8 +15,8 @@ from pulumi.automation import errors as auto_errors
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.engine.conftest import ResourcesStack, live_objects, set_resources
-from tests.engine.test_convergence import LLAMA, interrupt_twice, wait_for
-from tests.support.content import adapter
+from tests.engine.test_convergence import interrupt_twice, wait_for
+from tests.support.content import LLAMA, adapter
 from tests.support.inventory import assert_state_is_the_server, server_objects
 
 KEYS = r"^/v1/accounts/[^/]+/users/[^/]+/apiKeys$"

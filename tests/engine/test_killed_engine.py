@@ -16,7 +16,8 @@ from pathlib import Path
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.engine.conftest import DeploymentStack
-from tests.engine.test_convergence import LLAMA, wait_for
+from tests.engine.test_convergence import wait_for
+from tests.support.content import LLAMA
 from tests.support.engine import EngineStack
 from tests.support.inventory import assert_state_is_the_server, server_objects
 

@@ -12,8 +12,8 @@ from pulumi.automation import errors as auto_errors
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.engine.conftest import live_deployments
 from tests.support.engine import EngineEnv, write_python_project
+from tests.support.content import LLAMA
 
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 FAST_SHAPE = "accounts/fireworks/deploymentShapes/llama-v3p1-8b-instruct-fast/versions/v2"
 MINIMAL_SHAPE = "accounts/fireworks/deploymentShapes/llama-v3p1-8b-instruct-minimal/versions/v2"
 

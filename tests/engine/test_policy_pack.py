@@ -24,14 +24,12 @@ from pulumi import automation as auto
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from pulumi_fireworks.policy import PACK_NAME, write_pack
 from tests.engine.conftest import live_deployments
-from tests.support.content import write_files
-from tests.support.content import adapter
+from tests.support.content import LLAMA, adapter, write_files
 from tests.support.engine import EngineEnv, EngineStack, engine_is_ours, write_python_project
 
 
 PROGRAM = Path(__file__).with_name("policy_program.py")
 REPO = Path(__file__).resolve().parents[2]
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 DEPLOYMENT = "pulumi-python:dynamic/fireworks:Deployment"
 SECRET = "pulumi-python:dynamic/fireworks:Secret"
 

@@ -25,12 +25,11 @@ from pathlib import Path
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.support.engine import EngineEnv, EngineStack, write_python_policy_pack, write_python_project
+from tests.support.content import LLAMA, QWEN
 
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
-QWEN = "accounts/fireworks/models/qwen3-0p6b"
 SHAPE = "accounts/fireworks/deploymentShapes/llama-v3p1-8b-instruct-fast"
 ROUTE_KEYS = ("route-key-v1-abcdef123456", "route-key-v2-abcdef654321")
 PRICES = ["--price", "NVIDIA_A100_80GB=2.90", "--price", "NVIDIA_H100_80GB=5.80", "--price", "NVIDIA_H200_141GB=6.99"]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Callable
-
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
+from tests.support.content import LLAMA
 
 
 def test_secret_lifecycle(live: Callable[[str], Any]) -> None:

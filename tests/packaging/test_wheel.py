@@ -16,12 +16,11 @@ import sys
 import tarfile
 import zipfile
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from pulumi.automation import errors as auto_errors
 
-from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
+from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.support.engine import EngineEnv, engine_is_ours, write_python_project
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,12 +76,6 @@ def venv(dists: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Pa
         check=True,
     )
     return path
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[RunningEmulator]:
-    with running_emulator() as emu:
-        yield emu
 
 
 def test_the_wheel_and_sdist_ship_every_package_file(dists: dict[str, Path]) -> None:

@@ -13,10 +13,9 @@ import pytest
 from pulumi_fireworks import ResourceError
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.provider.conftest import Driver
-from tests.support.content import adapter, write_files
+from tests.support.content import LLAMA, adapter, write_files
 from tests.support.inventory import server_objects
 
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 
 #: type -> (inputs with an explicit id, an input the adopted object must take on)
 EXPLICIT: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {

@@ -14,11 +14,9 @@ from pulumi_fireworks import ResourceError
 from pulumi_fireworks._engine import registered_specs
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.provider.conftest import Driver
-from tests.support.content import adapter, chat_rows, write_files
+from tests.support.content import LLAMA, QWEN, adapter, chat_rows, write_files
 from tests.support.inventory import server_objects
 
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
-QWEN = "accounts/fireworks/models/qwen3-0p6b"
 #: The create call of every registered resource (a collection under the account, or under its parent).
 CREATE_PATHS = r"^/v1/accounts/[^/]+/(" + "|".join(
     sorted({re.sub(r"\{\w+\}", "[^/]+", f"{s.parent}/{s.collection}".lstrip("/")) for s in registered_specs().values()})

@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+#: Base models the emulator seeds (as the real catalogue has them), used across the tests.
 LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
+QWEN = "accounts/fireworks/models/qwen3-0p6b"
 
 
 def adapter(folder: str, *, r: Any = 8, modules: Any = ("q_proj", "v_proj"), weights: bytes = b"\0" * 4096,

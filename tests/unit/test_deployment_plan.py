@@ -10,8 +10,8 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fireworks._engine import AUTONAMED_KEY, NAME_KEY, FireworksProvider
 from pulumi_fireworks._inputs import is_unknown
+from tests.support.content import LLAMA
 
-BASE = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 provider = FireworksProvider("Deployment")
 
 # (inputs beyond base_model, the field the failure must name, words the reason must contain)
@@ -56,7 +56,7 @@ BAD_INPUTS: list[tuple[dict[str, Any], str, str]] = [
 
 @pytest.mark.parametrize(("extra", "field", "words"), BAD_INPUTS, ids=[case[1] + ":" + str(i) for i, case in enumerate(BAD_INPUTS)])
 def test_bad_inputs_fail_naming_the_field(extra: dict[str, Any], field: str, words: str) -> None:
-    result = provider.check({}, {"base_model": BASE, **extra, NAME_KEY: "d"})
+    result = provider.check({}, {"base_model": LLAMA, **extra, NAME_KEY: "d"})
     # Filed under the top-level input (Pulumi shows its value), the reason names the path.
     assert [f.property for f in result.failures] == [field.split(".")[0]]
     assert words in result.failures[0].reason
@@ -74,7 +74,7 @@ def test_base_model_is_required_and_checked() -> None:
 def test_check_canonicalises_durations_and_autonames() -> None:
     result = provider.check(
         {},
-        {"base_model": BASE, "autoscaling_policy": {"scale_to_zero_window": "10m", "scale_up_window": 30}, NAME_KEY: "My Chat"},
+        {"base_model": LLAMA, "autoscaling_policy": {"scale_to_zero_window": "10m", "scale_up_window": 30}, NAME_KEY: "My Chat"},
     )
     assert result.failures == []
     assert result.inputs["autoscaling_policy"] == {"scale_to_zero_window": "600s", "scale_up_window": "30s"}
@@ -83,8 +83,8 @@ def test_check_canonicalises_durations_and_autonames() -> None:
 
 
 def test_check_keeps_the_generated_id_across_updates() -> None:
-    first = provider.check({}, {"base_model": BASE, NAME_KEY: "chat"}).inputs
-    again = provider.check(first, {"base_model": BASE, "display_name": "x", NAME_KEY: "chat"}).inputs
+    first = provider.check({}, {"base_model": LLAMA, NAME_KEY: "chat"}).inputs
+    again = provider.check(first, {"base_model": LLAMA, "display_name": "x", NAME_KEY: "chat"}).inputs
     assert again["deployment_id"] == first["deployment_id"]
 
 
@@ -97,7 +97,7 @@ UNKNOWNS = [pytest.param(Unknown(), id="Unknown-object"), pytest.param(UNKNOWN, 
 def test_unknown_values_at_preview_are_not_errors_and_stay_unknown(unknown: Any) -> None:
     result = provider.check(
         {},
-        {"base_model": BASE, "display_name": unknown,
+        {"base_model": LLAMA, "display_name": unknown,
          "autoscaling_policy": {"scale_up_window": unknown, "scale_down_window": "1m"}, NAME_KEY: "d"},
     )
     assert result.failures == []
@@ -114,7 +114,7 @@ def test_an_unknown_required_value_still_lets_other_errors_through(unknown: Any)
 
 
 def checked(**inputs: Any) -> dict[str, Any]:
-    result = provider.check({}, {"base_model": BASE, "deployment_id": "dep", NAME_KEY: "d", **inputs})
+    result = provider.check({}, {"base_model": LLAMA, "deployment_id": "dep", NAME_KEY: "d", **inputs})
     assert result.failures == []
     return dict(result.inputs, state="READY", name="accounts/a/deployments/dep")  # as stored outputs
 
@@ -145,13 +145,13 @@ def test_diff_decides_update_or_replace_per_field(change: dict[str, Any], replac
 
 def test_no_diff_for_equivalent_spellings_and_provider_key() -> None:
     olds = checked(autoscaling_policy={"scale_to_zero_window": "10m"})
-    news = provider.check({}, {"base_model": BASE, "deployment_id": "dep", NAME_KEY: "d", "autoscaling_policy": {"scale_to_zero_window": "600s"}}).inputs
+    news = provider.check({}, {"base_model": LLAMA, "deployment_id": "dep", NAME_KEY: "d", "autoscaling_policy": {"scale_to_zero_window": "600s"}}).inputs
     news["__provider"] = "another pickle"
     assert provider.diff("dep", olds, news).changes is False
 
 
 def test_autonamed_replacement_creates_before_deleting() -> None:
-    olds = dict(provider.check({}, {"base_model": BASE, NAME_KEY: "d"}).inputs)
+    olds = dict(provider.check({}, {"base_model": LLAMA, NAME_KEY: "d"}).inputs)
     news = provider.check(olds, {"base_model": "accounts/fireworks/models/qwen3-0p6b", NAME_KEY: "d"}).inputs
     result = provider.diff(olds["deployment_id"], olds, news)
     assert result.replaces == ["base_model"]

@@ -4,7 +4,7 @@ errors, retries, and requests checked against the official SDK."""
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import httpx
 import pytest
@@ -15,28 +15,21 @@ import pulumi_fireworks as fireworks
 from pulumi_fireworks._config import Settings
 from pulumi_fireworks._errors import NotFoundError
 from pulumi_fireworks._http import Client
-from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
+from pulumi_fireworks.emulator.testing import RunningEmulator
 from pulumi_fireworks.lookups import _session
+from tests.support.content import LLAMA
 
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 FAST = "accounts/fireworks/deploymentShapes/llama-v3p1-8b-instruct-fast/versions/v2"
 MINIMAL = "accounts/fireworks/deploymentShapes/llama-v3p1-8b-instruct-minimal/versions/v2"
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[RunningEmulator]:
-    with running_emulator() as emu:
-        yield emu
-
-
 @pytest.fixture
-def emulator(served: RunningEmulator, monkeypatch: pytest.MonkeyPatch) -> RunningEmulator:
-    """A reset emulator that the environment points lookups at (no stack config)."""
-    served.admin.reset()
-    for key, value in served.env().items():
+def emulator(emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch) -> RunningEmulator:
+    """The reset emulator, which the environment points lookups at (no stack config)."""
+    for key, value in emulator.env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("PULUMI_CONFIG", raising=False)
-    return served
+    return emulator
 
 
 def api(emulator: RunningEmulator) -> httpx.Client:

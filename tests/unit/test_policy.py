@@ -36,9 +36,8 @@ from pulumi_fireworks.policy.resources import (
     SERVICE_ACCOUNT,
 )
 from tests.support.policy import UNKNOWN, Harness, StackItem, is_secret, secret, urn
+from tests.support.content import LLAMA, QWEN
 
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
-QWEN = "accounts/fireworks/models/qwen3-0p6b"
 # What the provider's check leaves in the inputs, hidden keys included (remediations see them).
 HIDDEN = {"__provider": secret("gASVpickled"), "__name": "chat", "__autonamed": True}
 
