@@ -41,7 +41,6 @@ EVERY_TYPE_FILES = {
     "data/train.jsonl": chat_rows(3), "data/train-2.jsonl": chat_rows(4),
 }
 SECRETS = {"hfToken": "hf_secret_value_for_convergence"}
-CREATE_PATHS = r"^/v1/accounts/[^/]+/(deployments|secrets|users|users/[^/]+/apiKeys|models|datasets|deployedModels)$"
 CREATES = len(EVERY_TYPE)
 """Create calls of an `up` of EVERY_TYPE (one per resource)."""
 
@@ -80,6 +79,7 @@ def test_hard_interrupt_during_creates_then_a_plain_rerun_converges(
     wait_for(lambda: len(live_deployments(emulator)) == 5)  # all five are being created
     output = interrupt_twice(process)
     assert process.returncode != 0 and "terminating" in output
+    emulator.admin.advance_clock(10)  # what the interrupted run started settles now
     known = stack.resources("pulumi-python:dynamic/fireworks:Deployment")
     assert len(known) < 5  # interrupted: the state does not know them all
 
@@ -194,7 +194,6 @@ def test_saved_plans_apply_as_previewed_for_updates_replacements_and_deletes_of_
         assert stack.preview(plan=str(plan)).change_summary == expected
         assert stack.up(plan=str(plan)).change_summary == expected
         assert_state_is_the_server(stack, emulator)
-        assert stack.preview().change_summary == {"same": sum(expected.values()) - expected.get("delete", 0)}
 
     def edit(**changes: dict[str, Any]) -> dict[str, dict[str, Any]]:
         out = json.loads(json.dumps(EVERY_TYPE))

@@ -90,6 +90,7 @@ def test_a_user_with_an_explicit_id_interrupted_mid_create_is_adopted_and_destro
     wait_for(lambda: any(u["name"].endswith("/users/ann") for u in live_objects(emulator, "users")))
     interrupt_twice(process)
     emulator.admin.clear_lifecycle_rules()
+    emulator.admin.advance_clock(60)  # the user the interrupted run started is made now
 
     with pytest.raises(auto_errors.CommandError) as failure:
         stack.up()  # the plain re-run: the user exists, made by the run that was interrupted
