@@ -70,34 +70,6 @@ def wait_for(condition: Any, timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def test_hard_interrupt_during_creates_then_a_plain_rerun_converges(
-    deployment_stack: DeploymentStack, emulator: RunningEmulator
-) -> None:
-    emulator.admin.set_lifecycle_default(timing={"seconds": 10})
-    stack = deployment_stack({f"wave-{i}": {"base_model": LLAMA} for i in range(5)})
-    process = stack.spawn("up", "--yes", "--skip-preview", "--non-interactive")
-    wait_for(lambda: len(live_deployments(emulator)) == 5)  # all five are being created
-    output = interrupt_twice(process)
-    assert process.returncode != 0 and "terminating" in output
-    emulator.admin.advance_clock(10)  # what the interrupted run started settles now
-    known = stack.resources("pulumi-python:dynamic/fireworks:Deployment")
-    assert len(known) < 5  # interrupted: the state does not know them all
-
-    rerun = stack.up()  # the plain re-run a user tries first
-    assert rerun.change_summary.get("create", 0) >= 5 - len(known)
-    assert len(live_deployments(emulator, show_deleted=True)) == 5  # taken over, not duplicated
-    assert_state_is_the_server(stack, emulator)
-    # The engine keeps the interrupted creates as pending operations (and warns about them)
-    # until a refresh drops them; they are in the state already, so dropping is right.
-    assert json.loads(stack.export_text())["deployment"].get("pending_operations")
-    stack.cli("refresh", "--yes", "--non-interactive", "--clear-pending-creates")
-    assert not json.loads(stack.export_text())["deployment"].get("pending_operations")
-    assert_state_is_the_server(stack, emulator)
-    assert stack.preview().change_summary == {"same": 6}
-    stack.destroy()
-    assert live_deployments(emulator) == []
-
-
 def test_explicit_id_survives_replacement_and_destroy_then_up(
     deployment_stack: DeploymentStack, emulator: RunningEmulator
 ) -> None:

@@ -1,4 +1,4 @@
-"""Property-based, through the engine: a few generated Deployment specs converge in a real
+"""Property-based, through the engine: a couple of generated Deployment specs converge in a real
 stack (after `up`, neither `preview` nor `refresh` sees a change). The many examples run at
 the provider tier (tests/provider/test_deployment_properties.py, same strategy); these show
 that what holds there holds for the engine's own diff, refresh and state too.
@@ -23,7 +23,7 @@ def walking_stack(deployment_stack: DeploymentStack) -> EngineStack:
     return deployment_stack({})
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=deployment_specs())
 def test_any_valid_spec_converges_with_no_diff(
     walking_stack: EngineStack, emulator: RunningEmulator, spec: dict[str, Any]

@@ -2,9 +2,9 @@
 
 The pack is written with ``pulumi_fireworks.policy.write_pack`` (the shipped folder). Most tests
 run it in this repository's environment (a ``runtime: python`` PulumiPolicy.yaml without a
-virtualenv, which our dev language host runs with the program's interpreter);
-``test_pack_runs_from_its_own_virtualenv`` runs it in the official layout, from a virtualenv
-of its own built from requirements.txt.
+virtualenv, which our dev language host runs with the program's interpreter). The official
+layout, a pack run from a virtualenv of its own installed from the built wheel, is
+tests/packaging/test_wheel.py's README test.
 """
 
 from __future__ import annotations
@@ -277,56 +277,6 @@ def test_plain_secret_value_is_stored_as_a_secret(
         for side in ("inputs", "outputs"):
             assert set(resource[side]["value"]) == {SECRET_SIG[0], "ciphertext"}, (resource["urn"], side)
     stack.destroy()
-
-
-VENV_PROGRAM = f"""
-    import pulumi_fireworks as fireworks
-
-    fireworks.Deployment("big", base_model="{LLAMA}", min_replica_count=0, max_replica_count=12)
-"""
-
-
-def test_pack_runs_from_its_own_virtualenv(engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path) -> None:
-    """The official layout: the pack's requirements.txt installed into its own `venv` (from PyPI,
-    this repository not editable), and nothing of this repository on the pack's path."""
-    # A copy of the sources, so pip's in-tree build leaves nothing in the work tree.
-    source = tmp_path / "src"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, source / name)
-    shutil.copytree(REPO / "pulumi_fireworks", source / "pulumi_fireworks",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    pack = write_pack(tmp_path / "pack", requirement=str(source))
-    assert "virtualenv: venv" in (pack / "PulumiPolicy.yaml").read_text()
-    written = {name: (pack / name).read_text() for name in ("PulumiPolicy.yaml", "__main__.py", "requirements.txt")}
-    venv_python = pack / "venv" / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "venv", str(pack / "venv")], check=True)
-    subprocess.run(
-        [str(venv_python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(pack / "requirements.txt")],
-        check=True, timeout=900,
-    )
-    # The installed package ships the same pack folder (package data).
-    subprocess.run(
-        [str(venv_python), "-m", "pulumi_fireworks.policy", "new", str(pack), "--force", "--requirement", str(source)],
-        check=True, cwd=tmp_path, capture_output=True,
-    )
-    assert {name: (pack / name).read_text() for name in written} == written
-    located = subprocess.run(
-        [str(venv_python), "-m", "pulumi_fireworks.policy", "path"], check=True, cwd=tmp_path, capture_output=True, text=True
-    ).stdout.strip()
-    assert located.startswith(str(pack / "venv")) and (Path(located) / "PulumiPolicy.yaml").is_file()
-
-    project = write_python_project(tmp_path / "project", "guarded", VENV_PROGRAM)
-    stack = engine_env.stack(project, env_vars={**emulator.env(), "PYTHONPATH": ""})
-    with pytest.raises(auto.CommandError) as caught:
-        stack.preview(policy_packs=[str(pack)])
-    text = failure_text(caught)
-    assert violations(text) == {"fireworks-max-replicas": "mandatory"}
-    assert "max_replica_count is 12, above the limit of 10" in text
-
-    if engine_is_ours(engine_env.bin_dir):
-        [run] = [c for c in engine_env.langhost_calls() if c["method"] == "RunPlugin"]
-        assert run["python"] == str(venv_python)
 
 
 def _venv_on_this_environment(venv: Path) -> Path:
