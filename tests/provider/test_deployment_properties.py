@@ -135,7 +135,7 @@ def walk(request: pytest.FixtureRequest, emulator: RunningEmulator, driver: Call
     return Walk(driver("Deployment", "prop"))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=deployment_specs())
 def test_any_valid_spec_converges_with_no_diff(walk: Walk, emulator: RunningEmulator, spec: dict[str, Any]) -> None:
     walk.up(spec)
