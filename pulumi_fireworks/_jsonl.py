@@ -14,7 +14,7 @@ uploaded. The rules, from the fine-tuning guides:
   (the model writes the answers), so no assistant turn is required;
 * ``COMPLETION``: ``prompt`` and ``completion``, both strings. The guides no longer show
   this older format; these are the field names of Fireworks' (and OpenAI's) legacy
-  completion fine-tuning, chosen here where the reference is silent;
+  completion fine-tuning, chosen here where the docs and the SDK are silent;
 * no format (``FORMAT_UNSPECIFIED``): any JSON object.
 
 :func:`scan` reads a file once for both its SHA-256 and its rows, so a dataset is hashed

@@ -81,7 +81,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _secret_id(value: str) -> str:
-    # Undocumented charset (reference §13.10): clients use both `my-key` and `MY_KEY`.
+    # Undocumented charset (not in the SDK nor the docs): clients use both `my-key` and `MY_KEY`.
     if not _SECRET_ID.match(value):
         raise ValueError(
             f"{value!r} is not a valid secret id: use 1-63 letters, digits, '-' and '_', "

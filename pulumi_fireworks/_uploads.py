@@ -1,6 +1,7 @@
 """Sending local files to signed upload URLs: streamed, a few at a time, retried, re-signed.
 
-The middle of a Model or Dataset create (reference §4.3, §6.3): ``:getUploadEndpoint``
+The middle of a Model or Dataset create (https://docs.fireworks.ai/models/uploading-custom-models;
+SDK ``fireworks/lib/dataset_upload.py``): ``:getUploadEndpoint``
 answers a signed URL per file (GCS V4 URLs on the real service, valid for about an
 hour), and each file is PUT there with the two headers the URL was signed with,
 ``Content-Type: application/octet-stream`` and ``X-Goog-Content-Length-Range: n,n``.

@@ -1,6 +1,7 @@
 """``fireworks:ApiKey`` — an API key of a user or service account.
 
-API object: a key under ``accounts/{account}/users/{user_id}/apiKeys`` (reference §9).
+API object: a key under ``accounts/{account}/users/{user_id}/apiKeys``
+(https://docs.fireworks.ai/api-reference/create-api-key; SDK ``fireworks/resources/api_keys.py``).
 Everything about it is unusual, which is why this file overrides the most engine hooks:
 the create body is wrapped (``{"apiKey": {...}}``), the server picks the id
 (``keyId``), the key itself is returned by the create call only, there is no Get (it is

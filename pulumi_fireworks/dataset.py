@@ -1,6 +1,7 @@
 """``fireworks:Dataset`` — fine-tuning data uploaded from a JSONL file or given inline.
 
-API object: ``accounts/{account}/datasets/{dataset_id}`` (reference §6). The create is a
+API object: ``accounts/{account}/datasets/{dataset_id}`` (https://docs.fireworks.ai/api-reference/create-dataset;
+SDK ``fireworks/resources/datasets.py``, ``fireworks/lib/dataset_upload.py``). The create is a
 create call (``UPLOADING``, with ``userUploaded: {}`` and the ``exampleCount`` the client
 counted: the API expects the client to send it), then the rows: one multipart
 ``:upload`` for a single file up to 150 MB, else ``:getUploadEndpoint``, a PUT per file
@@ -78,7 +79,7 @@ class DatasetEngine(UploadingEngine):
         inputs_model=DatasetInputs,
         wire_model=DatasetWire,
         id_field="dataset_id",
-        # Create takes {"datasetId": ..., "dataset": {...}} (reference §6.1).
+        # Create takes {"datasetId": ..., "dataset": {...}} (SDK fireworks/types/dataset_create_params.py).
         id_source="body",
         id_param="datasetId",
         create_wrapper="dataset",

@@ -1,6 +1,7 @@
 """``fireworks:DeployedModel`` — a LoRA addon loaded onto a dedicated deployment.
 
-API object: ``accounts/{account}/deployedModels/{id}`` (reference §5). What is special:
+API object: ``accounts/{account}/deployedModels/{id}`` (https://docs.fireworks.ai/api-reference/create-deployed-model;
+SDK ``fireworks/resources/lora.py``). What is special:
 the server picks the id (so a lost create is found again by what it is: the model and
 the deployment, which the API allows once), there is no FAILED state (an error in
 ``status`` is the failure), and the inputs that make it loadable belong to *other*

@@ -1,6 +1,7 @@
 """``fireworks:Deployment`` — an on-demand deployment of a model on dedicated GPUs.
 
-API object: ``accounts/{account}/deployments/{deployment_id}`` (reference §2).
+API object: ``accounts/{account}/deployments/{deployment_id}``
+(https://docs.fireworks.ai/api-reference/create-deployment; SDK ``fireworks/resources/deployments.py``).
 Everything generic lives in ``_engine.py``; this file says what is special about
 deployments: their inputs and rules, which inputs force a replacement, the create and
 delete flags, and the string users put in ``model=`` to query the deployment.

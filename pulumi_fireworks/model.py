@@ -1,8 +1,10 @@
 """``fireworks:Model`` — a custom model uploaded from local files: a LoRA adapter or a base model.
 
-API object: ``accounts/{account}/models/{model_id}`` (reference §4). The create is four
-calls (reference §4.3): create (``UPLOADING``), ``:getUploadEndpoint`` with every file
-and its size, a PUT of each file to its signed URL, ``GET :validateUpload``; then the
+API object: ``accounts/{account}/models/{model_id}`` (https://docs.fireworks.ai/api-reference/create-model;
+SDK ``fireworks/resources/models.py``). The create is four calls (the "4-step process" of
+https://docs.fireworks.ai/models/uploading-custom-models): create (``UPLOADING``),
+``:getUploadEndpoint`` with every file and its size, a PUT of each file to its signed URL,
+``GET :validateUpload``; then the
 wait for ``READY``. What is shared with Dataset (content digests, the upload step,
 cleanup) is in ``_uploaded.py``; this file says what a model's files must be, what
 they imply, and which inputs replace the model.
@@ -165,7 +167,7 @@ class ModelEngine(UploadingEngine):
         inputs_model=ModelInputs,
         wire_model=ModelWire,
         id_field="model_id",
-        # Create takes {"modelId": ..., "model": {...}} (reference §4.1).
+        # Create takes {"modelId": ..., "model": {...}} (SDK fireworks/types/model_create_params.py).
         id_source="body",
         id_param="modelId",
         create_wrapper="model",
@@ -227,7 +229,7 @@ class ModelEngine(UploadingEngine):
     def wire_body(self, props: Mapping[str, Any], fields: Any) -> dict[str, Any]:
         details = props.get("base_model_details")
         if isinstance(details, dict) and details.get("parameter_count") is not None:
-            # int64 travels as a JSON string (reference §1.4)
+            # int64 travels as a JSON string (SDK fireworks/types/base_model_details_param.py: parameter_count: str)
             props = {**props, "base_model_details": {**details, "parameter_count": str(int(details["parameter_count"]))}}
         return super().wire_body(props, fields)
 

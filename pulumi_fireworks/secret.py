@@ -1,6 +1,7 @@
 """``fireworks:Secret`` — a secret of the account, injected as an environment variable.
 
-API object: ``accounts/{account}/secrets/{secret_id}`` (reference §7). What is special:
+API object: ``accounts/{account}/secrets/{secret_id}`` (https://docs.fireworks.ai/api-reference/create-secret;
+SDK ``fireworks/resources/secrets.py``). What is special:
 the id travels in the create body's ``name``; ``value`` is write-only (never returned,
 so drift in it cannot be seen and the diff compares with the value last applied); and
 the real service has been observed answering 500 instead of 404 for a missing secret.
@@ -40,7 +41,8 @@ class SecretEngine(ResourceEngine):
         inputs_model=SecretInputs,
         wire_model=SecretWire,
         id_field="secret_id",
-        # Create takes the id as `name`, bare (what real clients send; reference §7).
+        # Create takes the id as `name`, bare (what real clients send, e.g. eval-protocol/python-sdk's
+        # eval_protocol/platform_api.py; `name` is required in SDK fireworks/types/secret_create_params.py).
         id_source="body",
         id_param="name",
         summary="A secret of the account, e.g. a Hugging Face token for evaluators and jobs.",
@@ -55,7 +57,8 @@ class SecretEngine(ResourceEngine):
         except NotFoundError:
             return None
         except InternalServerError:
-            # The real service has answered 500 for a missing secret (reference §1.7).
+            # The real service has answered 500 for a missing secret (not in the SDK nor the docs; reported in
+            # eval-protocol/python-sdk's eval_protocol/platform_api.py, which treats it as not found).
             # List tells "gone" from "broken": a listed secret exists (and the list item
             # carries all a Get would); an unlisted one is gone. A list that fails too
             # raises, so nothing is ever dropped from state on a guess.
@@ -73,7 +76,8 @@ class SecretEngine(ResourceEngine):
             client.request("DELETE", path, params=params, retry_statuses=RETRYABLE_STATUSES - {500})
         except InternalServerError:
             # A client of the real service treats a 500 to DELETE as "not found" too
-            # (reference §1.7). Not guessed here either: gone only when the list says so.
+            # (eval-protocol/python-sdk, eval_protocol/platform_api.py). Not guessed here either: gone only
+            # when the list says so.
             if self.fetch(client, props, object_id) is not None:
                 client.request("DELETE", path, params=params)  # still there: a real failure, retried as usual
                 return

@@ -1,6 +1,7 @@
 """``fireworks:User`` and ``fireworks:ServiceAccount`` — the people and robots of an account.
 
-API object: ``accounts/{account}/users/{user_id}`` (reference §8), one collection for
+API object: ``accounts/{account}/users/{user_id}`` (https://docs.fireworks.ai/api-reference/create-user,
+https://docs.fireworks.ai/accounts/service-accounts; SDK ``fireworks/resources/users.py``), one collection for
 both: a service account is a user with ``serviceAccount: true``, an e-mail the server
 derives from its id, and no way to log into the web UI. They get two type tokens so
 that policies can hold them to different rules (e.g. no ``admin`` service accounts).

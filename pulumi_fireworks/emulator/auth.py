@@ -9,8 +9,9 @@
 * Any other account's path is **403 PERMISSION_DENIED**, whether or not the account
   exists. Choice: Google's AIP-211 requires PERMISSION_DENIED for a parent the caller
   cannot access (so as not to leak existence), and the gateway is a Google-style API; the
-  reference (§1.7) notes NOT_FOUND is "also used for no access" by some calls, but no
-  source shows it for a foreign *account*, so the emulator uses 403 and keeps 404 for
+  docs' error-code table (https://docs.fireworks.ai/guides/inference-error-codes) gives 404
+  also when "you don't have permission to access it", but no source shows it for a foreign
+  *account*, so the emulator uses 403 and keeps 404 for
   resources missing in the caller's own (or the public) account.
 """
 

@@ -1,7 +1,8 @@
 """API errors as the real control plane sends them (grpc-gateway's ``google.rpc.Status``).
 
 Body: ``{"code": <gRPC code as int>, "message": "...", "details": []}`` with the HTTP
-status of the gRPC code (reference §1.7). The mapping is data (:data:`HTTP_STATUS`);
+status of the gRPC code (grpc-gateway's standard ``runtime.HTTPStatusFromCode``; the body is what
+the SDK's ``fireworks/training/sdk/errors.py`` parses). The mapping is data (:data:`HTTP_STATUS`);
 handlers raise :class:`ApiError` (or one of the helpers) and the app turns it into a
 response. Messages name the offending field in snake_case, as proto field paths are.
 """

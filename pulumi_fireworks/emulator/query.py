@@ -70,7 +70,8 @@ def omit_zero_values(model: type[BaseModel], doc: dict[str, Any]) -> dict[str, A
     """``doc`` as protojson writes it by default: fields holding their zero value
     (``false``, ``0``, ``""``, an ``*_UNSPECIFIED`` enum, an empty list or map) are left out.
 
-    The reference says zero values "may be omitted from responses"; we omit them, the
+    Zero values "may be omitted from responses" (protojson's default, which gateways built
+    on grpc-gateway use unless told to emit them); we omit them, the
     stricter case for clients, so a provider that confuses "absent" with "changed"
     shows up as a perpetual diff in our own tests. Sub-messages are kept even when all
     their fields are zero (protojson writes a set message as ``{}``); map entries and

@@ -24,7 +24,8 @@ from pulumi_fireworks.emulator.testing import RunningEmulator, running_emulator
 from .helpers import LLAMA, lora_spec, raw
 from .strict import assert_sdk_parses
 
-# Fields newer than SDK 1.2.30 that a spelled-out object carries (reference §13.16).
+# Fields newer than SDK 1.2.30 that a spelled-out object carries: absent from its fireworks/types/*.py, described
+# by newer OpenAPI documents (e.g. the schema of https://docs.fireworks.ai/api-reference/create-deployment).
 NEWER: dict[type, tuple[str, ...]] = {
     T.Deployment: ("annotations", "maxConcurrencyPerReplica", "preemptible", "hotLoadTrainerJob",
                    "hotLoadTransitionType", "autoscaling_policy.scalingSchedules",

@@ -1,4 +1,6 @@
-"""API keys of a user: ``accounts/{account}/users/{user}/apiKeys`` (reference §9).
+"""API keys of a user: ``accounts/{account}/users/{user}/apiKeys``.
+
+Sources: https://docs.fireworks.ai/api-reference/create-api-key, SDK ``fireworks/resources/api_keys.py``.
 
 * Create: ``POST .../apiKeys`` with ``{"apiKey": {displayName?, expireTime?,
   annotations?}}`` (the wrapper is required; ``annotations`` is unknown to SDK 1.2.30 and

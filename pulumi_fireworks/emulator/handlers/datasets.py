@@ -1,4 +1,7 @@
-"""Datasets: ``accounts/{account}/datasets/{dataset}`` (reference §6).
+"""Datasets: ``accounts/{account}/datasets/{dataset}``.
+
+Sources: https://docs.fireworks.ai/api-reference/create-dataset, SDK ``fireworks/resources/datasets.py``
+and ``fireworks/lib/dataset_upload.py``.
 
 Create takes ``{datasetId, dataset, sourceDatasetId?, filter?}``. An uploaded dataset
 (``userUploaded``, or no source at all) waits in ``UPLOADING`` until its rows arrive,
@@ -18,9 +21,10 @@ emulated failure leaves it ``UPLOADING`` with an error ``status``). A dataset de
 another (``sourceDatasetId``, ``transformed``, ``splitted``) or pointing at an
 ``externalUrl`` is filled by the service itself: it starts the same transition at once.
 
-Choices where the reference is silent:
+Choices where the public sources (the docs, SDK 1.2.30) are silent:
 
-* ``exampleCount`` is the client's (reference §6.2: "supplied by the client on create"):
+* ``exampleCount`` is the client's (the SDK's ``fireworks/lib/dataset_upload.py`` counts the
+  lines and sends it on create):
   it is kept as sent, never counted from the uploaded rows, and stays absent when the
   client sends none.
 * While an upload is being validated, no more files are taken (``:upload`` and

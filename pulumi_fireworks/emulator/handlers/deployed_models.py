@@ -1,4 +1,6 @@
-"""Deployed models (LoRA loads): ``accounts/{account}/deployedModels/{id}`` (reference §5).
+"""Deployed models (LoRA loads): ``accounts/{account}/deployedModels/{id}``.
+
+Sources: https://docs.fireworks.ai/api-reference/create-deployed-model, SDK ``fireworks/resources/lora.py``.
 
 The SDK calls this collection ``lora`` (``client.lora.load/get/list/update/unload``).
 Rules are in :mod:`..rules.deployed_models`; this module wires them to the store.

@@ -1,11 +1,13 @@
-"""Deployments: ``accounts/{account}/deployments/{deployment}`` (reference §2).
+"""Deployments: ``accounts/{account}/deployments/{deployment}``.
+
+Sources: https://docs.fireworks.ai/api-reference/create-deployment, SDK ``fireworks/resources/deployments.py``.
 
 Everything generic (ids, 409s, soft delete, ``updateMask``, lists) is the core's; this
 module holds the deployment's checks (as data in :data:`FIELD_CHECKS`, cross-field rules
 in :meth:`Deployments.validate`) and the server-side normalisation (defaults, shape
 resolution, replica counts), plus ``:scale`` and ``:undelete``.
 
-Choices where the reference is silent or ambiguous (also in the report):
+Choices where the public sources (the docs, SDK 1.2.30) are silent or ambiguous:
 
 * ``baseModel`` that does not exist (or is not readable by the key) -> **404 NOT_FOUND**
   naming ``base_model`` (a missing referenced resource, as firectl's "model not found");

@@ -1,4 +1,6 @@
-"""Models: ``accounts/{account}/models/{model}`` (reference §4).
+"""Models: ``accounts/{account}/models/{model}``.
+
+Sources: https://docs.fireworks.ai/api-reference/create-model, SDK ``fireworks/resources/models.py``.
 
 The public base models are seeded under ``accounts/fireworks`` (every key may read
 them); an account's own models are created, uploaded, validated and prepared here.

@@ -1,4 +1,6 @@
-"""Secrets: ``accounts/{account}/secrets/{secret}`` (reference §7).
+"""Secrets: ``accounts/{account}/secrets/{secret}``.
+
+Sources: https://docs.fireworks.ai/api-reference/create-secret, SDK ``fireworks/resources/secrets.py``.
 
 * Create: ``{name, keyName, value}``; ``name`` is the bare id or the full resource name
   (id charset: :mod:`..rules.secrets`). Existing id -> 409.
@@ -16,9 +18,9 @@
   plaintext, and the admin API's record view shows ``meta``, so the plaintext is never
   kept at all. It is never part of an error message, and the request log records no
   bodies.
-* Get or Delete of a missing secret is **404 NOT_FOUND** by default. The reference notes
-  that the real service was observed to answer 500 for a Get (and eval-protocol treats
-  500 as "not found" for Get and Delete); the ``missingSecretStatus`` behaviour (CLI
+* Get or Delete of a missing secret is **404 NOT_FOUND** by default. The real service has
+  been reported to answer 500 for a Get (eval-protocol/python-sdk's
+  ``eval_protocol/platform_api.py`` treats 500 as "not found" for Get and Delete); the ``missingSecretStatus`` behaviour (CLI
   ``--missing-secret-status 500``, admin ``PATCH /emulator/v1/behaviour``) answers 500
   INTERNAL for both, so clients can be tested telling "gone" from "broken" (e.g. through
   List, which is unaffected). Update keeps its 404.

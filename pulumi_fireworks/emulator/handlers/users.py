@@ -1,4 +1,6 @@
-"""Users and service accounts: ``accounts/{account}/users/{user}`` (reference §8).
+"""Users and service accounts: ``accounts/{account}/users/{user}``.
+
+Sources: https://docs.fireworks.ai/api-reference/create-user, SDK ``fireworks/resources/users.py``.
 
 * Create: ``POST ...?userId=<id>`` with ``{role, email?, displayName?, serviceAccount?,
   permissionPreset?}``; ``CREATING -> READY``. Rules: :mod:`..rules.users`. Without

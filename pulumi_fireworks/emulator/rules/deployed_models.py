@@ -1,6 +1,6 @@
 """DeployedModel (LoRA load) rules: what may be loaded where, ids, updates.
 
-Loading needs (reference §5):
+Loading needs (SDK ``fireworks/resources/lora.py``, ``load``; https://docs.fireworks.ai/fine-tuning/deploying-loras):
 
 * ``model``: a READY LoRA addon (``HF_PEFT_ADDON``/``HF_TEFT_ADDON``);
 * ``deployment`` (required): a deployment whose ``base_model`` is the addon's

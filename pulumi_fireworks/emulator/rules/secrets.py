@@ -1,6 +1,6 @@
 """Secret rules: the id carried in ``name``, ``keyName``, ``value``.
 
-Id charset (undocumented; reference §13.10). Real clients use both lower-case ids with
+Id charset (undocumented: not in the SDK nor the docs). Real clients use both lower-case ids with
 ``-`` (eval-protocol: ``my-eval-api-key``) and firectl-style ``MY_SECRET``, so the
 emulator accepts the union: 1-63 characters of ``A-Z a-z 0-9 - _``, starting with a
 letter and not ending with ``-`` or ``_``. Ids are case-sensitive.

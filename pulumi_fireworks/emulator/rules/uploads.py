@@ -1,6 +1,8 @@
 """File-set rules of the signed-URL uploads that models and datasets share.
 
-The flow (reference §4.3, §6.3): ``:getUploadEndpoint`` registers every file with its
+The flow (https://docs.fireworks.ai/models/uploading-custom-models; SDK
+``fireworks/resources/models.py``, ``fireworks/resources/datasets.py``,
+``fireworks/lib/dataset_upload.py``): ``:getUploadEndpoint`` registers every file with its
 size (and replaces whatever was registered before); each file is PUT to its signed URL
 with ``Content-Type: application/octet-stream`` and ``X-Goog-Content-Length-Range:
 <n>,<n>``; ``:validateUpload`` then checks the uploaded set.
