@@ -389,10 +389,6 @@ class DigestCache:
             self._memory[key] = value
             return value
 
-    def clear_memory(self) -> None:
-        with self._guard:
-            self._memory.clear()
-
     @contextlib.contextmanager
     def _db(self) -> Iterator[Optional[sqlite3.Connection]]:
         if self._directory is None:

@@ -10,7 +10,6 @@ response. Messages name the offending field in snake_case, as proto field paths 
 from __future__ import annotations
 
 import enum
-import json
 from typing import Any, Optional
 
 
@@ -103,10 +102,6 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"code": int(self.code), "message": self.message, "details": self.details}
-
-    def body_bytes(self) -> bytes:
-        return json.dumps(self.body()).encode()
-
 
 def invalid_argument(message: str) -> ApiError:
     return ApiError(Code.INVALID_ARGUMENT, message)

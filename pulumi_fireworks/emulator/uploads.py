@@ -163,11 +163,6 @@ def signed_urls(req: Request, record: Record, generation: int) -> dict[str, str]
     }
 
 
-def unsigned_uri(record: Record, filename: str) -> str:
-    """Where the file would live in the service's bucket (informational only)."""
-    return f"gs://fireworks-emulator/{record.name}/{filename}"
-
-
 def file_set(record: Record) -> tuple[dict[str, int], dict[str, UploadedFile]]:
     """(registered name -> size, uploaded name -> file) of ``record``."""
     state = record.meta.get("upload") or {}

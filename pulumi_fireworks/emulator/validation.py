@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 from pydantic import BaseModel
@@ -133,14 +133,6 @@ def timestamp(field: str, value: Any) -> str:
     if parsed.tzinfo is None:
         raise invalid_field(field, f"{value!r} has no time zone offset")
     return rfc3339(parsed.timestamp())
-
-
-def int64_string(field: str, value: Any) -> str:
-    """int64 fields travel as JSON strings; numbers are accepted and re-rendered."""
-    try:
-        return str(int(Decimal(str(value))))
-    except (InvalidOperation, ValueError):
-        raise invalid_field(field, f"{value!r} is not an integer") from None
 
 
 def rfc3339(epoch: float) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from .values import FIREWORKS_TYPE_PREFIX, secret_fields
+from .values import secret_fields
 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -66,10 +66,6 @@ class ResourceChange:
     changed_keys: Optional[frozenset[str]] = None
     """The top-level fields the provider said change (the step's ``detailedDiff``), when it
     said: the only way to know whether a secret input changed, since the JSON masks both sides."""
-
-    @property
-    def is_fireworks(self) -> bool:
-        return self.type.startswith(FIREWORKS_TYPE_PREFIX)
 
     @property
     def type_name(self) -> str:

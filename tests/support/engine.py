@@ -95,10 +95,6 @@ class EngineEnv:
     backend_dir: Path
     env: dict[str, str]
 
-    @property
-    def backend_url(self) -> str:
-        return f"file://{self.backend_dir}"
-
     def env_with(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment variables for a pulumi invocation, plus ``extra``."""
         merged = dict(self.env)

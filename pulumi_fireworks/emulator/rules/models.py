@@ -130,12 +130,3 @@ def check_prepare(model: Model, precision: Optional[str]) -> str:
     if is_addon(model.kind):
         raise failed_precondition(f"model {model.name} is an addon (kind {model.kind}); only base models can be prepared")
     return precision
-
-
-def check_deletable(model: Model, deployed_model_names: list[str]) -> None:
-    """Undocumented in the API; the emulator refuses to delete a model that is still loaded."""
-    if deployed_model_names:
-        raise failed_precondition(
-            f"model {model.name} is still deployed as {', '.join(sorted(deployed_model_names))}; unload it first"
-        )
-
