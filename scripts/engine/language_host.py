@@ -54,6 +54,7 @@ from langhost_toolchain import (  # noqa: E402 - needs the path above
     parse_options,
     resolve_toolchain,
     run_step,
+    runs_here,
 )
 
 # Version we report to the engine: this host is shipped with (and tested against) that engine.
@@ -136,6 +137,10 @@ def required_packages(packages: Sequence[Mapping[str, Any]]) -> list[dict[str, A
 def probe_packages(toolchain: Toolchain) -> list[dict[str, Any]]:
     """The distributions installed in the toolchain's interpreter (``langhost_probe.py``)."""
     command = toolchain.command(str(PROBE_SCRIPT), "packages")
+    if runs_here(command):  # the same answer, without a process (see runs_here)
+        import langhost_probe
+
+        return langhost_probe.list_packages()
     try:
         proc = subprocess.run(command.argv, env=command.env, cwd=command.cwd, capture_output=True, text=True,
                               stdin=subprocess.DEVNULL, check=False)
@@ -561,12 +566,17 @@ def serve(argv: Sequence[str]) -> int:
                 toolchain = resolve_toolchain(opts, os.environ)
                 command = toolchain.command("-c", "import platform, sys; print(sys.executable); "
                                                   "print(platform.python_version())")
-                proc = subprocess.run(command.argv, env=command.env, cwd=command.cwd, capture_output=True,
-                                      text=True, check=True)
+                if runs_here(command):
+                    import platform
+
+                    executable, python_version = os.path.abspath(sys.executable), platform.python_version()
+                else:
+                    proc = subprocess.run(command.argv, env=command.env, cwd=command.cwd, capture_output=True,
+                                          text=True, check=True)
+                    executable, python_version = proc.stdout.split()
                 version = toolchain.version()
             except (ToolchainError, subprocess.CalledProcessError) as exc:
                 fail(context, exc)
-            executable, python_version = proc.stdout.split()
             return language_pb2.AboutResponse(
                 executable=executable, version=python_version,
                 # Upstream names the option's toolchain ("Auto" when detected from a lock file).
