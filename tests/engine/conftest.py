@@ -2,6 +2,9 @@
 
 The provider runs in the engine's dynamic-provider process, so the emulator is served on
 a real loopback port and reached through FIREWORKS_BASE_URL.
+
+Tests do not `destroy` their stacks to clean up: each has its own file backend, and the
+emulator is reset before the next test. A `destroy` in a test is there for what it shows.
 """
 
 from __future__ import annotations

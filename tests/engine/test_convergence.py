@@ -107,7 +107,6 @@ def test_a_saved_plan_applies_as_previewed_and_the_preview_shows_the_real_id(
         # the reviewer saw the real id
         assert re.search(rf'{field}\s*: "{up.outputs[name][field]}"', preview.stdout), (name, field)
     assert_state_is_the_server(stack, emulator)
-    stack.destroy()
 
 
 def test_get_of_a_missing_object_fails_with_its_id(
@@ -150,7 +149,6 @@ def test_inputs_unknown_at_preview_are_checked_later_not_refused(
     assert stack.preview().change_summary == {"create": 3}
     up = stack.up()
     assert up.outputs["endpoint"]["value"] == up.outputs["chat"]["name"]
-    stack.destroy()
 
 
 def test_saved_plans_apply_as_previewed_for_updates_replacements_and_deletes_of_every_type(

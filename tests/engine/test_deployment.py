@@ -174,5 +174,4 @@ def test_direct_route_api_keys_are_secret_in_state_even_when_passed_plain(
     for key in keys:
         assert key not in ours
     assert all(key not in json.dumps(entry) for entry in emulator.admin.requests() for key in keys)
-    stack.destroy()
 

@@ -54,7 +54,6 @@ def test_key_rotation_creates_the_new_key_first_and_a_failed_one_keeps_the_old_k
     assert current == new and authenticates(emulator, current)
     emulator.admin.clear_faults()
     assert_state_is_the_server(stack, emulator)
-    stack.destroy()
 
 
 def test_public_set_elsewhere_is_reported_by_refresh_and_reverted_by_up(
@@ -77,7 +76,6 @@ def test_public_set_elsewhere_is_reported_by_refresh_and_reverted_by_up(
     stack.up()
     assert [bool(emulator.admin.get_resource(n).get("public")) for n in published] == [False, False]
     assert stack.preview().change_summary == {"same": 4}
-    stack.destroy()
 
 
 def test_a_user_with_an_explicit_id_interrupted_mid_create_is_adopted_and_destroyed(

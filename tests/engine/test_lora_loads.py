@@ -81,7 +81,6 @@ def test_a_load_that_fails_fails_up_with_the_status_and_leaves_nothing_loaded(
     assert "LoRA weights do not match the base model" in str(failure.value)
     assert live_objects(emulator, "deployedModels") == []
     assert stack.resources(LOAD) == []
-    stack.destroy()
 
 
 def test_deployment_deleted_elsewhere_takes_its_loads_and_up_recreates_both(
@@ -99,7 +98,6 @@ def test_deployment_deleted_elsewhere_takes_its_loads_and_up_recreates_both(
     up = stack.up()
     assert up.change_summary.get("create") == 2
     assert_state_is_the_server(stack, emulator, made_elsewhere=(model,))
-    stack.destroy()
 
 
 def test_a_deployment_declared_without_addons_is_refused_at_preview(

@@ -224,7 +224,6 @@ def test_relative_paths_resolve_in_the_program_directory(engine_env: EngineEnv, 
     assert stack.up().outputs == {}
     [dataset] = stack.resources(DATASET)
     assert dataset["outputs"]["example_count"] == 2 and dataset["outputs"]["source"] == "data/train.jsonl"
-    stack.destroy()
 
 
 # -- a failed create leaves nothing ---------------------------------------------------------
@@ -253,7 +252,6 @@ def test_a_failed_model_create_leaves_no_model_and_the_next_up_makes_it(
     emulator.admin.clear_faults()
     assert stack.up().change_summary == {"same": 1, "create": 1}  # the next run simply makes it
     assert_state_is_the_server(stack, emulator)
-    stack.destroy()
 
 
 def test_a_failed_dataset_upload_leaves_no_dataset(resources_stack: ResourcesStack, emulator: RunningEmulator) -> None:
@@ -275,7 +273,6 @@ def test_failed_puts_are_retried(resources_stack: ResourcesStack, emulator: Runn
     assert up.outputs["support-lora"]["state"] == "READY"
     assert emulator.admin.faults() == []  # every injected failure was met, and got over
     assert uploaded(emulator, up.outputs["support-lora"]["name"]) == local(project_of(stack), "adapters/support")
-    stack.destroy()
 
 
 def test_saved_plan_pins_the_files(resources_stack: ResourcesStack, emulator: RunningEmulator, tmp_path: Path) -> None:
@@ -294,7 +291,6 @@ def test_saved_plan_pins_the_files(resources_stack: ResourcesStack, emulator: Ru
     with pytest.raises(auto_errors.CommandError):
         stack.up(plan=str(plan))
     assert len(live_objects(emulator, "models")) == 1
-    stack.destroy()
 
 
 def test_a_model_still_in_use_is_not_deleted_and_says_by_what(

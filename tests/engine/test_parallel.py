@@ -99,7 +99,6 @@ def test_a_dependent_still_starts_only_after_its_deployment_is_ready(
     # The independent ones did not wait for each other.
     independent = sorted(t for name, t in posts.items() if name != dependent)
     assert independent[-1] - independent[0] < transition
-    stack.destroy(parallel=64)
 
 
 def test_the_thread_setting_bounds_how_many_calls_run_at_once(
@@ -113,8 +112,6 @@ def test_the_thread_setting_bounds_how_many_calls_run_at_once(
     posts = sent(emulator.admin.requests(), "POST")
     # Four creates held the four workers; the fifth could only start once one of them was READY.
     assert posts[4] - posts[0] >= transition
-    emulator.admin.set_lifecycle_default(timing="instant")
-    stack.destroy(parallel=64)
 
 
 def test_a_no_change_up_costs_no_api_call_and_refresh_one_get_each(
@@ -133,7 +130,6 @@ def test_a_no_change_up_costs_no_api_call_and_refresh_one_get_each(
         refreshing()
         calls = [(e["method"], deployment_id(e)) for e in emulator.admin.requests()]
         assert sorted(calls) == sorted(("GET", i) for i in stack.outputs()["ids"])
-    stack.destroy(parallel=64)
 
 
 def test_forty_deployments_converge_through_a_storm_of_429s(

@@ -241,7 +241,6 @@ def test_stack_budget_stops_cli_up_which_previews_first_but_not_a_skipped_previe
     skipped = engine_env.run_cli(["up", "--skip-preview", *common], cwd=project, extra_env=emulator.env(), check=False)
     assert skipped.returncode != 0 and "fireworks-stack-gpu-budget" in skipped.stdout
     assert len(live_deployments(emulator)) == 1
-    stack.destroy()
 
 
 SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
@@ -276,7 +275,6 @@ def test_plain_secret_value_is_stored_as_a_secret(
     for resource in secrets:
         for side in ("inputs", "outputs"):
             assert set(resource[side]["value"]) == {SECRET_SIG[0], "ciphertext"}, (resource["urn"], side)
-    stack.destroy()
 
 
 def _venv_on_this_environment(venv: Path) -> Path:

@@ -181,4 +181,3 @@ def test_review_of_real_previews_matches_golden_and_never_shows_secrets(
     assert "Blocked by review rules" in blocked.stdout and "fireworks:Deployment::swap" in blocked.stderr
 
     _configure(stack, {}, {}, ROUTE_KEYS[1])
-    stack.destroy()
