@@ -635,19 +635,19 @@ class ResourceEngine:
             inputs = {k: v for k, v in props.items() if k not in spec.output_names}
             for field in spec.api_inputs - spec.write_only - spec.refresh_keeps:
                 if is_zero(props.get(field)):
-                    # Unset (or zero, which the API does not tell apart from unset: 0
-                    # replicas is "the default") means the API's default where that is
-                    # managed: anything
-                    # else (made public in the web UI) is drift, recorded so that the
-                    # next `up` shows it and puts the default back.
+                    # Unset, or zero, which the API does not tell apart from unset (0 replicas
+                    # is "the default"); an explicit zero stays as written. It means the API's
+                    # default where that is managed: anything else (made public in the web
+                    # UI) is drift, recorded so that the next `up` shows it and puts the
+                    # default back.
                     if field in spec.unset_defaults and self._drifted_from_default(field, current):
                         inputs[field] = current.get(field)
                     continue
                 value = project(field, props[field], current.get(field), self.equivalent, self.map_fields, self.spec.may_be_dropped)
-                if is_zero(value) and not is_zero(props[field]):
+                if is_zero(value):
                     inputs.pop(field, None)  # cleared elsewhere
                 else:
-                    inputs[field] = value  # an explicit zero the server satisfies stays as written
+                    inputs[field] = value
             # What check records with the inputs (the name, what follows from it), so
             # that the next diff does not show them as added.
             inputs.update(self.preview_outputs(inputs, client.account_id))
@@ -667,14 +667,16 @@ class ResourceEngine:
         spec = self.spec
         changed = sorted(f for f in spec.api_inputs if not same(olds.get(f), news.get(f)))
         if changed:
-            sent, mask = self.update_plan(news, changed)
-            self._patch(client, sent, id_, mask)
+            self._patch(client, news, id_, changed)
             live = self._wait_ready(client, news, id_, "update")
         else:
             live = self.fetch(client, news, id_) or {}
         return UpdateResult(outs=self._outputs(news, id_, live, previous=olds))
 
     def _patch(self, client: Client, props: Props, object_id: str, fields: list[str]) -> None:
+        """PATCH ``fields`` to what ``props`` asks for (an update, or an adopted object
+        brought in line), as :meth:`update_plan` spells it out."""
+        props, fields = self.update_plan(props, fields)
         client.request(
             "PATCH",
             self.spec.object_path(client.account_id, props, object_id),
