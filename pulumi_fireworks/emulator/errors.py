@@ -103,6 +103,7 @@ class ApiError(Exception):
     def body(self) -> dict[str, Any]:
         return {"code": int(self.code), "message": self.message, "details": self.details}
 
+
 def invalid_argument(message: str) -> ApiError:
     return ApiError(Code.INVALID_ARGUMENT, message)
 

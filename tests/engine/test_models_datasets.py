@@ -20,6 +20,7 @@ from pulumi.automation import errors as auto_errors
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.engine.conftest import ResourcesStack, live_objects, set_resources
+from tests.provider.test_model_create_failures import STEPS, WEIGHTS
 from tests.support.content import LLAMA, adapter, chat_rows, checkpoint, sha256, write_files
 from tests.support.engine import EngineEnv, EngineStack, write_python_project
 from tests.support.inventory import assert_state_is_the_server
@@ -228,8 +229,6 @@ def test_relative_paths_resolve_in_the_program_directory(engine_env: EngineEnv, 
 
 # -- a failed create leaves nothing ---------------------------------------------------------
 
-WEIGHTS = "adapter_model.safetensors"
-
 
 def test_a_failed_model_create_leaves_no_model_and_the_next_up_makes_it(
     resources_stack: ResourcesStack, emulator: RunningEmulator
@@ -237,14 +236,14 @@ def test_a_failed_model_create_leaves_no_model_and_the_next_up_makes_it(
     """The engine records nothing for a failed create, so the provider must delete what it
     made. The failure at each step is a table at the provider tier
     (tests/provider/test_model_create_failures.py); this is one step through the CLI."""
-    emulator.admin.add_fault(method="PUT", path=f"/emulator/uploads/accounts/*/models/*/{WEIGHTS}",
-                             action={"type": "error", "status": 503, "retryAfter": 0})
+    fault, message = STEPS["one PUT"]
+    emulator.admin.add_fault(**fault)
     stack = resources_stack({"support-lora": STACK["support-lora"]}, files=FILES)
     with pytest.raises(auto_errors.CommandError) as failure:
         stack.up()
     text = str(failure.value)
     assert "fireworks:Model 'support-lora'" in text
-    assert f"create failed at upload of {WEIGHTS}: PUT answered 503 ServiceUnavailable" in text, text
+    assert message in text, text
     assert "Traceback" not in text
     assert live_objects(emulator, "models") == []  # deleted again: nothing is left UPLOADING
     assert stack.resources(MODEL) == []

@@ -20,10 +20,10 @@ Sources: https://docs.fireworks.ai/api-reference/create-secret, SDK ``fireworks/
   bodies.
 * Get or Delete of a missing secret is **404 NOT_FOUND** by default. The real service has
   been reported to answer 500 for a Get (eval-protocol/python-sdk's
-  ``eval_protocol/platform_api.py`` treats 500 as "not found" for Get and Delete); the ``missingSecretStatus`` behaviour (CLI
-  ``--missing-secret-status 500``, admin ``PATCH /emulator/v1/behaviour``) answers 500
-  INTERNAL for both, so clients can be tested telling "gone" from "broken" (e.g. through
-  List, which is unaffected). Update keeps its 404.
+  ``eval_protocol/platform_api.py`` treats 500 as "not found" for Get and Delete); the
+  ``missingSecretStatus`` behaviour (CLI ``--missing-secret-status 500``, admin
+  ``PATCH /emulator/v1/behaviour``) answers 500 INTERNAL for both, so clients can be tested
+  telling "gone" from "broken" (e.g. through List, which is unaffected). Update keeps its 404.
 """
 
 from __future__ import annotations
