@@ -78,8 +78,9 @@ ADOPT = "adopt_existing"
 
 
 _CREATE_ATTEMPTS = 8
-"""Create attempts before giving up on failures that may pass (429, 5xx, no response);
-each is preceded by a check of what exists, so attempts never duplicate anything."""
+"""Create attempts before giving up on failures that may pass (5xx, no response), each
+preceded by a check of what exists, so attempts never duplicate anything. 429s have the
+client's larger budget (``RetryPolicy.max_throttled_retries``)."""
 
 DISCARDED: Any = object()
 """What :meth:`ResourceEngine.find_created` returns for an object that was made but had
@@ -478,9 +479,21 @@ class ResourceEngine:
                 self._patch_to_match(client, props, self.id_of(earlier), earlier)
                 return earlier
         failure: Optional[FireworksError] = None
-        for attempt in range(_CREATE_ATTEMPTS):
-            if failure is not None:
-                client.backoff(attempt - 1, failure)
+        failed = throttled = 0  # attempts that failed, and those refused with 429 (a budget of their own)
+        while True:
+            if isinstance(failure, RateLimitError):
+                # A signal to wait, not a fault (and checked like any failure before this
+                # retry): as patient as any idempotent call under a rate limit.
+                if throttled >= client.retry_policy.max_throttled_retries:
+                    raise failure
+                client.backoff(throttled, failure)
+                throttled += 1
+            elif failure is not None:
+                if failed >= _CREATE_ATTEMPTS - 1:
+                    raise failure
+                client.backoff(failed, failure)
+                failed += 1
+            attempt = failed + throttled
             try:
                 return client.request("POST", path, params=params, json=body, idempotent=False)
             except ConflictError as exc:
@@ -514,8 +527,6 @@ class ResourceEngine:
                     return found  # the create was applied; only the response was lost
                 if found is not DISCARDED and not _may_succeed_later(exc):
                     raise  # confirmed: nothing was created, and trying again will not help
-        assert failure is not None
-        raise failure
 
     def _is_ours(self, props: Props, existing: Mapping[str, Any], attempt: int, started: float) -> bool:
         """Whether an object found under the id of a create that answered 409 is ours:

@@ -116,6 +116,11 @@ class Client:
         self._http.close()
 
     @property
+    def retry_policy(self) -> RetryPolicy:
+        """How patient this client is; callers that retry whole operations use the same budgets."""
+        return self._retry
+
+    @property
     def account_id(self) -> str:
         """The configured account, or the single account the key belongs to."""
         if self._account_id is None:

@@ -204,6 +204,25 @@ def test_reads_ride_out_rate_limits(emulator: RunningEmulator, driver: Callable[
     assert emulator.admin.faults() == []
 
 
+def test_a_create_rides_out_more_429s_than_it_has_attempts_for_faults(
+    emulator: RunningEmulator, driver: Callable[..., Driver]
+) -> None:
+    # 429s are refusals to wait out, not faults: a create under a long storm of them
+    # is as patient as a read, while a create failing with 5xx gives up after eight tries.
+    refusals = emulator.admin.add_fault(method="POST", path_regex=CREATE_PATHS, times=12,
+                                        action={"type": "error", "status": 429, "retryAfter": 0.01})
+    id_, _ = driver("Secret").create({"key_name": "TOKEN", "value": "v"})
+    assert refusals["id"] not in {f["id"] for f in emulator.admin.faults()}  # all twelve answered
+    assert [n.rsplit("/", 1)[-1] for n in server_objects(emulator)] == [id_]
+
+    emulator.admin.add_fault(method="POST", path_regex=CREATE_PATHS,
+                             action={"type": "error", "status": 503, "retryAfter": 0.01})
+    with pytest.raises(ResourceError, match="503"):
+        driver("Secret", "second").create({"key_name": "OTHER", "value": "v"})
+    posts = [r for r in emulator.admin.requests() if r["method"] == "POST" and r["status"] == 503]
+    assert len(posts) == 8
+
+
 def test_a_missing_secret_answered_with_500_is_gone_but_a_broken_list_is_an_error(
     emulator: RunningEmulator, driver: Callable[..., Driver]
 ) -> None:
