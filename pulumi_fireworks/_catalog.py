@@ -14,8 +14,10 @@ from .api_key import ApiKeyEngine
 from .dataset import DatasetEngine
 from .deployed_model import DeployedModelEngine
 from .deployment import DeploymentEngine
+from .dpo_job import DpoJobEngine
 from .model import ModelEngine
 from .secret import SecretEngine
+from .supervised_fine_tuning_job import SupervisedFineTuningJobEngine
 from .user import ServiceAccountEngine, UserEngine
 
 # new-resource: imports above (scripts/new-resource adds its lines here)
@@ -31,6 +33,8 @@ ENGINES: dict[str, ResourceEngine] = {
         ModelEngine(),
         DatasetEngine(),
         DeployedModelEngine(),
+        SupervisedFineTuningJobEngine(),
+        DpoJobEngine(),
         # new-resource: engines above
     )
 }

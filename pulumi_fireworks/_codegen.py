@@ -462,6 +462,12 @@ def render_views(all_specs: dict[str, ResourceSpec]) -> str:
             lines.append('    """Output, only in stack validations after create."""')
         blocks += lines
         readers.append(f"    TYPE_PREFIX + {type_name!r}: {type_name}.read,")
+    pending = list(nested.values())
+    while pending:  # the models nested in nested ones (a DPO job's loss_config.dpo) too
+        for info in pending.pop().model_fields.values():
+            known = set(nested)
+            _view_type(_annotated(info), nested)
+            pending += [nested[n] for n in set(nested) - known]
     nested_blocks: list[str] = []
     for name in sorted(nested, key=lambda n: -_depth(nested[n])):
         model = nested[name]

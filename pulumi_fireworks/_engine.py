@@ -339,6 +339,26 @@ class ResourceEngine:
         """The id of a live object (the last segment of its ``name``)."""
         return str(live.get("name", "")).rsplit("/", 1)[-1]
 
+    def ready_states(self, props: Mapping[str, Any]) -> frozenset[str]:
+        """States that end a create or update wait for this resource (a training job
+        can be asked to return once it runs): ``spec.ready_states`` unless overridden."""
+        return self.spec.ready_states
+
+    def stale(self, live: Mapping[str, Any]) -> bool:
+        """Whether an object found under the id a create wants can never become what
+        was asked (soft-deleted; a training job that failed): it is purged and made again."""
+        return live.get("state") in self.spec.gone_states
+
+    def survives(self, failure: ResourceOperationError) -> bool:
+        """Whether a create that failed this way leaves its object in place instead of
+        deleting it (a training job whose wait ran out keeps training, and the next
+        ``up`` finds it and waits again)."""
+        return False
+
+    def timeout_advice(self, props: Mapping[str, Any]) -> str:
+        """What a wait that ran out tells the user to do."""
+        return f"Raise {WAIT_TIMEOUT} if it needs longer."
+
     # -- check / diff ------------------------------------------------------------------------
 
     def check(self, olds: Props, news: Props) -> CheckResult:
@@ -440,7 +460,7 @@ class ResourceEngine:
             if spec.ready_states:
                 live = self._wait_ready(client, props, object_id, "create" if ours else "adopt")
         except ResourceOperationError as failure:
-            if ours:
+            if ours and not self.survives(failure):
                 self._clean_up(client, props, object_id, failure)
             raise
         return CreateResult(object_id, self._outputs(props, object_id, live))
@@ -448,7 +468,7 @@ class ResourceEngine:
     def _adopt(self, client: Client, props: Props, object_id: str) -> Optional[dict[str, Any]]:
         """``adopt_existing``: the existing object, patched to match, or ``None`` if there is none."""
         live = self.fetch(client, props, object_id)
-        if live is None or live.get("state") in self.spec.gone_states:
+        if live is None or self.stale(live):
             return None
         self._patch_to_match(client, props, object_id, live)
         return live
@@ -504,7 +524,7 @@ class ResourceEngine:
                         return found
                     continue
                 existing = self.fetch(client, props, object_id)
-                if existing is not None and existing.get("state") in spec.gone_states:
+                if existing is not None and self.stale(existing):
                     # A soft-deleted object holds the id: this resource was deleted (a
                     # replacement under the same id, a destroy) and is being made again.
                     # The program names this id, so the dead holder is purged, not undeleted:
@@ -616,6 +636,15 @@ class ResourceEngine:
     def _patch_to_match(self, client: Client, props: Props, object_id: str, live: Mapping[str, Any]) -> None:
         """PATCH whatever an existing object does not already satisfy."""
         differing = self._differing_fields(props, live)
+        if differing and not self.spec.updatable:
+            # Write-only inputs cannot be compared; an object without updates keeps them as made.
+            differing = [f for f in differing if f not in self.spec.write_only]
+            if differing:
+                raise ResourceError(
+                    f"{self._label(props, client, object_id)} already exists with other {', '.join(differing)}, and "
+                    f"a {self.spec.noun} cannot be changed: delete it, or give this resource another id."
+                )
+            return
         if differing:
             self._patch(client, props, object_id, differing)
 
@@ -720,8 +749,8 @@ class ResourceEngine:
     # -- waits ---------------------------------------------------------------------------
 
     def _wait_ready(self, client: Client, props: Props, object_id: str, action: str) -> dict[str, Any]:
-        spec = self.spec
-        if not spec.ready_states:
+        ready = self.ready_states(props)
+        if not ready:
             return self.fetch(client, props, object_id) or {}
         label = self._label(props, client, object_id)
 
@@ -731,14 +760,14 @@ class ResourceEngine:
             problem = self.failure_reported(obj)
             if problem:
                 raise ResourceFailedError(f"{label} {action} failed: {problem}.")
-            return obj.get("state") in spec.ready_states
+            return obj.get("state") in ready
 
         def describe(obj: Optional[dict[str, Any]]) -> str:
             state = (obj or {}).get("state", "unknown")
             return (
                 f"{label} {action} did not finish within {timeout:g}s (still {state}"
-                f"{_status_text(obj or {})}, waiting for {' or '.join(sorted(spec.ready_states))}). "
-                f"Raise {WAIT_TIMEOUT} if it needs longer."
+                f"{_status_text(obj or {})}, waiting for {' or '.join(sorted(ready))}). "
+                f"{self.timeout_advice(props)}"
             )
 
         timeout = self._timeout(props)
@@ -799,7 +828,9 @@ class ResourceEngine:
         change replaces it (so a replacement gets an id of its own)."""
         spec = self.spec
         parts = [str(props.get(URN_KEY) or props.get(NAME_KEY) or "")]
-        parts += [f"{f}={props.get(f)!r}" for f in sorted(spec.replace_on_change | set(spec.parent_fields))]
+        # Never a credential: an id is public, and a hash of a secret would let anyone test guesses.
+        seeded = (spec.replace_on_change | set(spec.parent_fields)) - set(spec.secret_outputs)
+        parts += [f"{f}={props.get(f)!r}" for f in sorted(seeded)]
         return "\n".join(parts)
 
     def _label(self, props: Props, client: Client, object_id: Any = None) -> str:

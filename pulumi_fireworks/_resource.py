@@ -56,7 +56,7 @@ def with_peers(spec: ResourceSpec, given: dict[str, Any]) -> dict[str, Any]:
         peer = given.get(name)
         if isinstance(peer, FireworksResource):
             peers[name] = peer.declared_facts(facts_of(spec.inputs_model, name).peer)
-            given[name] = peer.name  # type: ignore[attr-defined]
+            given[name] = getattr(peer, peer._spec.peer_output)
     if peers:
         given[PEERS_KEY] = peers
     return given

@@ -114,6 +114,14 @@ class ResourceSpec:
     """``module:Class`` whose methods the generated resource class adds (``ApiKey.get``
     needs the key's user)."""
 
+    updatable: bool = True
+    """False for objects the API cannot change after create (a training job: every
+    input replaces it); an object found under its id is then taken as it is or refused."""
+
+    peer_output: str = "name"
+    """The output another resource's ``peer`` input takes when given this resource
+    (a training job gives ``trained_model``, not its own name)."""
+
     computed_inputs: frozenset[str] = frozenset()
     """Inputs the engine's ``complete_inputs`` hook derives at ``check`` from the others
     (a digest of local files): never the user's to set, diffed like any input, so a

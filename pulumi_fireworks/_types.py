@@ -48,7 +48,21 @@ def _deployment_name(value: str) -> str:
     return value
 
 
+def _named(collection: str, example: str) -> AfterValidator:
+    """A resource name of ``collection`` (``accounts/<a>/datasets/<id>``)."""
+    pattern = re.compile(rf"^accounts/[a-z0-9][a-z0-9-]*/{collection}/[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f"{value!r} is not a {collection[:-1]} resource name; write e.g. {example!r}")
+        return value
+
+    return AfterValidator(check)
+
+
 ResourceId = Annotated[str, AfterValidator(_resource_id)]
+DatasetName = Annotated[str, _named("datasets", "accounts/my-account/datasets/support-chats")]
+SecretName = Annotated[str, _named("secrets", "accounts/my-account/secrets/aws-credentials")]
 DeploymentName = Annotated[str, AfterValidator(_deployment_name)]
 ModelName = Annotated[str, AfterValidator(_model_name)]
 

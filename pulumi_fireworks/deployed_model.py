@@ -38,8 +38,10 @@ class DeployedModelInputs(InputsModel):
     """Validation and canonical form of DeployedModel inputs; the published input schema."""
 
     # Model and deployment only take effect at load time (firectl's load-lora).
-    model: ModelName = field("The LoRA addon to load: a model resource name, or the Model resource", required=True,
-                             replaces=True, peer=("base_model", "peft_details"))
+    model: ModelName = field(
+        "The LoRA addon to load: a model resource name, the Model resource, or a fine-tuning job (its trained model)",
+        required=True, replaces=True, peer=("base_model", "peft_details", "training_config", "wait_until"),
+    )
     deployment: DeploymentName = field(
         "The deployment to load it onto (one with enable_addons=True, or a hot-reload deployment): a resource "
         "name, or the Deployment resource",
@@ -143,8 +145,14 @@ def _peer_problems(inputs: Mapping[str, Any], peers: Mapping[str, Any]) -> list[
             problems.append(("deployment", f"deployment {deployment.get('resource')!r} does not accept LoRA addons: "
                              f"set enable_addons=True on it {how}"))
     model = peers.get("model") or {}
+    wait = model.get("wait_until")
+    if isinstance(wait, str) and not is_unknown(wait) and wait != "completed":
+        problems.append(("model", f"job {model.get('resource')!r} returns before its model is trained "
+                         f"(wait_until={wait!r}): set wait_until='completed' on it to load what it trains"))
     peft = model.get("peft_details")
-    base = model.get("base_model") or (peft.get("base_model") if isinstance(peft, Mapping) else None)
+    config = model.get("training_config")  # a DPO job's settings
+    base = (model.get("base_model") or (peft.get("base_model") if isinstance(peft, Mapping) else None)
+            or (config.get("base_model") if isinstance(config, Mapping) else None))
     served = deployment.get("base_model")
     if served and base and not is_unknown(served) and not is_unknown(base) and served != base:
         problems.append(("model", f"the addon's base model is {base} but deployment "

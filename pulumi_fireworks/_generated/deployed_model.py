@@ -24,8 +24,8 @@ class DeployedModelArgs(TypedDict, total=False):
     """Inputs of :class:`DeployedModel`."""
 
     model: Required[Union[pulumi.Input[str], FireworksResource]]
-    """The LoRA addon to load: a model resource name, or the Model resource. Replaces the deployed
-    model on change.
+    """The LoRA addon to load: a model resource name, the Model resource, or a fine-tuning job (its
+    trained model). Replaces the deployed model on change.
     """
     deployment: Required[Union[pulumi.Input[str], FireworksResource]]
     """The deployment to load it onto (one with enable_addons=True, or a hot-reload deployment): a

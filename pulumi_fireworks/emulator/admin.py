@@ -25,7 +25,8 @@ restores the configured ones; each switch is documented in :mod:`.config`)::
              "resignForgetsUploads"?: bool,           a model's getUploadEndpoint forgets uploads
              "ignoreSecretUpdateMask"?: bool,         PATCH of a secret replaces, mask ignored
              "protoImmutableFields"?: bool,           the protos' IMMUTABLE fields refuse changes
-             "failedLoadsUnspecified"?: bool          a failed LoRA load reports STATE_UNSPECIFIED
+             "failedLoadsUnspecified"?: bool,         a failed LoRA load reports STATE_UNSPECIFIED
+             "jobOutputModelFullName"?: bool          a job's outputModel answered as accounts/<a>/models/<id>
            }                                       -> the GET view; 400 (nothing changed) on an
                                                       unknown key or a bad value
 
@@ -77,6 +78,14 @@ Out-of-band edits (the web UI or firectl behind the provider's back), by resourc
                                                       are deleted and revoked (firectl's
                                                       ``delete user``; see the users handler)
 
+Fine-tuning jobs (``supervisedFineTuningJobs``, ``dpoJobs``; see :mod:`.handlers.training_jobs`),
+a job under way (not ended, not cancelling; else 400 FAILED_PRECONDITION; unknown: 404)::
+
+    POST   /emulator/v1/<job name>:finish          -> job doc   COMPLETED now, its output model
+                                                      written (ends a job a STUCK rule holds)
+    POST   /emulator/v1/<job name>:fail {"message"} -> job doc  JOB_STATE_FAILED now, with
+                                                      status {code: INTERNAL, message}
+
 Errors use the API error format; bad admin input is 400.
 """
 
@@ -90,6 +99,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from .errors import ApiError, Code
+from .handlers.training_jobs import TrainingJobs
 from .lifecycle import Policy
 from .seed import account_doc
 from .store import Record, split_name
@@ -318,6 +328,23 @@ def create_admin_app(emulator: "Emulator") -> FastAPI:
                 record.deleted = record.doc.get("state") == "DELETED"
             store.put(record)
         return record.doc
+
+    @app.post(PREFIX + "/accounts/{path:path}")
+    async def steer_job(path: str, request: Request) -> Any:
+        name, sep, verb = ("accounts/" + path).rpartition(":")
+        if not sep or verb not in ("finish", "fail"):
+            return _error(404, "Not Found: POST serves <job name>:finish and <job name>:fail")
+        split_name(name)  # ValueError -> 400
+        jobs = emulator.backend.collection(name)
+        if not isinstance(jobs, TrainingJobs):
+            return _error(400, f"{name} is not a fine-tuning job")
+        message = None
+        if verb == "fail":
+            message = str((await body(request)).get("message") or "job failed (emulated failure)")
+        try:
+            return jobs.steer(emulator.backend, name, fail=message)
+        except ApiError as exc:
+            return JSONResponse(exc.body(), status_code=exc.status)
 
     @app.delete(PREFIX + "/accounts/{path:path}")
     async def raw_delete(path: str) -> Any:

@@ -50,6 +50,7 @@ class EmulatorConfig:
     ignore_secret_update_mask: Optional[bool] = None
     proto_immutable_fields: Optional[bool] = None
     failed_loads_unspecified: Optional[bool] = None
+    job_output_model_full_name: Optional[bool] = None
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Behaviour:
     ignore_secret_update_mask: bool = False
     proto_immutable_fields: bool = False
     failed_loads_unspecified: bool = False
+    job_output_model_full_name: bool = False
 
     @classmethod
     def of(cls, config: EmulatorConfig) -> "Behaviour":
@@ -174,6 +176,8 @@ SWITCHES: tuple[Switch, ...] = (
            "also refuse changes to the fields the protos mark IMMUTABLE (e.g. a model's conversation_config)"),
     Switch("failed_loads_unspecified", "failedLoadsUnspecified", _bool("failedLoadsUnspecified"),
            "a LoRA load whose transition fails reports state STATE_UNSPECIFIED instead of keeping its state"),
+    Switch("job_output_model_full_name", "jobOutputModelFullName", _bool("jobOutputModelFullName"),
+           "fine-tuning jobs answer outputModel as the full name accounts/<a>/models/<id> instead of the id sent"),
 )
 
 #: The pessimistic answer of every switch, each where the public sources disagree or are
@@ -197,6 +201,9 @@ SWITCHES: tuple[Switch, ...] = (
 #: * ``protoImmutableFields``: the 0.19.20 protos' ``field_behavior`` IMMUTABLE list.
 #: * ``failedLoadsUnspecified``: the old SDK (0.19.20 ``fireworks/llm/llm.py``) treats a
 #:   deployed model in ``STATE_UNSPECIFIED`` as failed to deploy.
+#: * ``jobOutputModelFullName``: SDK 1.2.30 documents a job's ``outputModel`` as "the model
+#:   ID to be assigned to the resulting fine-tuned model"; nothing shows what a Get answers,
+#:   and the API names resources in full everywhere else (e.g. ``warmStartFrom``).
 PESSIMISTIC = Behaviour(
     emit_zero_values=True,
     missing_secret_status=500,
@@ -207,6 +214,7 @@ PESSIMISTIC = Behaviour(
     ignore_secret_update_mask=True,
     proto_immutable_fields=True,
     failed_loads_unspecified=True,
+    job_output_model_full_name=True,
 )
 
 _PROFILE_VALUES = {"default": Behaviour(), "pessimistic": PESSIMISTIC}

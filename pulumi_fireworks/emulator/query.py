@@ -112,11 +112,12 @@ _ENUM_ZEROS = {
     "encryptionState": "ENCRYPTION_STATE_UNSPECIFIED",
     "originalFormat": "FORMAT_UNSPECIFIED",
     "code": "OK",
+    "method": "METHOD_UNSPECIFIED",  # a DPO job's lossConfig.method
 }
 
 
 #: int64 fields, which proto3 JSON carries as strings: their zero is ``"0"``.
-_INT64_STRINGS = frozenset({"exampleCount", "estimatedTokenCount", "parameterCount"})
+_INT64_STRINGS = frozenset({"exampleCount", "estimatedTokenCount", "parameterCount", "units"})
 
 
 def _is_message_string(key: str) -> bool:

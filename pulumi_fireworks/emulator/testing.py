@@ -68,6 +68,7 @@ class AdminClient:
         ignore_secret_update_mask: Optional[bool] = None,
         proto_immutable_fields: Optional[bool] = None,
         failed_loads_unspecified: Optional[bool] = None,
+        job_output_model_full_name: Optional[bool] = None,
     ) -> dict[str, Any]:
         """PATCH the behaviour switches given (``profile`` first, the others over it; see
         :mod:`.config`); returns every switch plus ``profile``."""
@@ -81,6 +82,7 @@ class AdminClient:
             "ignore_secret_update_mask": ignore_secret_update_mask,
             "proto_immutable_fields": proto_immutable_fields,
             "failed_loads_unspecified": failed_loads_unspecified,
+            "job_output_model_full_name": job_output_model_full_name,
         }
         patch: dict[str, Any] = {s.key: given[s.attr] for s in SWITCHES if given[s.attr] is not None}
         if profile is not None:
@@ -140,6 +142,16 @@ class AdminClient:
 
     def clear_lifecycle_rules(self) -> None:
         self._call("DELETE", "/lifecycle/rules")
+
+    # fine-tuning jobs, by resource name ("accounts/a/supervisedFineTuningJobs/j")
+    def finish_job(self, name: str) -> dict[str, Any]:
+        """Complete a job under way at once (also one held by a STUCK rule), writing its
+        output model; returns the stored job."""
+        return dict(self._call("POST", f"/{name}:finish", {}))
+
+    def fail_job(self, name: str, message: str) -> dict[str, Any]:
+        """Fail a job under way at once with ``message`` in its ``status``; returns the stored job."""
+        return dict(self._call("POST", f"/{name}:fail", {"message": message}))
 
     # accounts and keys
     def add_account(self, account_id: str, *, display_name: Optional[str] = None,

@@ -23,6 +23,7 @@ from .results import (
     GetAccountResult,
     GetDeploymentResult,
     GetDeploymentShapeResult,
+    GetFineTuningJobResult,
     GetModelResult,
     GetUserResult,
     ListModelsResult,
@@ -41,6 +42,10 @@ __all__ = [
     "get_deployment_shape_output",
     "get_user",
     "get_user_output",
+    "get_supervised_fine_tuning_job",
+    "get_supervised_fine_tuning_job_output",
+    "get_dpo_job",
+    "get_dpo_job_output",
 ]
 
 # -- account --------------------------------------------------------------------------------
@@ -181,6 +186,33 @@ def get_user_output(id: pulumi.Input[str]) -> pulumi.Output[GetUserResult]:
     return _lifted(get_user, id=id)
 
 
+def get_supervised_fine_tuning_job(id: str) -> GetFineTuningJobResult:
+    """A supervised fine-tuning job by id in your account or by resource name: its state and
+    the model it trains (``trained_model``)."""
+    return _job("get_supervised_fine_tuning_job", "supervisedFineTuningJobs", "supervised fine-tuning job", id)
+
+
+def get_supervised_fine_tuning_job_output(id: pulumi.Input[str]) -> pulumi.Output[GetFineTuningJobResult]:
+    """:func:`get_supervised_fine_tuning_job` taking an Input; unknown while ``id`` is."""
+    return _lifted(get_supervised_fine_tuning_job, id=id)
+
+
+def get_dpo_job(id: str) -> GetFineTuningJobResult:
+    """A DPO fine-tuning job by id in your account or by resource name."""
+    return _job("get_dpo_job", "dpoJobs", "DPO job", id)
+
+
+def get_dpo_job_output(id: pulumi.Input[str]) -> pulumi.Output[GetFineTuningJobResult]:
+    """:func:`get_dpo_job` taking an Input; unknown while ``id`` is."""
+    return _lifted(get_dpo_job, id=id)
+
+
+def _job(function: str, collection: str, noun: str, id: str) -> GetFineTuningJobResult:
+    with lookup(function, noun, id) as call:
+        call.target = _names.resource_name(id, collection, noun, lambda: call.client.account_id)
+        return GetFineTuningJobResult.from_wire(call.client.request("GET", f"/v1/{call.target}"))
+
+
 # -- the catalogue ----------------------------------------------------------------------------
 
 
@@ -213,6 +245,12 @@ CATALOG: tuple[Lookup, ...] = (
     }),
     Lookup(get_user, GetUserResult, {
         "id": "accounts/<account>/users/<id>, or the id of a user in your account",
+    }),
+    Lookup(get_supervised_fine_tuning_job, GetFineTuningJobResult, {
+        "id": "accounts/<account>/supervisedFineTuningJobs/<id>, or the id of a job in your account",
+    }),
+    Lookup(get_dpo_job, GetFineTuningJobResult, {
+        "id": "accounts/<account>/dpoJobs/<id>, or the id of a job in your account",
     }),
 )
 """Every lookup, for ``schema/lookups/`` (:mod:`pulumi_fireworks._schema`)."""

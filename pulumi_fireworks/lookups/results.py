@@ -30,6 +30,7 @@ from .._wire.account import Account
 from .._wire.deployment import Deployment
 from .._wire.deployment_shape import DeploymentShapeVersion
 from .._wire.model import Date, Model
+from .._wire.training_job import DpoJob, SupervisedFineTuningJob
 from .._wire.user import User
 
 # The lookups' return types; their parts (ObjectStatus, BaseModelDetails, PeftDetails,
@@ -41,6 +42,7 @@ __all__ = [
     "GetDeploymentResult",
     "GetDeploymentShapeResult",
     "GetUserResult",
+    "GetFineTuningJobResult",
 ]
 
 
@@ -434,3 +436,58 @@ class GetUserResult(_Result):
     def from_wire(cls, doc: Mapping[str, Any]) -> "GetUserResult":
         wire = User.model_validate(doc)
         return cls.read(wire, user_id=_segment(wire.name, 3), account_id=_segment(wire.name, 1))
+
+
+# -- fine-tuning jobs ---------------------------------------------------------------------------
+
+
+class GetFineTuningJobResult(_Result):
+    """A supervised or DPO fine-tuning job, e.g. one another stack ran: what it trained,
+    on what, and how far it got. Pass ``trained_model`` as a DeployedModel's ``model``."""
+
+    name: str
+    """Resource name, ``accounts/<account>/supervisedFineTuningJobs/<id>`` (or ``dpoJobs``)."""
+    job_id: str
+    account_id: str
+    state: Optional[str] = None
+    """``JOB_STATE_COMPLETED`` once the model is written; states the SDK does not know pass through."""
+    status: Optional[ObjectStatus] = None
+    dataset: Optional[str] = None
+    base_model: Optional[str] = None
+    warm_start_from: Optional[str] = None
+    trained_model: Optional[str] = None
+    """The model it trains, ``accounts/<account>/models/<id>`` (exists once it completed)."""
+    epochs: Optional[int] = None
+    learning_rate: Optional[float] = None
+    lora_rank: Optional[int] = None
+    display_name: Optional[str] = None
+    progress_percent: Optional[int] = None
+    create_time: Optional[str] = None
+    completed_time: Optional[str] = None
+
+    @classmethod
+    def from_wire(cls, doc: Mapping[str, Any]) -> "GetFineTuningJobResult":
+        wire: Any = (DpoJob if "/dpoJobs/" in str(doc.get("name", "")) else SupervisedFineTuningJob).model_validate(doc)
+        settings = getattr(wire, "training_config", None) or wire  # a DPO job nests them
+        name, account = wire.name or "", _segment(wire.name, 1)
+        output = _text(settings.output_model) or _segment(name, 3)
+        progress = getattr(wire, "job_progress", None)
+        return cls(
+            name=name,
+            job_id=_segment(name, 3),
+            account_id=account,
+            state=_text(wire.state),
+            status=ObjectStatus.read(wire.status) if wire.status is not None else None,
+            dataset=_text(wire.dataset),
+            base_model=_text(settings.base_model),
+            warm_start_from=_text(settings.warm_start_from),
+            # The API answers the model's id (SDK: "the model ID") or its full name.
+            trained_model=output if output.startswith("accounts/") else f"accounts/{account}/models/{output}",
+            epochs=settings.epochs or None,
+            learning_rate=settings.learning_rate or None,
+            lora_rank=settings.lora_rank or None,
+            display_name=_text(wire.display_name),
+            progress_percent=progress.percent if progress is not None else None,
+            create_time=_text(wire.create_time),
+            completed_time=_text(wire.completed_time),
+        )

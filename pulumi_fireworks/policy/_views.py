@@ -13,7 +13,7 @@ from typing_extensions import TypeAlias
 from ._view import TYPE_PREFIX, _View
 from .values import Maybe, Unknown
 
-__all__ = ["AutoTune", "AutoscalingPolicy", "BaseModelDetails", "ConversationConfig", "Date", "PeftDetails", "Placement", "ApiKey", "Dataset", "DeployedModel", "Deployment", "Model", "Secret", "ServiceAccount", "User", "View", "READERS"]
+__all__ = ["AutoTune", "AutoscalingPolicy", "AwsS3Config", "AzureBlobStorageConfig", "BaseModelDetails", "ConversationConfig", "Date", "DpoConfig", "LossConfig", "PeftDetails", "Placement", "TrainingSettings", "ApiKey", "Dataset", "DeployedModel", "Deployment", "DpoJob", "Model", "Secret", "ServiceAccount", "SupervisedFineTuningJob", "User", "View", "READERS"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,13 @@ class AutoscalingPolicy(_View):
 
 
 @dataclass(frozen=True)
+class LossConfig(_View):
+    method: Maybe[str]
+    kl_beta: Maybe[float]
+    dpo: Maybe[DpoConfig]
+
+
+@dataclass(frozen=True)
 class AutoTune(_View):
     long_prompt: Maybe[bool]
 
@@ -35,6 +42,37 @@ class Placement(_View):
     region: Maybe[str]
     multi_region: Maybe[str]
     regions: Maybe[tuple[Maybe[str], ...]]
+
+
+@dataclass(frozen=True)
+class AwsS3Config(_View):
+    credentials_secret: Maybe[str]
+    iam_role_arn: Maybe[str]
+
+
+@dataclass(frozen=True)
+class AzureBlobStorageConfig(_View):
+    credentials_secret: Maybe[str]
+    managed_identity_client_id: Maybe[str]
+    tenant_id: Maybe[str]
+
+
+@dataclass(frozen=True)
+class TrainingSettings(_View):
+    base_model: Maybe[str]
+    warm_start_from: Maybe[str]
+    output_model: Maybe[str]
+    epochs: Maybe[int]
+    learning_rate: Maybe[float]
+    learning_rate_warmup_steps: Maybe[int]
+    lora_rank: Maybe[int]
+    max_context_length: Maybe[int]
+    batch_size: Maybe[int]
+    batch_size_samples: Maybe[int]
+    gradient_accumulation_steps: Maybe[int]
+    optimizer_weight_decay: Maybe[float]
+    jinja_template: Maybe[str]
+    region: Maybe[str]
 
 
 @dataclass(frozen=True)
@@ -69,6 +107,13 @@ class Date(_View):
     year: Maybe[int]
     month: Maybe[int]
     day: Maybe[int]
+
+
+@dataclass(frozen=True)
+class DpoConfig(_View):
+    beta: Maybe[float]
+    ref_cache_concurrency: Maybe[int]
+    ref_cache_batch_size: Maybe[int]
 
 
 @dataclass(frozen=True)
@@ -157,6 +202,30 @@ class Deployment(_View):
 
 
 @dataclass(frozen=True)
+class DpoJob(_View):
+    """``fireworks:DpoJob``; see ``docs/resources/dpo_job.md``."""
+
+    dataset: Maybe[str]
+    display_name: Maybe[str]
+    wandb_config_set: Union[bool, Unknown]
+    """Whether it is given (a secret: its content is never read)."""
+    aws_s3_config: Maybe[AwsS3Config]
+    azure_blob_storage_config: Maybe[AzureBlobStorageConfig]
+    renderer_hugging_face_repo_id: Maybe[str]
+    reservation_target: Maybe[str]
+    use_reservation: Maybe[bool]
+    wait_until: Maybe[str]
+    wait_timeout: Maybe[Decimal]
+    delete_output_model: Maybe[bool]
+    training_config: Maybe[TrainingSettings]
+    loss_config: Maybe[LossConfig]
+    dpo_job_id: Maybe[str]
+    adopt_existing: Maybe[bool]
+    name: Maybe[str]
+    """Output, only in stack validations after create."""
+
+
+@dataclass(frozen=True)
 class Model(_View):
     """``fireworks:Model``; see ``docs/resources/model.md``."""
 
@@ -215,6 +284,50 @@ class ServiceAccount(_View):
 
 
 @dataclass(frozen=True)
+class SupervisedFineTuningJob(_View):
+    """``fireworks:SupervisedFineTuningJob``; see ``docs/resources/supervised_fine_tuning_job.md``."""
+
+    dataset: Maybe[str]
+    display_name: Maybe[str]
+    wandb_config_set: Union[bool, Unknown]
+    """Whether it is given (a secret: its content is never read)."""
+    aws_s3_config: Maybe[AwsS3Config]
+    azure_blob_storage_config: Maybe[AzureBlobStorageConfig]
+    renderer_hugging_face_repo_id: Maybe[str]
+    reservation_target: Maybe[str]
+    use_reservation: Maybe[bool]
+    wait_until: Maybe[str]
+    wait_timeout: Maybe[Decimal]
+    delete_output_model: Maybe[bool]
+    base_model: Maybe[str]
+    warm_start_from: Maybe[str]
+    output_model: Maybe[str]
+    epochs: Maybe[int]
+    learning_rate: Maybe[float]
+    learning_rate_warmup_steps: Maybe[int]
+    lora_rank: Maybe[int]
+    max_context_length: Maybe[int]
+    batch_size: Maybe[int]
+    batch_size_samples: Maybe[int]
+    gradient_accumulation_steps: Maybe[int]
+    optimizer_weight_decay: Maybe[float]
+    jinja_template: Maybe[str]
+    region: Maybe[str]
+    evaluation_dataset: Maybe[str]
+    eval_auto_carveout: Maybe[bool]
+    early_stop: Maybe[bool]
+    is_turbo: Maybe[bool]
+    nodes: Maybe[int]
+    mtp_enabled: Maybe[bool]
+    mtp_num_draft_tokens: Maybe[int]
+    mtp_freeze_base_model: Maybe[bool]
+    supervised_fine_tuning_job_id: Maybe[str]
+    adopt_existing: Maybe[bool]
+    name: Maybe[str]
+    """Output, only in stack validations after create."""
+
+
+@dataclass(frozen=True)
 class User(_View):
     """``fireworks:User``; see ``docs/resources/user.md``."""
 
@@ -229,15 +342,17 @@ class User(_View):
     """Output, only in stack validations after create."""
 
 
-View: TypeAlias = Union[ApiKey, Dataset, DeployedModel, Deployment, Model, Secret, ServiceAccount, User]
+View: TypeAlias = Union[ApiKey, Dataset, DeployedModel, Deployment, DpoJob, Model, Secret, ServiceAccount, SupervisedFineTuningJob, User]
 
 READERS: dict[str, Any] = {
     TYPE_PREFIX + 'ApiKey': ApiKey.read,
     TYPE_PREFIX + 'Dataset': Dataset.read,
     TYPE_PREFIX + 'DeployedModel': DeployedModel.read,
     TYPE_PREFIX + 'Deployment': Deployment.read,
+    TYPE_PREFIX + 'DpoJob': DpoJob.read,
     TYPE_PREFIX + 'Model': Model.read,
     TYPE_PREFIX + 'Secret': Secret.read,
     TYPE_PREFIX + 'ServiceAccount': ServiceAccount.read,
+    TYPE_PREFIX + 'SupervisedFineTuningJob': SupervisedFineTuningJob.read,
     TYPE_PREFIX + 'User': User.read,
 }

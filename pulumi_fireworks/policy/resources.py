@@ -28,6 +28,8 @@ __all__ = [
     "API_KEY",
     "MODEL",
     "DEPLOYED_MODEL",
+    "SUPERVISED_FINE_TUNING_JOB",
+    "DPO_JOB",
     "Placement",
     "AutoscalingPolicy",
     "Deployment",
@@ -37,6 +39,8 @@ __all__ = [
     "ApiKey",
     "Model",
     "DeployedModel",
+    "SupervisedFineTuningJob",
+    "DpoJob",
     "View",
     "view",
     "short_id",
@@ -49,6 +53,8 @@ SERVICE_ACCOUNT = TYPE_PREFIX + "ServiceAccount"
 API_KEY = TYPE_PREFIX + "ApiKey"
 MODEL = TYPE_PREFIX + "Model"
 DEPLOYED_MODEL = TYPE_PREFIX + "DeployedModel"
+SUPERVISED_FINE_TUNING_JOB = TYPE_PREFIX + "SupervisedFineTuningJob"
+DPO_JOB = TYPE_PREFIX + "DpoJob"
 
 
 def short_id(value: Maybe[str]) -> Maybe[str]:

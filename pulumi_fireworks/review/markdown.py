@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Optional
 
@@ -25,7 +25,7 @@ from .footprint import DEPLOYMENT_TYPE, Amount, DeploymentGpus, Footprint, Footp
 from .gates import GateFailure
 from .preview import Diagnostic, Preview, ResourceChange
 from .prices import PriceTable
-from .values import Marker, display, plaintext_in
+from .values import UNKNOWN_SENTINEL, Marker, display, plaintext_in
 
 MAX_CELL = 60
 """Longest value shown whole in a table cell; longer ones are folded."""
@@ -295,8 +295,9 @@ def _changes(preview: Preview, budget: int) -> list[str]:
     ordered = sorted(changes, key=lambda c: (rank.get(c.action, len(rank)), c.type_label, c.name, c.urn))
     lines = ["### Changes", ""]
     reserve = 300  # room for the note on what was left out
+    examples = _dataset_sizes(preview)
     for shown, change in enumerate(ordered):
-        entry = _resource(change)
+        entry = _resource(change, examples)
         if _length(lines) + _length(entry) > budget - reserve:
             left = ordered[shown:]
             lines += [
@@ -316,7 +317,7 @@ def _action_counts(changes: Sequence[ResourceChange]) -> str:
     return ", ".join(f"{n} {escape(action)}" for action, n in sorted(counts.items()))
 
 
-def _resource(change: ResourceChange) -> list[str]:
+def _resource(change: ResourceChange, examples: Mapping[str, int]) -> list[str]:
     sign = ACTION_SIGN.get(change.action, "*")
     lines = [f"#### `{sign}` {escape(change.action)} {code(change.label)}", ""]
     facts = []
@@ -332,10 +333,47 @@ def _resource(change: ResourceChange) -> list[str]:
             facts.append("the old one is **deleted before** its replacement is created" + (" (nothing serves in between)" if serving else ""))
         elif change.delete_before_create is False:
             facts.append("the replacement is created before the old one is deleted" + (" (both hold GPUs meanwhile)" if serving else ""))
+    training = _training(change, examples)
+    if training:
+        facts.append(training)
     if facts:
         lines += [" · ".join(facts), ""]
     lines += _field_table(change, fields)
     return lines
+
+
+TRAINING_TYPES = frozenset({"SupervisedFineTuningJob", "DpoJob"})
+"""Jobs whose create or replacement runs (and bills) a new training run."""
+
+
+def _dataset_sizes(preview: Preview) -> dict[str, int]:
+    """Rows of each dataset the preview knows (the provider counts them at check), by name."""
+    sizes: dict[str, int] = {}
+    for resource in preview.resources:
+        state = resource.new or resource.old
+        if resource.type_name == "Dataset" and state is not None:
+            name, count = state.inputs.get("name"), state.inputs.get("example_count")
+            if isinstance(name, str) and isinstance(count, (int, float)) and not isinstance(count, bool):
+                sizes[name] = int(count)
+    return sizes
+
+
+def _training(change: ResourceChange, examples: Mapping[str, int]) -> Optional[str]:
+    """What a job's create or replacement costs in training: epochs over how many rows."""
+    if change.type_name not in TRAINING_TYPES or change.action not in ("create", "replace") or change.new is None:
+        return None
+    inputs = change.new.inputs
+    config = inputs.get("training_config")
+    settings = config if isinstance(config, Mapping) else inputs
+    epochs = settings.get("epochs")
+    epochs = int(epochs) if isinstance(epochs, (int, float)) and not isinstance(epochs, bool) else 1  # the API's default
+    dataset = inputs.get("dataset")
+    rows = examples.get(dataset) if isinstance(dataset, str) else None
+    known = isinstance(dataset, str) and dataset != UNKNOWN_SENTINEL  # a dataset made in this update has no name yet
+    over = code(str(dataset)) if known else "a dataset made in this update"
+    size = f" ({rows:,} examples × {epochs} = {rows * epochs:,} example-epochs)" if rows else ""
+    verb = "**retrains**" if change.action == "replace" else "**trains**"
+    return f"{verb}: a new fine-tuning job runs {epochs} epoch{'s' if epochs != 1 else ''} over {over}{size}, billed as a new run"
 
 
 def _replacement_reason(change: ResourceChange, fields: Sequence[FieldChange]) -> str:

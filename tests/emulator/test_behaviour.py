@@ -1,6 +1,7 @@
 """The emulator's switchable behaviour: the admin API (validation, profiles, reset, the
 CLI and ``running_emulator`` configuration), zero values spelled out, missing secrets as
-500. The other switches have a test each in ``test_pessimistic.py``.
+500. The other switches have a test each in ``test_pessimistic.py`` (``jobOutputModelFullName``
+in ``test_training_jobs.py``).
 
 They exist so that clients are tested against servers they must survive. Spelled-out
 zero values must still be what the official SDK's types describe (checked strictly),
@@ -42,12 +43,14 @@ OLDER: dict[type, tuple[str, ...]] = {T.Dataset: ("encryptionState",)}
 DEFAULTS = {
     "emitZeroValues": False, "missingSecretStatus": 404, "uploadLandingChecks": 0, "userDeleteRoute": "present",
     "dropNewerFields": False, "resignForgetsUploads": False, "ignoreSecretUpdateMask": False,
-    "protoImmutableFields": False, "failedLoadsUnspecified": False, "profile": "default",
+    "protoImmutableFields": False, "failedLoadsUnspecified": False, "jobOutputModelFullName": False,
+    "profile": "default",
 }
 PESSIMISTIC = {
     "emitZeroValues": True, "missingSecretStatus": 500, "uploadLandingChecks": 3, "userDeleteRoute": "404",
     "dropNewerFields": True, "resignForgetsUploads": True, "ignoreSecretUpdateMask": True,
-    "protoImmutableFields": True, "failedLoadsUnspecified": True, "profile": "pessimistic",
+    "protoImmutableFields": True, "failedLoadsUnspecified": True, "jobOutputModelFullName": True,
+    "profile": "pessimistic",
 }
 
 
@@ -153,7 +156,7 @@ def test_every_switch_has_a_set_behaviour_keyword(emulator: RunningEmulator) -> 
     assert admin.set_behaviour(
         emit_zero_values=True, missing_secret_status=500, upload_landing_checks=3, user_delete_route="404",
         drop_newer_fields=True, resign_forgets_uploads=True, ignore_secret_update_mask=True,
-        proto_immutable_fields=True, failed_loads_unspecified=True,
+        proto_immutable_fields=True, failed_loads_unspecified=True, job_output_model_full_name=True,
     ) == PESSIMISTIC
 
 
@@ -174,6 +177,7 @@ def test_every_switch_has_a_set_behaviour_keyword(emulator: RunningEmulator) -> 
         ({"ignoreSecretUpdateMask": None}, "ignoreSecretUpdateMask"),
         ({"protoImmutableFields": "no"}, "protoImmutableFields"),
         ({"failedLoadsUnspecified": 0}, "failedLoadsUnspecified"),
+        ({"jobOutputModelFullName": "yes"}, "jobOutputModelFullName"),
         ({"profile": "custom"}, "profile"),
         ({"profile": "optimistic"}, "profile"),
         # all or nothing: the valid key next to a bad one is not applied either

@@ -4,6 +4,7 @@ and the ways a create can go wrong: lost responses, failed objects, existing obj
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -38,6 +39,11 @@ CASES: dict[str, tuple[dict[str, Any], Any, dict[str, Any]]] = {
               {"conversation_config": {"style": "jinja", "template": "{{messages}}"}}),
     "Dataset": ({"source": "{files}/train.jsonl", "format": "CHAT", "display_name": "a"}, {"display_name": "b"},
                 {"source": "{files}/train-2.jsonl"}),
+    # Jobs cannot change (every input retrains); "created" leaves the run to the emulator's reads.
+    "SupervisedFineTuningJob": ({"dataset": "{dataset}", "base_model": LLAMA, "wait_until": "created"}, None,
+                                {"epochs": 2}),
+    "DpoJob": ({"dataset": "{dataset}", "training_config": {"base_model": LLAMA}, "wait_until": "created"}, None,
+               {"training_config": {"base_model": LLAMA, "lora_rank": 16}}),
     # new-resource: lifecycle rows above
 }
 
@@ -59,6 +65,13 @@ def prepare(kind: str, inputs: dict[str, Any], driver: Callable[..., Driver], em
     if kind == "ApiKey":
         owner, _ = driver("ServiceAccount", "owner").create({"role": "inference-user"})
         return {**inputs, "user_id": owner}
+    if inputs.get("dataset") == "{dataset}":
+        # Held in the queue: reads (listing included) would otherwise train it and write a model.
+        collection = registered_specs()[kind].collection
+        emulator.admin.add_lifecycle_rule(collection=collection, states=["JOB_STATE_PENDING"], outcome="STUCK")
+        rows = [json.loads(line) for line in chat_rows(2).splitlines()]
+        _, data = driver("Dataset", "train").create({"rows": rows, "format": "CHAT"})
+        return {**inputs, "dataset": data["name"]}
     if kind == "DeployedModel":
         _, deployment = driver("Deployment", "multi-lora").create({"base_model": LLAMA, "enable_addons": True})
         return {**inputs, "model": ready_lora(emulator, "support-lora"), "deployment": deployment["name"]}

@@ -47,6 +47,14 @@ def deployment(**inputs: Any) -> dict[str, Any]:
     return {"base_model": LLAMA, **inputs}
 
 
+DATASET = "accounts/acme/datasets/support-chats"
+
+
+def sft(**inputs: Any) -> dict[str, Any]:
+    """A supervised fine-tuning job's inputs; ``None`` drops one."""
+    return {k: v for k, v in {"dataset": DATASET, "base_model": LLAMA, **inputs}.items() if v is not None}
+
+
 # (resource type, row name, inputs, the text the refusal must contain: "<Type>.<field>:" and,
 # where the field alone does not say what is wrong, the reason)
 BAD_INPUTS: list[tuple[str, str, dict[str, Any], str]] = [
@@ -150,6 +158,44 @@ BAD_INPUTS: list[tuple[str, str, dict[str, Any], str]] = [
     ("DeployedModel", "deployment-not-a-name", {"model": ADAPTER, "deployment": "serve"}, "DeployedModel.deployment:"),
     ("DeployedModel", "inference-model-is-an-output", {"model": ADAPTER, "deployment": DEPLOYMENT, "state": "DEPLOYED"},
      "DeployedModel.state: "),
+    # SupervisedFineTuningJob
+    ("SupervisedFineTuningJob", "neither-base-nor-warm-start", sft(base_model=None),
+     "SupervisedFineTuningJob.base_model: set exactly one of base_model or warm_start_from (neither is set)"),
+    ("SupervisedFineTuningJob", "both-base-and-warm-start", sft(warm_start_from=ADAPTER), "(both is set)"),
+    ("SupervisedFineTuningJob", "no-dataset", sft(dataset=None), "SupervisedFineTuningJob.dataset: is required"),
+    ("SupervisedFineTuningJob", "dataset-not-a-name", sft(dataset="support-chats"),
+     "SupervisedFineTuningJob.dataset: 'support-chats' is not a dataset resource name"),
+    ("SupervisedFineTuningJob", "zero-epochs", sft(epochs=0), "SupervisedFineTuningJob.epochs:"),
+    ("SupervisedFineTuningJob", "fractional-epochs", sft(epochs=1.5), "SupervisedFineTuningJob.epochs:"),
+    ("SupervisedFineTuningJob", "rank-not-a-power-of-two", sft(lora_rank=12),
+     "SupervisedFineTuningJob.lora_rank: must be a power of 2 up to 64"),
+    ("SupervisedFineTuningJob", "rank-too-high", sft(lora_rank=128), "SupervisedFineTuningJob.lora_rank:"),
+    ("SupervisedFineTuningJob", "negative-learning-rate", sft(learning_rate=-0.1), "SupervisedFineTuningJob.learning_rate:"),
+    ("SupervisedFineTuningJob", "learning-rate-above-one", sft(learning_rate=5), "SupervisedFineTuningJob.learning_rate:"),
+    ("SupervisedFineTuningJob", "zero-context", sft(max_context_length=0), "SupervisedFineTuningJob.max_context_length:"),
+    ("SupervisedFineTuningJob", "unknown-region", sft(region="MARS_1"), "SupervisedFineTuningJob.region: 'MARS_1' is not one of"),
+    ("SupervisedFineTuningJob", "output-model-other-path", sft(output_model="accounts/acme/datasets/x"),
+     "SupervisedFineTuningJob.output_model: 'accounts/acme/datasets/x' is neither a model id"),
+    ("SupervisedFineTuningJob", "wandb-without-key", sft(wandb_config={"enabled": True, "project": "p"}),
+     "SupervisedFineTuningJob.wandb_config.api_key: is required when enabled is true"),
+    ("SupervisedFineTuningJob", "s3-secret-not-a-name", sft(aws_s3_config={"credentials_secret": "aws"}),
+     "SupervisedFineTuningJob.aws_s3_config.credentials_secret: 'aws' is not a secret resource name"),
+    ("SupervisedFineTuningJob", "unknown-wait-until", sft(wait_until="trained"), "SupervisedFineTuningJob.wait_until:"),
+    ("SupervisedFineTuningJob", "carveout-and-eval-dataset",
+     sft(evaluation_dataset="accounts/acme/datasets/eval", eval_auto_carveout=True), "SupervisedFineTuningJob.eval_auto_carveout:"),
+    ("SupervisedFineTuningJob", "state-is-an-output", sft(state="JOB_STATE_COMPLETED"), "SupervisedFineTuningJob.state: "),
+    ("SupervisedFineTuningJob", "trained-model-is-an-output", sft(trained_model="accounts/acme/models/x"),
+     "SupervisedFineTuningJob.trained_model: "),
+    # DpoJob
+    ("DpoJob", "no-training-config", {"dataset": DATASET}, "DpoJob.training_config: is required"),
+    ("DpoJob", "no-base-model", {"dataset": DATASET, "training_config": {"epochs": 1}},
+     "DpoJob.training_config.base_model: set exactly one of base_model or warm_start_from"),
+    ("DpoJob", "rank-not-a-power-of-two", {"dataset": DATASET, "training_config": {"base_model": LLAMA, "lora_rank": 3}},
+     "DpoJob.training_config.lora_rank: must be a power of 2"),
+    ("DpoJob", "unknown-loss", {"dataset": DATASET, "training_config": {"base_model": LLAMA}, "loss_config": {"method": "PPO"}},
+     "DpoJob.loss_config.method: 'PPO' is not one of"),
+    ("DpoJob", "settings-at-the-top", {"dataset": DATASET, "training_config": {"base_model": LLAMA}, "epochs": 2},
+     "DpoJob.epochs: is not an input of this resource"),
     # new-resource: bad-input rows above
 ]
 

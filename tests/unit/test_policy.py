@@ -26,9 +26,12 @@ from pulumi_fireworks.policy import (
     secret_value_is_secret,
     service_account_roles,
     stack_gpu_budget,
+    training_limits,
 )
 from pulumi_fireworks.policy.resources import (
     API_KEY,
+    DPO_JOB,
+    SUPERVISED_FINE_TUNING_JOB,
     DEPLOYED_MODEL,
     DEPLOYMENT,
     MODEL,
@@ -472,3 +475,20 @@ def test_enforcement_level_is_configurable(level: str) -> None:
     harness = Harness(max_replicas_per_deployment(), config={"fireworks-max-replicas": level})
     outcome = harness.step(DEPLOYMENT, deployment(max_replica_count=50))
     assert [f.level for f in outcome.findings] == ([] if level == "disabled" else [level])
+
+
+# -- training limits ---------------------------------------------------------------------------
+
+TRAINING = {"fireworks-training-limits": {"allowedTrainingBaseModels": ["accounts/fireworks/models/llama-*"], "maxEpochs": 2}}
+
+
+def test_jobs_train_allowed_base_models_for_at_most_max_epochs() -> None:
+    sft = {"dataset": "accounts/a/datasets/d", "base_model": LLAMA, "epochs": 2}
+    assert findings(training_limits, SUPERVISED_FINE_TUNING_JOB, sft, TRAINING) == []
+    [message] = findings(training_limits, SUPERVISED_FINE_TUNING_JOB, {**sft, "epochs": 5}, TRAINING, name="tune")
+    assert "'tune' runs 5 epochs, more than maxEpochs (2)" in message
+    dpo = {"dataset": "accounts/a/datasets/d", "training_config": {"base_model": QWEN, "epochs": 1}}
+    [message] = findings(training_limits, DPO_JOB, dpo, TRAINING, name="prefs")
+    assert f"fine-tunes {QWEN}, which is not in allowedTrainingBaseModels" in message
+    assert findings(training_limits, DPO_JOB, dpo) == []  # by default any model, up to 3 epochs
+    assert findings(training_limits, SUPERVISED_FINE_TUNING_JOB, {**sft, "epochs": UNKNOWN}, TRAINING) == []

@@ -341,3 +341,20 @@ def test_a_secret_is_changed_or_left_out_as_the_providers_detailed_diff_says() -
     step["detailedDiff"] = {"key_name": {"kind": "UPDATE"}, "value": {"kind": "UPDATE"}}
     [change] = parse_preview(_doc(step)).resources
     assert {f.path: f.kind for f in field_changes(change)} == {"key_name": "changed", "value": "changed"}
+
+
+def test_a_job_replacement_says_it_retrains_and_over_how_much_data() -> None:
+    data = "accounts/acme/datasets/support"
+    job = {"dataset": data, "base_model": "m", "epochs": 2}
+    preview = parse_preview(_doc(
+        _step("same", "support", {"name": data, "example_count": 1200}, {"name": data, "example_count": 1200}, FW + "Dataset"),
+        _step("replace", "sft", {**job, "epochs": 1}, job, FW + "SupervisedFineTuningJob", replaceReasons=["epochs"]),
+        _step("create", "dpo", None, {"dataset": UNKNOWN_TEXT, "training_config": {"base_model": "m"}}, FW + "DpoJob"),
+    ))
+    text = render(preview)
+    assert "**retrains**: a new fine-tuning job runs 2 epochs over `accounts/acme/datasets/support` " \
+           "(1,200 examples × 2 = 2,400 example-epochs), billed as a new run" in text
+    assert "**trains**: a new fine-tuning job runs 1 epoch over a dataset made in this update" in text
+
+
+UNKNOWN_TEXT = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"

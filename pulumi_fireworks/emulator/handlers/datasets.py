@@ -29,8 +29,8 @@ Choices where the public sources (the docs, SDK 1.2.30) are silent:
   client sends none.
 * While an upload is being validated, no more files are taken (``:upload`` and
   ``:getUploadEndpoint`` are FAILED_PRECONDITION), as for models.
-* Delete is always allowed: nothing the emulator serves uses a dataset (the jobs that
-  would are not emulated), and a dataset derived from another (``transformed``,
+* Delete is always allowed: nothing documents a dataset being "in use" (also not by the
+  fine-tuning jobs that name it), and a dataset derived from another (``transformed``,
   ``splitted``) names its source by id only, so it outlives it.
 * Only ``displayName`` may change (datasets are immutable; the other settable fields
   are ``immutable_fields``: repeating them is fine, changing them is a 400).

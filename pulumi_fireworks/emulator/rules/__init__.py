@@ -8,6 +8,6 @@ wrong state, ...). Handlers call them after loading whatever records the rule ne
 the rules can be unit-tested without a server.
 
 One module per resource (``models``, ``deployed_models``, ``datasets``, ``secrets``,
-``users``, ``api_keys``) plus ``uploads`` (the signed-URL file sets models and datasets
+``users``, ``api_keys``, ``training_jobs``) plus ``uploads`` (the signed-URL file sets models and datasets
 share) and ``common`` (ids, lengths, int64 strings, resource names).
 """

@@ -15,6 +15,7 @@ from .placement import ALLOWED_ACCELERATORS, ALLOWED_REGIONS, allowed_accelerato
 from .production import PRODUCTION_PROTECTED, production_deployments_protected
 from .scale_to_zero import DEV_SCALE_TO_ZERO, dev_scale_to_zero
 from .secrets import SECRET_VALUE_IS_SECRET, secret_value_is_secret
+from .training import TRAINING_LIMITS, training_limits
 
 __all__ = [
     "RULES",
@@ -31,6 +32,7 @@ __all__ = [
     "no_public_models",
     "lora_deployment_compatible",
     "secret_value_is_secret",
+    "training_limits",
 ]
 
 RULES: dict[str, Callable[[], Policy]] = {
@@ -46,6 +48,7 @@ RULES: dict[str, Callable[[], Policy]] = {
     NO_PUBLIC_MODELS: no_public_models,
     LORA_TARGETS: lora_deployment_compatible,
     SECRET_VALUE_IS_SECRET: secret_value_is_secret,
+    TRAINING_LIMITS: training_limits,
 }
 """Policy name -> factory, in the order the pack lists them."""
 

@@ -1,0 +1,171 @@
+"""Fine-tuning jobs: ``accounts/{account}/supervisedFineTuningJobs/{id}`` and ``.../dpoJobs/{id}``.
+
+Fields follow ``fireworks.types.SupervisedFineTuningJob``, ``fireworks.types.DpoJob`` and
+``fireworks.types.shared.TrainingConfig`` / ``WandbConfig`` /
+``ReinforcementLearningLossConfig`` (SDK 1.2.30). A supervised job carries its training
+settings at the top level; a DPO job nests the same settings under ``trainingConfig``.
+Neither has an update call (SDK: create, get, list, delete, cancel, and resume for
+supervised jobs): a job is immutable once created.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Literal, Optional
+
+from ._base import Status, WireModel, output_only
+
+JobState = Literal[
+    "JOB_STATE_UNSPECIFIED",
+    "JOB_STATE_CREATING",
+    "JOB_STATE_RUNNING",
+    "JOB_STATE_COMPLETED",
+    "JOB_STATE_FAILED",
+    "JOB_STATE_CANCELLED",
+    "JOB_STATE_DELETING",
+    "JOB_STATE_WRITING_RESULTS",
+    "JOB_STATE_VALIDATING",
+    "JOB_STATE_DELETING_CLEANING_UP",
+    "JOB_STATE_PENDING",
+    "JOB_STATE_EXPIRED",
+    "JOB_STATE_RE_QUEUEING",
+    "JOB_STATE_CREATING_INPUT_DATASET",
+    "JOB_STATE_IDLE",
+    "JOB_STATE_CANCELLING",
+    "JOB_STATE_EARLY_STOPPED",
+    "JOB_STATE_PAUSED",
+]
+"""``JobState`` of SDK 1.2.30 (newer specs add ``JOB_STATE_DELETED``; unknown states are read as they come)."""
+
+JOB_STATES: tuple[str, ...] = typing.get_args(JobState)
+
+LossMethod = Literal["METHOD_UNSPECIFIED", "GRPO", "DAPO", "DPO", "ORPO", "GSPO_TOKEN"]
+LOSS_METHODS: tuple[str, ...] = typing.get_args(LossMethod)
+
+
+class WandbConfig(WireModel):
+    """Weights & Biases reporting. ``apiKey`` travels in plain text in the create body."""
+
+    api_key: Optional[str] = None
+    enabled: Optional[bool] = None
+    entity: Optional[str] = None
+    project: Optional[str] = None
+    run_id: Optional[str] = None
+    url: Optional[str] = output_only()
+
+
+class AwsS3Config(WireModel):
+    credentials_secret: Optional[str] = None  # accounts/{a}/secrets/{s}
+    iam_role_arn: Optional[str] = None
+
+
+class AzureBlobStorageConfig(WireModel):
+    credentials_secret: Optional[str] = None  # accounts/{a}/secrets/{s}
+    managed_identity_client_id: Optional[str] = None
+    tenant_id: Optional[str] = None
+
+
+class JobProgress(WireModel):
+    percent: Optional[int] = None
+    epoch: Optional[int] = None
+    input_tokens: Optional[int] = None
+    output_tokens: Optional[int] = None
+    cached_input_token_count: Optional[int] = None
+    output_rows: Optional[int] = None
+    failed_requests: Optional[int] = None
+    successfully_processed_requests: Optional[int] = None
+    total_input_requests: Optional[int] = None
+    total_processed_requests: Optional[int] = None
+
+
+class EstimatedCost(WireModel):
+    """``google.type.Money``: ``units`` is an int64 (a JSON string), ``nanos`` billionths."""
+
+    currency_code: Optional[str] = None
+    units: Optional[str] = None
+    nanos: Optional[int] = None
+
+
+class TrainingSettings(WireModel):
+    """What a supervised job holds at its top level and a DPO job under ``trainingConfig``."""
+
+    base_model: Optional[str] = None
+    warm_start_from: Optional[str] = None
+    output_model: Optional[str] = None  # the model *id* (SDK: "defaults to the job ID")
+    epochs: Optional[int] = None
+    learning_rate: Optional[float] = None
+    learning_rate_warmup_steps: Optional[int] = None
+    lora_rank: Optional[int] = None
+    max_context_length: Optional[int] = None
+    batch_size: Optional[int] = None
+    batch_size_samples: Optional[int] = None
+    gradient_accumulation_steps: Optional[int] = None
+    optimizer_weight_decay: Optional[float] = None
+    jinja_template: Optional[str] = None
+    region: Optional[str] = None
+    sampler_checkpoint_save_interval_steps: Optional[int] = None
+
+
+class TrainingConfig(TrainingSettings):
+    """``fireworks.types.shared.TrainingConfig``."""
+
+
+class DpoConfig(WireModel):
+    beta: Optional[float] = None
+    ref_cache_concurrency: Optional[int] = None
+    ref_cache_batch_size: Optional[int] = None
+
+
+class LossConfig(WireModel):
+    """``ReinforcementLearningLossConfig``: DPO by default; ORPO through ``method``."""
+
+    method: Optional[str] = None
+    kl_beta: Optional[float] = None
+    dpo: Optional[DpoConfig] = None
+
+
+class _JobView(WireModel):
+    """What every fine-tuning job reports about itself (output only)."""
+
+    name: Optional[str] = output_only()
+    state: Optional[str] = output_only()
+    status: Optional[Status] = output_only()
+    create_time: Optional[str] = output_only()
+    update_time: Optional[str] = output_only()
+    completed_time: Optional[str] = output_only()
+    created_by: Optional[str] = output_only()
+    trainer_logs_signed_url: Optional[str] = output_only()
+
+
+class _JobCommon(_JobView):
+    dataset: Optional[str] = None  # required: accounts/{a}/datasets/{d}
+    display_name: Optional[str] = None
+    wandb_config: Optional[WandbConfig] = None
+    aws_s3_config: Optional[AwsS3Config] = None
+    azure_blob_storage_config: Optional[AzureBlobStorageConfig] = None
+    renderer_hugging_face_repo_id: Optional[str] = None
+    reservation_target: Optional[str] = None
+    use_reservation: Optional[bool] = None
+
+
+class SupervisedFineTuningJob(TrainingSettings, _JobCommon):
+    job_progress: Optional[JobProgress] = output_only()
+    estimated_cost: Optional[EstimatedCost] = output_only()
+
+    # Settable in SDK 1.2.30's create params, though only the service seems to have a
+    # use for it (a signed URL to write metrics to); never set by the provider.
+    metrics_file_signed_url: Optional[str] = None
+    evaluation_dataset: Optional[str] = None
+    eval_auto_carveout: Optional[bool] = None
+    early_stop: Optional[bool] = None
+    is_turbo: Optional[bool] = None
+    nodes: Optional[int] = None
+    use_purpose: Optional[str] = None
+    mtp_enabled: Optional[bool] = None
+    mtp_num_draft_tokens: Optional[int] = None
+    mtp_freeze_base_model: Optional[bool] = None
+
+
+class DpoJob(_JobCommon):
+    training_config: Optional[TrainingConfig] = None
+    loss_config: Optional[LossConfig] = None

@@ -1,0 +1,95 @@
+"""``fireworks:DpoJob`` — preference tuning (DPO, or ORPO) of a LoRA adapter on a dataset of pairs.
+
+API object: ``accounts/{account}/dpoJobs/{id}`` (SDK ``fireworks/resources/dpo_jobs.py``). The
+training settings live under ``training_config`` (SDK ``types/shared/training_config.py``)
+and the loss under ``loss_config``; what every job does is in ``_training.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from pydantic import Field
+
+from ._fields import field
+from ._inputs import InputsModel
+from ._spec import ResourceSpec
+from ._training import (
+    DEFAULT_WAIT_TIMEOUT,
+    FAILED,
+    FINISHED,
+    GONE,
+    JobInputs,
+    TrainingJobEngine,
+    TrainingSettingsInputs,
+    setting,
+)
+from ._types import AdoptExisting, Int, Number, ResourceId, adopt_field
+from ._wire.training_job import DpoJob as DpoJobWire
+from ._wire.training_job import LossMethod
+
+
+class DpoConfigInputs(InputsModel):
+    beta: Optional[Number] = Field(default=None, gt=0)
+    ref_cache_concurrency: Optional[Int] = Field(default=None, ge=1)
+    ref_cache_batch_size: Optional[Int] = Field(default=None, ge=1)
+
+
+class LossConfigInputs(InputsModel):
+    method: Optional[LossMethod] = Field(default=None, description="DPO (the default) or ORPO")
+    kl_beta: Optional[Number] = Field(default=None, ge=0)
+    dpo: Optional[DpoConfigInputs] = None
+
+
+class DpoJobInputs(JobInputs):
+    """Validation and canonical form of DpoJob inputs; the published input schema."""
+
+    training_config: TrainingSettingsInputs = field(
+        "The training settings: base_model or warm_start_from, output_model, epochs, learning_rate, lora_rank, ...",
+        required=True, replaces=True,
+    )
+    loss_config: Optional[LossConfigInputs] = setting("The preference loss; DPO unless method says otherwise")
+    dpo_job_id: Optional[ResourceId] = field("Id of the job; derived from the resource name and the inputs when unset")
+    adopt_existing: AdoptExisting = adopt_field()
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        errors = self.training_config.settings_errors("training_config.") + self.job_errors()
+        if self.adopt_existing and self.dpo_job_id is None:
+            errors.append(("adopt_existing", "needs dpo_job_id: the id of the job to take over"))
+        return errors
+
+
+class DpoJobEngine(TrainingJobEngine):
+    spec = ResourceSpec(
+        type_name="DpoJob",
+        collection="dpoJobs",
+        collection_key="dpoJobs",
+        inputs_model=DpoJobInputs,
+        wire_model=DpoJobWire,
+        id_field="dpo_job_id",
+        id_param="dpoJobId",
+        ready_states=FINISHED,
+        failed_states=FAILED,
+        gone_states=GONE,
+        default_wait_timeout=DEFAULT_WAIT_TIMEOUT,
+        updatable=False,
+        peer_output="trained_model",
+        computed_output_names=frozenset({"trained_model"}),
+        summary=(
+            "Preference tuning (DPO, or ORPO) of a LoRA adapter on a dataset of chosen/rejected pairs. Any input "
+            "change trains a new job; pass the job as a DeployedModel's ``model`` to load what it trained."
+        ),
+        example=(
+            'pairs = fireworks.Dataset("preferences", source="./data/pairs.jsonl")\n'
+            'dpo = fireworks.DpoJob("tone", dataset=pairs, training_config={\n'
+            '    "base_model": "accounts/fireworks/models/llama-v3p1-8b-instruct", "epochs": 1})'
+        ),
+        output_docs={"trained_model": "The trained LoRA model, ``accounts/<account>/models/<output_model>``."},
+    )
+
+    def settings(self, props: Mapping[str, Any]) -> Mapping[str, Any]:
+        config = props.get("training_config")
+        return config if isinstance(config, Mapping) else {}
+
+
+SPEC = DpoJobEngine.spec

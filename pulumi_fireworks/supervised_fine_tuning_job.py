@@ -1,0 +1,87 @@
+"""``fireworks:SupervisedFineTuningJob`` — supervised fine-tuning of a LoRA adapter on a dataset.
+
+API object: ``accounts/{account}/supervisedFineTuningJobs/{id}``
+(https://docs.fireworks.ai/api-reference/create-supervised-fine-tuning-job; SDK
+``fireworks/resources/supervised_fine_tuning_jobs.py``). The training settings are the
+job's own fields; what every job does (immutable, waits, the trained model kept on
+delete) is in ``_training.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ._fields import field
+from ._spec import ResourceSpec
+from ._training import (
+    DEFAULT_WAIT_TIMEOUT,
+    FAILED,
+    FINISHED,
+    GONE,
+    JobInputs,
+    TrainingJobEngine,
+    TrainingSettingsInputs,
+    setting,
+)
+from ._types import AdoptExisting, Bool, DatasetName, Int, ResourceId, adopt_field
+from ._wire.training_job import SupervisedFineTuningJob as SupervisedFineTuningJobWire
+
+
+class SupervisedFineTuningJobInputs(TrainingSettingsInputs, JobInputs):
+    """Validation and canonical form of SupervisedFineTuningJob inputs; the published input schema."""
+
+    evaluation_dataset: Optional[DatasetName] = setting("Data to evaluate on: a dataset name, or the Dataset resource",
+                                                        peer=("format",))
+    eval_auto_carveout: Optional[Bool] = setting("Hold out part of the dataset for evaluation")
+    early_stop: Optional[Bool] = setting("Stop when the evaluation loss stops improving")
+    is_turbo: Optional[Bool] = setting()
+    nodes: Optional[Int] = setting(ge=1)
+    mtp_enabled: Optional[Bool] = setting()
+    mtp_num_draft_tokens: Optional[Int] = setting(ge=1)
+    mtp_freeze_base_model: Optional[Bool] = setting()
+    supervised_fine_tuning_job_id: Optional[ResourceId] = field(
+        "Id of the job; derived from the resource name and the inputs when unset"
+    )
+    adopt_existing: AdoptExisting = adopt_field()
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        errors = self.settings_errors("") + self.job_errors()
+        if self.evaluation_dataset is not None and self.eval_auto_carveout:
+            errors.append(("eval_auto_carveout", "carves evaluation data out of the dataset; drop it or evaluation_dataset"))
+        if self.adopt_existing and self.supervised_fine_tuning_job_id is None:
+            errors.append(("adopt_existing", "needs supervised_fine_tuning_job_id: the id of the job to take over"))
+        return errors
+
+
+class SupervisedFineTuningJobEngine(TrainingJobEngine):
+    spec = ResourceSpec(
+        type_name="SupervisedFineTuningJob",
+        collection="supervisedFineTuningJobs",
+        collection_key="supervisedFineTuningJobs",
+        inputs_model=SupervisedFineTuningJobInputs,
+        wire_model=SupervisedFineTuningJobWire,
+        id_field="supervised_fine_tuning_job_id",
+        id_param="supervisedFineTuningJobId",
+        ready_states=FINISHED,
+        failed_states=FAILED,
+        gone_states=GONE,
+        default_wait_timeout=DEFAULT_WAIT_TIMEOUT,
+        updatable=False,
+        peer_output="trained_model",
+        computed_output_names=frozenset({"trained_model"}),
+        summary=(
+            "Supervised fine-tuning of a LoRA adapter on a dataset. Any input change trains a new job; the trained "
+            "model (``trained_model``) can be loaded in the same ``up``: pass the job as a DeployedModel's ``model``."
+        ),
+        example=(
+            'base = "accounts/fireworks/models/llama-v3p1-8b-instruct"\n'
+            'data = fireworks.Dataset("support-chats", source="./data/support.jsonl", format="CHAT")\n'
+            'tune = fireworks.SupervisedFineTuningJob("support", dataset=data, base_model=base, epochs=2)\n'
+            'dep = fireworks.Deployment("multi-lora", base_model=base, enable_addons=True)\n'
+            'load = fireworks.DeployedModel("support", model=tune, deployment=dep)'
+        ),
+        output_docs={"trained_model": "The trained LoRA model, ``accounts/<account>/models/<output_model>``."},
+    )
+
+
+SPEC = SupervisedFineTuningJobEngine.spec
