@@ -33,7 +33,7 @@ from ._fields import SERVER_DECIDES, field
 from ._http import Client
 from ._inputs import InputsModel, is_unknown
 from ._reporting import warn
-from ._spec import Props
+from ._spec import Props, ResourceSpec
 from ._types import (
     Bool,
     DatasetName,
@@ -47,6 +47,7 @@ from ._types import (
     at_least,
 )
 from ._wait import poll
+from ._wire._base import WireModel
 from ._wire._enums import Region
 
 RUNNING = "JOB_STATE_RUNNING"
@@ -193,6 +194,33 @@ def _output_model_id(value: str) -> Optional[str]:
     if len(parts) == 4 and parts[0] == "accounts" and parts[2] == "models" and parts[3]:
         return parts[3]
     return None
+
+
+def job_spec(
+    *, type_name: str, collection: str, inputs_model: type[InputsModel], wire_model: type[WireModel],
+    id_field: str, id_param: str, summary: str, example: str,
+) -> ResourceSpec:
+    """The spec of a job type: what differs is its names and its inputs; how it waits,
+    what it outputs and that it cannot be updated are every job's."""
+    return ResourceSpec(
+        type_name=type_name,
+        collection=collection,
+        collection_key=collection,
+        inputs_model=inputs_model,
+        wire_model=wire_model,
+        id_field=id_field,
+        id_param=id_param,
+        ready_states=FINISHED,
+        failed_states=FAILED,
+        gone_states=GONE,
+        default_wait_timeout=DEFAULT_WAIT_TIMEOUT,
+        updatable=False,
+        peer_output="trained_model",
+        computed_output_names=frozenset({"trained_model"}),
+        summary=summary,
+        example=example,
+        output_docs={"trained_model": "The trained LoRA model, ``accounts/<account>/models/<output_model>``."},
+    )
 
 
 class TrainingJobEngine(ResourceEngine):

@@ -13,15 +13,11 @@ from pydantic import Field
 
 from ._fields import field
 from ._inputs import InputsModel
-from ._spec import ResourceSpec
 from ._training import (
-    DEFAULT_WAIT_TIMEOUT,
-    FAILED,
-    FINISHED,
-    GONE,
     JobInputs,
     TrainingJobEngine,
     TrainingSettingsInputs,
+    job_spec,
     setting,
 )
 from ._types import AdoptExisting, Int, Number, ResourceId, adopt_field
@@ -60,21 +56,13 @@ class DpoJobInputs(JobInputs):
 
 
 class DpoJobEngine(TrainingJobEngine):
-    spec = ResourceSpec(
+    spec = job_spec(
         type_name="DpoJob",
         collection="dpoJobs",
-        collection_key="dpoJobs",
         inputs_model=DpoJobInputs,
         wire_model=DpoJobWire,
         id_field="dpo_job_id",
         id_param="dpoJobId",
-        ready_states=FINISHED,
-        failed_states=FAILED,
-        gone_states=GONE,
-        default_wait_timeout=DEFAULT_WAIT_TIMEOUT,
-        updatable=False,
-        peer_output="trained_model",
-        computed_output_names=frozenset({"trained_model"}),
         summary=(
             "Preference tuning (DPO, or ORPO) of a LoRA adapter on a dataset of chosen/rejected pairs. Any input "
             "change trains a new job; pass the job as a DeployedModel's ``model`` to load what it trained."
@@ -84,7 +72,6 @@ class DpoJobEngine(TrainingJobEngine):
             'dpo = fireworks.DpoJob("tone", dataset=pairs, training_config={\n'
             '    "base_model": "accounts/fireworks/models/llama-v3p1-8b-instruct", "epochs": 1})'
         ),
-        output_docs={"trained_model": "The trained LoRA model, ``accounts/<account>/models/<output_model>``."},
     )
 
     def settings(self, props: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -12,15 +12,11 @@ from __future__ import annotations
 from typing import Optional
 
 from ._fields import field
-from ._spec import ResourceSpec
 from ._training import (
-    DEFAULT_WAIT_TIMEOUT,
-    FAILED,
-    FINISHED,
-    GONE,
     JobInputs,
     TrainingJobEngine,
     TrainingSettingsInputs,
+    job_spec,
     setting,
 )
 from ._types import AdoptExisting, Bool, DatasetName, Int, ResourceId, adopt_field
@@ -54,21 +50,13 @@ class SupervisedFineTuningJobInputs(TrainingSettingsInputs, JobInputs):
 
 
 class SupervisedFineTuningJobEngine(TrainingJobEngine):
-    spec = ResourceSpec(
+    spec = job_spec(
         type_name="SupervisedFineTuningJob",
         collection="supervisedFineTuningJobs",
-        collection_key="supervisedFineTuningJobs",
         inputs_model=SupervisedFineTuningJobInputs,
         wire_model=SupervisedFineTuningJobWire,
         id_field="supervised_fine_tuning_job_id",
         id_param="supervisedFineTuningJobId",
-        ready_states=FINISHED,
-        failed_states=FAILED,
-        gone_states=GONE,
-        default_wait_timeout=DEFAULT_WAIT_TIMEOUT,
-        updatable=False,
-        peer_output="trained_model",
-        computed_output_names=frozenset({"trained_model"}),
         summary=(
             "Supervised fine-tuning of a LoRA adapter on a dataset. Any input change trains a new job; the trained "
             "model (``trained_model``) can be loaded in the same ``up``: pass the job as a DeployedModel's ``model``."
@@ -80,7 +68,6 @@ class SupervisedFineTuningJobEngine(TrainingJobEngine):
             'dep = fireworks.Deployment("multi-lora", base_model=base, enable_addons=True)\n'
             'load = fireworks.DeployedModel("support", model=tune, deployment=dep)'
         ),
-        output_docs={"trained_model": "The trained LoRA model, ``accounts/<account>/models/<output_model>``."},
     )
 
 
