@@ -67,6 +67,9 @@ def test_a_job_outlives_a_timeout_and_a_hard_interrupt_and_the_load_follows(
         "data": {"type": "Dataset", "inputs": {"format": "CHAT", "rows": [
             {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}]}},
         "tune": {"type": "SupervisedFineTuningJob", "inputs": tune},
+        # A sibling job that is not held up: it finishes in the failed run and is not trained again.
+        "prefer": {"type": "DpoJob", "inputs": {"dataset": {"$resource": "data"}, "training_config": {
+            "base_model": LLAMA, "epochs": 1}, "loss_config": {"method": "ORPO"}}},
         "serve": {"type": "Deployment", "inputs": {"base_model": LLAMA, "enable_addons": True}},
         "load": {"type": "DeployedModel", "inputs": {"model": {"$resource": "tune"}, "deployment": {"$resource": "serve"}}},
     }
@@ -77,6 +80,8 @@ def test_a_job_outlives_a_timeout_and_a_hard_interrupt_and_the_load_follows(
     assert "neither cancelled nor forgotten" in str(failure.value)
     [job] = live_objects(emulator, JOBS)
     assert job["state"] == "JOB_STATE_RUNNING"
+    [dpo] = live_objects(emulator, "dpoJobs")
+    assert dpo["state"] == "JOB_STATE_COMPLETED" and dpo["lossConfig"]["method"] == "ORPO"
 
     # The next run waits longer (wait_timeout steers the provider only: no new job) and is killed hard.
     set_resources(stack, {**resources, "tune": {**resources["tune"], "inputs": {**tune, "wait_timeout": "1h"}}})
@@ -91,6 +96,10 @@ def test_a_job_outlives_a_timeout_and_a_hard_interrupt_and_the_load_follows(
     assert again["name"] == job["name"] and again["state"] == "JOB_STATE_COMPLETED"  # one job, never two
     [load] = live_objects(emulator, "deployedModels")
     assert load["model"] == up.outputs["tune"]["trained_model"] and load["state"] == "DEPLOYED"
+    assert [d["name"] for d in live_objects(emulator, "dpoJobs")] == [dpo["name"]]
+    trained = up.outputs["prefer"]["trained_model"]
+    assert trained == f"accounts/{emulator.account_id}/models/{dpo['trainingConfig']['outputModel']}"
+    assert trained in {m["name"] for m in live_objects(emulator, "models")}
 
     state_text = stack.export_text()
     assert "wandb-secret-4711" not in state_text
