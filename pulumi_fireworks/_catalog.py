@@ -15,7 +15,9 @@ from .dataset import DatasetEngine
 from .deployed_model import DeployedModelEngine
 from .deployment import DeploymentEngine
 from .dpo_job import DpoJobEngine
+from .evaluator import EvaluatorEngine
 from .model import ModelEngine
+from .reinforcement_fine_tuning_job import ReinforcementFineTuningJobEngine
 from .secret import SecretEngine
 from .supervised_fine_tuning_job import SupervisedFineTuningJobEngine
 from .user import ServiceAccountEngine, UserEngine
@@ -35,6 +37,8 @@ ENGINES: dict[str, ResourceEngine] = {
         DeployedModelEngine(),
         SupervisedFineTuningJobEngine(),
         DpoJobEngine(),
+        EvaluatorEngine(),
+        ReinforcementFineTuningJobEngine(),
         # new-resource: engines above
     )
 }

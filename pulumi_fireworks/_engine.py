@@ -335,6 +335,11 @@ class ResourceEngine:
             return f"the API reports state {state}{_status_text(live)}"
         return None
 
+    def failure_details(self, client: Client, props: Props, object_id: str) -> str:
+        """More about a failure the API reported, for the error (where a build log is),
+        asked before a failed create deletes the object; ``""`` when there is nothing."""
+        return ""
+
     def id_of(self, live: Mapping[str, Any]) -> str:
         """The id of a live object (the last segment of its ``name``)."""
         return str(live.get("name", "")).rsplit("/", 1)[-1]
@@ -486,7 +491,7 @@ class ResourceEngine:
         if spec.id_source == "query":
             params[spec.id_param] = object_id
         body = self.create_body(props, object_id)
-        path = spec.collection_path(client.account_id, props)
+        path = spec.create_path(client.account_id, props)
         started = time.time()
         if object_id is None:
             # The server picks the id: find what an earlier, interrupted run of this
@@ -759,7 +764,7 @@ class ResourceEngine:
                 raise ResourceFailedError(f"{label} disappeared during {action}.")
             problem = self.failure_reported(obj)
             if problem:
-                raise ResourceFailedError(f"{label} {action} failed: {problem}.")
+                raise ResourceFailedError(f"{label} {action} failed: {problem}.{self.failure_details(client, props, object_id)}")
             return obj.get("state") in ready
 
         def describe(obj: Optional[dict[str, Any]]) -> str:

@@ -70,6 +70,9 @@ class ResourceSpec:
     create_wrapper: str = ""
     """Create bodies that wrap the object under a key (``{"apiKey": {...}}``) name it here."""
 
+    create_collection: str = ""
+    """Where create POSTs, when not to the collection itself (evaluators: ``evaluatorsV2``)."""
+
     computed_replaces: frozenset[str] = frozenset()
     """Computed inputs whose change means a new object (a digest of files the API cannot
     change). The user's inputs say it on the field (``_fields.field(replaces=True)``)."""
@@ -246,6 +249,10 @@ class ResourceSpec:
     def collection_path(self, account_id: str, props: Mapping[str, Any]) -> str:
         parent = self.parent.format(**{f: props.get(f) for f in self.parent_fields})
         return "/".join(p for p in ("/v1/accounts", account_id, parent, self.collection) if p)
+
+    def create_path(self, account_id: str, props: Mapping[str, Any]) -> str:
+        path = self.collection_path(account_id, props)
+        return path.rsplit("/", 1)[0] + "/" + self.create_collection if self.create_collection else path
 
     def object_path(self, account_id: str, props: Mapping[str, Any], object_id: str) -> str:
         return f"{self.collection_path(account_id, props)}/{object_id}"

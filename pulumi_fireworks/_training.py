@@ -49,6 +49,7 @@ from ._types import (
 from ._wait import poll
 from ._wire._base import WireModel
 from ._wire._enums import Region
+from ._wire.training_job import LossMethod
 
 RUNNING = "JOB_STATE_RUNNING"
 COMPLETED = "JOB_STATE_COMPLETED"
@@ -163,9 +164,7 @@ class JobInputs(InputsModel):
     )
     aws_s3_config: Optional[AwsS3ConfigInputs] = setting()
     azure_blob_storage_config: Optional[AzureBlobStorageConfigInputs] = setting()
-    renderer_hugging_face_repo_id: Optional[str] = setting()
     reservation_target: Optional[str] = setting()
-    use_reservation: Optional[Bool] = setting()
     wait_until: Optional[WaitUntil] = field(
         "What create waits for: created, running or completed (the default, so that what uses the trained model "
         "can in the same `up`)", provider_only=True,
@@ -184,6 +183,42 @@ class JobInputs(InputsModel):
         if self.wandb_config is not None:
             errors.extend(self.wandb_config.cross_field_errors())
         return errors
+
+
+class TunerInputs(JobInputs):
+    """What supervised and DPO jobs have and RFT jobs lack (SDK 1.2.30)."""
+
+    renderer_hugging_face_repo_id: Optional[str] = setting()
+    use_reservation: Optional[Bool] = setting()
+
+
+class EvaluationInputs(InputsModel):
+    """Held-out data to evaluate on (supervised and RFT jobs)."""
+
+    evaluation_dataset: Optional[DatasetName] = setting("Data to evaluate on: a dataset name, or the Dataset resource",
+                                                        peer=("format",))
+    eval_auto_carveout: Optional[Bool] = setting("Hold out part of the dataset for evaluation")
+
+    def evaluation_errors(self) -> list[tuple[str, str]]:
+        if self.evaluation_dataset is not None and self.eval_auto_carveout:
+            return [("eval_auto_carveout", "carves evaluation data out of the dataset; drop it or evaluation_dataset")]
+        return []
+
+
+class DpoConfigInputs(InputsModel):
+    beta: Optional[Number] = Field(default=None, gt=0)
+    ref_cache_concurrency: Optional[Int] = Field(default=None, ge=1)
+    ref_cache_batch_size: Optional[Int] = Field(default=None, ge=1)
+
+
+class LossConfigInputs(InputsModel):
+    """``ReinforcementLearningLossConfig``: the loss of preference and RL jobs."""
+
+    method: Optional[LossMethod] = Field(
+        default=None, description="GRPO, DAPO, DPO, ORPO or GSPO_TOKEN; the job type's default when unset"
+    )
+    kl_beta: Optional[Number] = Field(default=None, ge=0)
+    dpo: Optional[DpoConfigInputs] = None
 
 
 def _output_model_id(value: str) -> Optional[str]:
@@ -227,9 +262,16 @@ class TrainingJobEngine(ResourceEngine):
     """The behaviour every job type shares (see the module docstring). A job type says
     where its settings live (:meth:`settings`) and declares its spec."""
 
+    settings_field: Optional[str] = None
+    """The input holding the training settings (``training_config``); ``None``: the job's
+    own inputs (a supervised job)."""
+
     def settings(self, props: Mapping[str, Any]) -> Mapping[str, Any]:
-        """The job's training settings (a supervised job's own inputs)."""
-        return props
+        """The job's training settings."""
+        if self.settings_field is None:
+            return props
+        config = props.get(self.settings_field)
+        return config if isinstance(config, Mapping) else {}
 
     # -- ids and outputs ------------------------------------------------------------------
 

@@ -51,10 +51,12 @@ def _deployment_name(value: str) -> str:
 def _named(collection: str, example: str) -> AfterValidator:
     """A resource name of ``collection`` (``accounts/<a>/datasets/<id>``)."""
     pattern = re.compile(rf"^accounts/[a-z0-9][a-z0-9-]*/{collection}/[A-Za-z0-9][A-Za-z0-9._-]*$")
+    noun = collection[:-1]
+    article = "an" if noun[0] in "aeiou" else "a"
 
     def check(value: str) -> str:
         if not pattern.match(value):
-            raise ValueError(f"{value!r} is not a {collection[:-1]} resource name; write e.g. {example!r}")
+            raise ValueError(f"{value!r} is not {article} {noun} resource name; write e.g. {example!r}")
         return value
 
     return AfterValidator(check)
@@ -63,6 +65,7 @@ def _named(collection: str, example: str) -> AfterValidator:
 ResourceId = Annotated[str, AfterValidator(_resource_id)]
 DatasetName = Annotated[str, _named("datasets", "accounts/my-account/datasets/support-chats")]
 SecretName = Annotated[str, _named("secrets", "accounts/my-account/secrets/aws-credentials")]
+EvaluatorName = Annotated[str, _named("evaluators", "accounts/my-account/evaluators/exact-match")]
 DeploymentName = Annotated[str, AfterValidator(_deployment_name)]
 ModelName = Annotated[str, AfterValidator(_model_name)]
 

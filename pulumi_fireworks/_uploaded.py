@@ -21,13 +21,13 @@ Their engine adds three things to the generic one:
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator, Mapping, Optional, Union
+from typing import Any, Iterator, Mapping, Optional, Sequence, Union
 
 from pulumi.dynamic import CheckFailure, CheckResult
 from pulumi.runtime.rpc import UNKNOWN
 from pydantic import Field, model_validator
 
-from ._content import Content, SourceError, plain_source
+from ._content import Content, LocalFile, SourceError, plain_source
 from ._engine import ResourceEngine
 from ._errors import BadRequestError, FireworksError
 from ._http import Client
@@ -156,11 +156,17 @@ class UploadingEngine(ResourceEngine):
             pass  # an interrupted earlier run got as far as validation: the wait tells how it ends
         return live
 
-    def send_signed(self, client: Client, props: Props, path: str, content: Content, *, forgets_uploaded: bool) -> None:
+    def send_signed(
+        self, client: Client, props: Props, path: str, files: Sequence[LocalFile], *, forgets_uploaded: bool,
+        expected: Optional[Mapping[str, str]] = None,
+    ) -> None:
         """The signed-URL part of an upload: ``:getUploadEndpoint`` with every file and
-        its size, then a PUT of each file (see :mod:`._uploads`)."""
+        its size, then a PUT of each file (see :mod:`._uploads`). Each file must hash to
+        what ``expected`` says (default: the manifest the preview recorded)."""
         label = self.describe(props, client)
-        sizes = {f.name: str(f.size) for f in content.files}  # int64 travels as a string
+        sizes = {f.name: str(f.size) for f in files}  # int64 travels as a string
+        if expected is None:
+            expected = {name: m["sha256"] for name, m in props[FILES].items()}
 
         signings = []
 
@@ -176,7 +182,7 @@ class UploadingEngine(ResourceEngine):
 
         with self.step(label, "upload"):
             urls = SignedUrls(sign, sizes, forgets_uploaded=forgets_uploaded)
-            put_all(content.files, urls, {name: m["sha256"] for name, m in props[FILES].items()})
+            put_all(files, urls, expected)
 
     def validate_upload(self, client: Client, props: Props, path: str, method: str, **request: Any) -> None:
         """``:validateUpload``, asked again while the service says the files are still
@@ -204,7 +210,9 @@ class UploadingEngine(ResourceEngine):
                     raise
                 pending[:] = [exc]
             live = self.fetch(client, props, object_id)
-            return live if live is not None and live.get("state") in self.spec.ready_states else None
+            # Past validation already: ready, or failed (the wait that follows reports it).
+            ended = self.spec.ready_states | self.spec.failed_states
+            return live if live is not None and live.get("state") in ended else None
 
         def describe(_: Optional[dict[str, Any]]) -> str:
             answer = api_text(pending[0]) if pending else "FAILED_PRECONDITION"

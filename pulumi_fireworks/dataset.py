@@ -129,7 +129,7 @@ class DatasetEngine(UploadingEngine):
             with self.step(label, f":upload of {first.name}"):
                 self._post_file(client, props, path, first)
             return
-        self.send_signed(client, props, path, content, forgets_uploaded=True)  # a new signing forgets uploads
+        self.send_signed(client, props, path, content.files, forgets_uploaded=True)  # a new signing forgets uploads
         self.validate_upload(client, props, path, "POST", json={})
 
     def _post_file(self, client: Client, props: Props, path: str, file: LocalFile) -> None:

@@ -7,37 +7,22 @@ and the loss under ``loss_config``; what every job does is in ``_training.py``.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
-
-from pydantic import Field
+from typing import Optional
 
 from ._fields import field
-from ._inputs import InputsModel
 from ._training import (
-    JobInputs,
+    LossConfigInputs,
     TrainingJobEngine,
     TrainingSettingsInputs,
+    TunerInputs,
     job_spec,
     setting,
 )
-from ._types import AdoptExisting, Int, Number, ResourceId, adopt_field
+from ._types import AdoptExisting, ResourceId, adopt_field
 from ._wire.training_job import DpoJob as DpoJobWire
-from ._wire.training_job import LossMethod
 
 
-class DpoConfigInputs(InputsModel):
-    beta: Optional[Number] = Field(default=None, gt=0)
-    ref_cache_concurrency: Optional[Int] = Field(default=None, ge=1)
-    ref_cache_batch_size: Optional[Int] = Field(default=None, ge=1)
-
-
-class LossConfigInputs(InputsModel):
-    method: Optional[LossMethod] = Field(default=None, description="DPO (the default) or ORPO")
-    kl_beta: Optional[Number] = Field(default=None, ge=0)
-    dpo: Optional[DpoConfigInputs] = None
-
-
-class DpoJobInputs(JobInputs):
+class DpoJobInputs(TunerInputs):
     """Validation and canonical form of DpoJob inputs; the published input schema."""
 
     training_config: TrainingSettingsInputs = field(
@@ -74,9 +59,7 @@ class DpoJobEngine(TrainingJobEngine):
         ),
     )
 
-    def settings(self, props: Mapping[str, Any]) -> Mapping[str, Any]:
-        config = props.get("training_config")
-        return config if isinstance(config, Mapping) else {}
+    settings_field = "training_config"
 
 
 SPEC = DpoJobEngine.spec

@@ -223,7 +223,7 @@ class ModelEngine(UploadingEngine):
         # Whether a second :getUploadEndpoint keeps a model's files already sent is not
         # documented (for datasets it forgets them): files sent before a re-signing are
         # sent again, which is right under either answer.
-        self.send_signed(client, props, path, content, forgets_uploaded=True)
+        self.send_signed(client, props, path, content.files, forgets_uploaded=True)
         self.validate_upload(client, props, path, "GET")
 
     def wire_body(self, props: Mapping[str, Any], fields: Any) -> dict[str, Any]:

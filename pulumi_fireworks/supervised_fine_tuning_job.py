@@ -13,22 +13,20 @@ from typing import Optional
 
 from ._fields import field
 from ._training import (
-    JobInputs,
+    EvaluationInputs,
     TrainingJobEngine,
     TrainingSettingsInputs,
+    TunerInputs,
     job_spec,
     setting,
 )
-from ._types import AdoptExisting, Bool, DatasetName, Int, ResourceId, adopt_field
+from ._types import AdoptExisting, Bool, Int, ResourceId, adopt_field
 from ._wire.training_job import SupervisedFineTuningJob as SupervisedFineTuningJobWire
 
 
-class SupervisedFineTuningJobInputs(TrainingSettingsInputs, JobInputs):
+class SupervisedFineTuningJobInputs(TrainingSettingsInputs, EvaluationInputs, TunerInputs):
     """Validation and canonical form of SupervisedFineTuningJob inputs; the published input schema."""
 
-    evaluation_dataset: Optional[DatasetName] = setting("Data to evaluate on: a dataset name, or the Dataset resource",
-                                                        peer=("format",))
-    eval_auto_carveout: Optional[Bool] = setting("Hold out part of the dataset for evaluation")
     early_stop: Optional[Bool] = setting("Stop when the evaluation loss stops improving")
     is_turbo: Optional[Bool] = setting()
     nodes: Optional[Int] = setting(ge=1)
@@ -41,9 +39,7 @@ class SupervisedFineTuningJobInputs(TrainingSettingsInputs, JobInputs):
     adopt_existing: AdoptExisting = adopt_field()
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
-        errors = self.settings_errors("") + self.job_errors()
-        if self.evaluation_dataset is not None and self.eval_auto_carveout:
-            errors.append(("eval_auto_carveout", "carves evaluation data out of the dataset; drop it or evaluation_dataset"))
+        errors = self.settings_errors("") + self.evaluation_errors() + self.job_errors()
         if self.adopt_existing and self.supervised_fine_tuning_job_id is None:
             errors.append(("adopt_existing", "needs supervised_fine_tuning_job_id: the id of the job to take over"))
         return errors

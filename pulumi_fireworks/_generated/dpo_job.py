@@ -91,8 +91,9 @@ class DpoConfigArgs(TypedDict, total=False):
 
 
 class LossConfigArgs(TypedDict, total=False):
+    """``ReinforcementLearningLossConfig``: the loss of preference and RL jobs."""
     method: NotRequired[pulumi.Input[Literal['METHOD_UNSPECIFIED', 'GRPO', 'DAPO', 'DPO', 'ORPO', 'GSPO_TOKEN']]]
-    """DPO (the default) or ORPO"""
+    """GRPO, DAPO, DPO, ORPO or GSPO_TOKEN; the job type's default when unset"""
     kl_beta: NotRequired[pulumi.Input[float]]
     dpo: NotRequired[pulumi.Input[DpoConfigArgs]]
 
@@ -151,11 +152,7 @@ class DpoJobArgs(TypedDict, total=False):
     """Replaces the dpo job on change. Unset: the server chooses it, and it is not compared."""
     azure_blob_storage_config: NotRequired[pulumi.Input[AzureBlobStorageConfigArgs]]
     """Replaces the dpo job on change. Unset: the server chooses it, and it is not compared."""
-    renderer_hugging_face_repo_id: NotRequired[pulumi.Input[str]]
-    """Replaces the dpo job on change. Unset: the server chooses it, and it is not compared."""
     reservation_target: NotRequired[pulumi.Input[str]]
-    """Replaces the dpo job on change. Unset: the server chooses it, and it is not compared."""
-    use_reservation: NotRequired[pulumi.Input[bool]]
     """Replaces the dpo job on change. Unset: the server chooses it, and it is not compared."""
     wait_until: NotRequired[pulumi.Input[Literal['created', 'running', 'completed']]]
     """What create waits for: created, running or completed (the default, so that what uses the
@@ -169,6 +166,10 @@ class DpoJobArgs(TypedDict, total=False):
     """Delete the trained model with the job (by default it is kept: it outlives the job on
     Fireworks). Steers the provider; never sent to the API.
     """
+    renderer_hugging_face_repo_id: NotRequired[pulumi.Input[str]]
+    """Replaces the dpo job on change. Unset: the server chooses it, and it is not compared."""
+    use_reservation: NotRequired[pulumi.Input[bool]]
+    """Replaces the dpo job on change. Unset: the server chooses it, and it is not compared."""
     training_config: Required[pulumi.Input[TrainingSettingsArgs]]
     """The training settings: base_model or warm_start_from, output_model, epochs, learning_rate,
     lora_rank, . Replaces the dpo job on change.

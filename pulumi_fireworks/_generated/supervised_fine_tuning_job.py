@@ -117,15 +117,7 @@ class SupervisedFineTuningJobArgs(TypedDict, total=False):
     """Replaces the supervised fine tuning job on change. Unset: the server chooses it, and it is
     not compared.
     """
-    renderer_hugging_face_repo_id: NotRequired[pulumi.Input[str]]
-    """Replaces the supervised fine tuning job on change. Unset: the server chooses it, and it is
-    not compared.
-    """
     reservation_target: NotRequired[pulumi.Input[str]]
-    """Replaces the supervised fine tuning job on change. Unset: the server chooses it, and it is
-    not compared.
-    """
-    use_reservation: NotRequired[pulumi.Input[bool]]
     """Replaces the supervised fine tuning job on change. Unset: the server chooses it, and it is
     not compared.
     """
@@ -140,6 +132,22 @@ class SupervisedFineTuningJobArgs(TypedDict, total=False):
     delete_output_model: NotRequired[pulumi.Input[bool]]
     """Delete the trained model with the job (by default it is kept: it outlives the job on
     Fireworks). Steers the provider; never sent to the API.
+    """
+    renderer_hugging_face_repo_id: NotRequired[pulumi.Input[str]]
+    """Replaces the supervised fine tuning job on change. Unset: the server chooses it, and it is
+    not compared.
+    """
+    use_reservation: NotRequired[pulumi.Input[bool]]
+    """Replaces the supervised fine tuning job on change. Unset: the server chooses it, and it is
+    not compared.
+    """
+    evaluation_dataset: NotRequired[Union[pulumi.Input[str], FireworksResource]]
+    """Data to evaluate on: a dataset name, or the Dataset resource. Replaces the supervised fine
+    tuning job on change. Unset: the server chooses it, and it is not compared.
+    """
+    eval_auto_carveout: NotRequired[pulumi.Input[bool]]
+    """Hold out part of the dataset for evaluation. Replaces the supervised fine tuning job on
+    change. Unset: the server chooses it, and it is not compared.
     """
     base_model: NotRequired[pulumi.Input[str]]
     """The model to fine-tune (set this or warm_start_from). Replaces the supervised fine tuning job
@@ -198,14 +206,6 @@ class SupervisedFineTuningJobArgs(TypedDict, total=False):
     region: NotRequired[pulumi.Input[Region]]
     """Replaces the supervised fine tuning job on change. Unset: the server chooses it, and it is
     not compared.
-    """
-    evaluation_dataset: NotRequired[Union[pulumi.Input[str], FireworksResource]]
-    """Data to evaluate on: a dataset name, or the Dataset resource. Replaces the supervised fine
-    tuning job on change. Unset: the server chooses it, and it is not compared.
-    """
-    eval_auto_carveout: NotRequired[pulumi.Input[bool]]
-    """Hold out part of the dataset for evaluation. Replaces the supervised fine tuning job on
-    change. Unset: the server chooses it, and it is not compared.
     """
     early_stop: NotRequired[pulumi.Input[bool]]
     """Stop when the evaluation loss stops improving. Replaces the supervised fine tuning job on

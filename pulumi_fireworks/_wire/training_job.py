@@ -1,11 +1,13 @@
-"""Fine-tuning jobs: ``accounts/{account}/supervisedFineTuningJobs/{id}`` and ``.../dpoJobs/{id}``.
+"""Fine-tuning jobs: ``accounts/{account}/supervisedFineTuningJobs/{id}``, ``.../dpoJobs/{id}``
+and ``.../reinforcementFineTuningJobs/{id}``.
 
-Fields follow ``fireworks.types.SupervisedFineTuningJob``, ``fireworks.types.DpoJob`` and
+Fields follow ``fireworks.types.SupervisedFineTuningJob``, ``fireworks.types.DpoJob``,
+``fireworks.types.ReinforcementFineTuningJob`` and
 ``fireworks.types.shared.TrainingConfig`` / ``WandbConfig`` /
 ``ReinforcementLearningLossConfig`` (SDK 1.2.30). A supervised job carries its training
-settings at the top level; a DPO job nests the same settings under ``trainingConfig``.
-Neither has an update call (SDK: create, get, list, delete, cancel, and resume for
-supervised jobs): a job is immutable once created.
+settings at the top level; DPO and RFT jobs nest the same settings under ``trainingConfig``.
+None has an update call (SDK: create, get, list, delete, cancel, resume): a job is
+immutable once created.
 """
 
 from __future__ import annotations
@@ -143,12 +145,17 @@ class _JobCommon(_JobView):
     wandb_config: Optional[WandbConfig] = None
     aws_s3_config: Optional[AwsS3Config] = None
     azure_blob_storage_config: Optional[AzureBlobStorageConfig] = None
-    renderer_hugging_face_repo_id: Optional[str] = None
     reservation_target: Optional[str] = None
+
+
+class _TunerJob(_JobCommon):
+    """Fields SDK 1.2.30 gives supervised and DPO jobs, not RFT jobs."""
+
+    renderer_hugging_face_repo_id: Optional[str] = None
     use_reservation: Optional[bool] = None
 
 
-class SupervisedFineTuningJob(TrainingSettings, _JobCommon):
+class SupervisedFineTuningJob(TrainingSettings, _TunerJob):
     job_progress: Optional[JobProgress] = output_only()
     estimated_cost: Optional[EstimatedCost] = output_only()
 
@@ -166,6 +173,38 @@ class SupervisedFineTuningJob(TrainingSettings, _JobCommon):
     mtp_freeze_base_model: Optional[bool] = None
 
 
-class DpoJob(_JobCommon):
+class DpoJob(_TunerJob):
     training_config: Optional[TrainingConfig] = None
     loss_config: Optional[LossConfig] = None
+
+
+class InferenceParameters(WireModel):
+    """How an RFT job samples rollouts from the model it trains."""
+
+    max_output_tokens: Optional[int] = None
+    temperature: Optional[float] = None
+    top_p: Optional[float] = None
+    top_k: Optional[int] = None
+    response_candidates_count: Optional[int] = None
+    extra_body: Optional[str] = None  # a JSON object, as a string
+
+
+class ReinforcementFineTuningJob(_JobCommon):
+    """An RFT job: rollouts of the model scored by an ``evaluator``, which steers training."""
+
+    evaluator: Optional[str] = None  # required: accounts/{a}/evaluators/{e}
+    training_config: Optional[TrainingConfig] = None
+    loss_config: Optional[LossConfig] = None
+    inference_parameters: Optional[InferenceParameters] = None
+    evaluation_dataset: Optional[str] = None
+    eval_auto_carveout: Optional[bool] = None
+    chunk_size: Optional[int] = None
+    max_concurrent_rollouts: Optional[int] = None
+    max_concurrent_evaluations: Optional[int] = None
+    max_inference_replica_count: Optional[int] = None
+    mcp_server: Optional[str] = None
+    node_count: Optional[int] = None
+    job_progress: Optional[JobProgress] = output_only()
+    accelerator_seconds: Optional[dict[str, str]] = output_only()  # accelerator type -> seconds (int64 strings)
+    output_metrics: Optional[str] = output_only()
+    output_stats: Optional[str] = output_only()

@@ -78,13 +78,22 @@ Out-of-band edits (the web UI or firectl behind the provider's back), by resourc
                                                       are deleted and revoked (firectl's
                                                       ``delete user``; see the users handler)
 
-Fine-tuning jobs (``supervisedFineTuningJobs``, ``dpoJobs``; see :mod:`.handlers.training_jobs`),
-a job under way (not ended, not cancelling; else 400 FAILED_PRECONDITION; unknown: 404)::
+Fine-tuning jobs (``supervisedFineTuningJobs``, ``dpoJobs``, ``reinforcementFineTuningJobs``;
+see :mod:`.handlers.training_jobs`), a job under way (not ended, not cancelling; else 400
+FAILED_PRECONDITION; unknown: 404)::
 
     POST   /emulator/v1/<job name>:finish          -> job doc   COMPLETED now, its output model
                                                       written (ends a job a STUCK rule holds)
     POST   /emulator/v1/<job name>:fail {"message"} -> job doc  JOB_STATE_FAILED now, with
                                                       status {code: INTERNAL, message}
+
+Evaluator builds (see :mod:`.handlers.evaluators`; unknown evaluator: 404)::
+
+    POST   /emulator/v1/<evaluator name>:fail {"message"} -> doc  BUILD_FAILED now, with status
+                                                      {code: INTERNAL, message}, from any state
+    POST   /emulator/v1/<evaluator name>:finish    -> doc   a build under way settles now with
+                                                      its real result (ACTIVE, or BUILD_FAILED for
+                                                      bad code); no build under way: 400
 
 Errors use the API error format; bad admin input is 400.
 """
@@ -99,6 +108,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from .errors import ApiError, Code
+from .handlers.evaluators import Evaluators
 from .handlers.training_jobs import TrainingJobs
 from .lifecycle import Policy
 from .seed import account_doc
@@ -330,19 +340,20 @@ def create_admin_app(emulator: "Emulator") -> FastAPI:
         return record.doc
 
     @app.post(PREFIX + "/accounts/{path:path}")
-    async def steer_job(path: str, request: Request) -> Any:
+    async def steer(path: str, request: Request) -> Any:
         name, sep, verb = ("accounts/" + path).rpartition(":")
         if not sep or verb not in ("finish", "fail"):
-            return _error(404, "Not Found: POST serves <job name>:finish and <job name>:fail")
+            return _error(404, "Not Found: POST serves <job or evaluator name>:finish and :fail")
         split_name(name)  # ValueError -> 400
-        jobs = emulator.backend.collection(name)
-        if not isinstance(jobs, TrainingJobs):
-            return _error(400, f"{name} is not a fine-tuning job")
+        target = emulator.backend.collection(name)
+        if not isinstance(target, (TrainingJobs, Evaluators)):
+            return _error(400, f"{name} is not a fine-tuning job or an evaluator")
         message = None
         if verb == "fail":
-            message = str((await body(request)).get("message") or "job failed (emulated failure)")
+            what = "job" if isinstance(target, TrainingJobs) else "build"
+            message = str((await body(request)).get("message") or f"{what} failed (emulated failure)")
         try:
-            return jobs.steer(emulator.backend, name, fail=message)
+            return target.steer(emulator.backend, name, fail=message)
         except ApiError as exc:
             return JSONResponse(exc.body(), status_code=exc.status)
 

@@ -9,7 +9,10 @@ upload URLs, matched as ``/emulator/uploads/<resource name>/<file name>``);
 5. run the handler (sync; the store serialises writes); 6. answer JSON, or the API
    error format for an :class:`~.errors.ApiError`; 7. log the request (:mod:`.requestlog`).
 
-``/emulator/v1/...`` goes to the admin API (:mod:`.admin`, a FastAPI app).
+``/emulator/v1/...`` goes to the admin API (:mod:`.admin`, a FastAPI app); the signed URLs
+the emulator hands out are served without an API key: ``/emulator/uploads/...``
+(:mod:`.uploads`, PUTs of uploaded files) and ``/emulator/buildlogs/...`` (:mod:`.buildlogs`,
+GETs of evaluators' build logs).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import time
 from typing import Any, Optional
 from urllib.parse import parse_qsl
 
-from . import handlers, seed, uploads
+from . import buildlogs, handlers, seed, uploads
 from .auth import authenticate
 from .backend import Backend
 from .config import Behaviour, EmulatorConfig
@@ -92,6 +95,9 @@ class Emulator:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"].startswith(uploads.UPLOAD_PREFIX):
             await self._upload(scope, receive, send)  # signed URLs: no API key, not logged
+            return
+        if scope["type"] == "http" and scope["path"].startswith(buildlogs.PREFIX):
+            await buildlogs.handle(self.backend, scope, receive, send)  # likewise
             return
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.admin(scope, receive, send)

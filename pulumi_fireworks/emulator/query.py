@@ -113,6 +113,7 @@ _ENUM_ZEROS = {
     "originalFormat": "FORMAT_UNSPECIFIED",
     "code": "OK",
     "method": "METHOD_UNSPECIFIED",  # a DPO job's lossConfig.method
+    "type": "TYPE_UNSPECIFIED",  # an evaluator's criteria[].type and source.type
 }
 
 

@@ -16,7 +16,8 @@ Standard methods (AIP-131..135), for ``parent_template = "accounts/{account}"`` 
 
 Hooks, in the order a write calls them: :meth:`Collection.create_input` (id and body of
 a create), :meth:`Collection.validate` (raise 400s), :meth:`Collection.normalize` (fill
-server defaults), :meth:`Collection.on_settled` (a transition finished),
+server defaults), :meth:`Collection.on_updated` (an update changed something: start a
+transition), :meth:`Collection.on_settled` (a transition finished),
 :meth:`Collection.before_delete` (refuse a delete), :meth:`Collection.render` (the
 response view of a stored doc). Custom methods (``:scale``) are extra :class:`Route`
 rows from :meth:`Collection.custom_routes`, built on :meth:`Collection.load` and
@@ -410,10 +411,15 @@ class Collection:
                 return self.respond(req, record)  # nothing changed: no transition, same updateTime
             new["updateTime"] = self.now(req)
             record.doc = new
-            if self.update_state and old.get("state") in self.steady_states:
-                self.start(req, record, self.update_state)
+            self.on_updated(req, record, old)
             self.save(req, record)
         return self.respond(req, record)
+
+    def on_updated(self, req: Request, record: Record, old: dict[str, Any]) -> None:
+        """An update changed ``record`` (from ``old``), before it is saved: by default a
+        resource in one of :attr:`steady_states` starts :attr:`update_state`."""
+        if self.update_state and old.get("state") in self.steady_states:
+            self.start(req, record, self.update_state)
 
     def immutables(self, req: Request) -> frozenset[str]:
         """The fields an update may not change: :attr:`immutable_fields`, plus

@@ -153,6 +153,17 @@ class AdminClient:
         """Fail a job under way at once with ``message`` in its ``status``; returns the stored job."""
         return dict(self._call("POST", f"/{name}:fail", {"message": message}))
 
+    # evaluator builds, by resource name ("accounts/a/evaluators/e")
+    def fail_build(self, name: str, message: str) -> dict[str, Any]:
+        """Fail evaluator ``name``'s build at once (``BUILD_FAILED``, ``status {code: INTERNAL,
+        message}``), whatever its state or code; returns the stored evaluator."""
+        return dict(self._call("POST", f"/{name}:fail", {"message": message}))
+
+    def finish_build(self, name: str) -> dict[str, Any]:
+        """Settle evaluator ``name``'s build under way at once with its real result (ACTIVE,
+        or BUILD_FAILED for bad code; also a build a STUCK rule holds); returns the stored evaluator."""
+        return dict(self._call("POST", f"/{name}:finish", {}))
+
     # accounts and keys
     def add_account(self, account_id: str, *, display_name: Optional[str] = None,
                     email: Optional[str] = None) -> dict[str, Any]:

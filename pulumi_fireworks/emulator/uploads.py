@@ -10,12 +10,15 @@ HMAC-SHA256 under a per-emulator random key. So a URL
 * expires after :data:`URL_LIFETIME_SECONDS` on the emulator clock (so the admin clock
   offset can expire it in tests without sleeping), and
 * dies when the file set is registered again (the generation moves on) or the resource
-  leaves ``UPLOADING``.
+  leaves the state that takes uploads (``UPLOADING``; an evaluator waits for its code in
+  ``BUILDING``: :func:`register`'s ``accepting``) or starts validating them.
 
 A PUT must send ``Content-Type: application/octet-stream`` and
 ``X-Goog-Content-Length-Range: <n>,<n>`` (both are signed headers of the real URLs) and
 exactly the declared number of bytes. The body is streamed: only its size, SHA-256 and,
-for small ``*.json`` files, the text are kept (see :mod:`.rules.uploads`). Refusals use
+for small ``*.json`` files, the text are kept (see :mod:`.rules.uploads`), unless the
+resource registered its files with ``keep_bytes`` (an evaluator's build unpacks its
+archive): then the whole file is kept too. Refusals use
 GCS's XML error shape. Upload PUTs are not written to the request log (the token is a
 credential). Fault rules (:mod:`.faults`) reach them as ``PUT /emulator/uploads/<resource
 name>/<file name>`` (:func:`fault_path`).
@@ -24,7 +27,7 @@ State lives in the resource record's ``meta["upload"]``::
 
     {"generation": 3, "registered": {"config.json": 512, ...},
      "files": {"config.json": {"size": 512, "sha256": "...", "text": "{...}"}},
-     "landingChecks": 1}
+     "landingChecks": 1, "accepting": "UPLOADING", "keepBytes": false}
 
 ``landingChecks`` counts the ``:validateUpload`` calls refused since the last PUT or
 registration (:func:`still_landing`, the ``uploadLandingChecks`` behaviour).
@@ -42,7 +45,15 @@ from urllib.parse import quote
 
 from .errors import ApiError, failed_precondition
 from .routing import Request
-from .rules.uploads import UploadedFile, UploadRejected, check_put_headers, check_put_size, keeps_text
+from .rules.uploads import (
+    MAX_KEPT_BYTES,
+    MAX_KEPT_TEXT,
+    UploadedFile,
+    UploadRejected,
+    check_put_headers,
+    check_put_size,
+    keeps_text,
+)
 from .store import Record
 
 if TYPE_CHECKING:
@@ -116,18 +127,22 @@ def base_url(req: Request) -> str:
     return f"{scheme}://{host}"
 
 
-def register(record: Record, sizes: dict[str, int], *, keep_matching: bool) -> int:
+def register(record: Record, sizes: dict[str, int], *, keep_matching: bool, accepting: str = "UPLOADING",
+             keep_bytes: bool = False) -> int:
     """Replace the registered file set; returns the new generation.
 
     ``keep_matching``: files already uploaded under the same name and size stay uploaded
     (a model upload resumed with the same file list); otherwise everything is forgotten
-    (datasets: "getUploadEndpoint overwrites the registered file set").
+    (datasets: "getUploadEndpoint overwrites the registered file set"). ``accepting``: the
+    state in which the resource takes the PUTs (an evaluator waits for code in
+    ``BUILDING``). ``keep_bytes``: keep each file whole (see :mod:`.rules.uploads`).
     """
     state = record.meta.get("upload") or {}
     old_files: dict[str, Any] = state.get("files", {})
     files = {n: f for n, f in old_files.items() if sizes.get(n) == f.get("size")} if keep_matching else {}
     generation = int(state.get("generation", 0)) + 1
-    record.meta["upload"] = {"generation": generation, "registered": dict(sizes), "files": files}
+    record.meta["upload"] = {"generation": generation, "registered": dict(sizes), "files": files,
+                             "accepting": accepting, "keepBytes": keep_bytes}
     return generation
 
 
@@ -181,11 +196,13 @@ def add_file(record: Record, filename: str, file: UploadedFile) -> None:
 class FileDigest:
     """Incremental size + SHA-256 (+ text for small JSON files) of a streamed file."""
 
-    def __init__(self, filename: str, declared_size: Optional[int] = None) -> None:
+    def __init__(self, filename: str, declared_size: Optional[int] = None, *, keep_bytes: bool = False) -> None:
         self.filename = filename
         self.size = 0
         self._sha = hashlib.sha256()
-        self._keep = keeps_text(filename, declared_size if declared_size is not None else 0)
+        self._keep_bytes = keep_bytes
+        self._keep = keep_bytes or keeps_text(filename, declared_size if declared_size is not None else 0)
+        self._limit = MAX_KEPT_BYTES if keep_bytes else MAX_KEPT_TEXT
         self._chunks: list[bytes] = []
 
     def update(self, chunk: bytes) -> None:
@@ -195,14 +212,18 @@ class FileDigest:
         self._sha.update(chunk)
         if self._keep:
             self._chunks.append(chunk)
-            if self.size > 1024 * 1024:
+            if self.size > self._limit:
                 self._keep, self._chunks = False, []
 
     def result(self) -> UploadedFile:
-        text = None
+        text = data = None
         if self._keep and self._chunks:
-            text = b"".join(self._chunks).decode("utf-8", errors="replace")
-        return UploadedFile(self.size, self._sha.hexdigest(), text)
+            whole = b"".join(self._chunks)
+            if self._keep_bytes:
+                data = base64.b64encode(whole).decode("ascii")
+            else:
+                text = whole.decode("utf-8", errors="replace")
+        return UploadedFile(self.size, self._sha.hexdigest(), text, data)
 
 
 # -- the PUT (ASGI) -----------------------------------------------------------------------
@@ -215,7 +236,8 @@ def _live_record(backend: "Backend", grant: Grant) -> Record:
         raise UploadRejected(404, "NoSuchUpload", "the resource of this upload URL no longer exists")
     if state.get("generation") != grant.generation or grant.filename not in state.get("registered", {}):
         raise UploadRejected(403, "AccessDenied", "the upload URL was superseded by a newer getUploadEndpoint call")
-    if record.doc.get("state") != "UPLOADING" or (record.meta.get("pending") or {}).get("state") == "UPLOADING":
+    accepting = state.get("accepting", "UPLOADING")
+    if record.doc.get("state") != accepting or (record.meta.get("pending") or {}).get("state") == accepting:
         raise UploadRejected(403, "AccessDenied", "the resource no longer accepts uploads (upload already validated)")
     return record
 
@@ -242,8 +264,8 @@ async def handle(
         grant = verify(backend, scope["path"][len(UPLOAD_PREFIX) :])
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         check_put_headers(grant.size, headers.get("content-type"), headers.get("x-goog-content-length-range"))
-        _live_record(backend, grant)
-        digest = FileDigest(grant.filename, grant.size)
+        keep_bytes = bool(_live_record(backend, grant).meta["upload"].get("keepBytes"))
+        digest = FileDigest(grant.filename, grant.size, keep_bytes=keep_bytes)
         while body_pending:
             message = await receive()
             if message["type"] == "http.disconnect":

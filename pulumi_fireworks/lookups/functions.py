@@ -46,6 +46,8 @@ __all__ = [
     "get_supervised_fine_tuning_job_output",
     "get_dpo_job",
     "get_dpo_job_output",
+    "get_reinforcement_fine_tuning_job",
+    "get_reinforcement_fine_tuning_job_output",
 ]
 
 # -- account --------------------------------------------------------------------------------
@@ -207,6 +209,16 @@ def get_dpo_job_output(id: pulumi.Input[str]) -> pulumi.Output[GetFineTuningJobR
     return _lifted(get_dpo_job, id=id)
 
 
+def get_reinforcement_fine_tuning_job(id: str) -> GetFineTuningJobResult:
+    """A reinforcement fine-tuning job by id in your account or by resource name."""
+    return _job("get_reinforcement_fine_tuning_job", "reinforcementFineTuningJobs", "reinforcement fine-tuning job", id)
+
+
+def get_reinforcement_fine_tuning_job_output(id: pulumi.Input[str]) -> pulumi.Output[GetFineTuningJobResult]:
+    """:func:`get_reinforcement_fine_tuning_job` taking an Input; unknown while ``id`` is."""
+    return _lifted(get_reinforcement_fine_tuning_job, id=id)
+
+
 def _job(function: str, collection: str, noun: str, id: str) -> GetFineTuningJobResult:
     with lookup(function, noun, id) as call:
         call.target = _names.resource_name(id, collection, noun, lambda: call.client.account_id)
@@ -251,6 +263,9 @@ CATALOG: tuple[Lookup, ...] = (
     }),
     Lookup(get_dpo_job, GetFineTuningJobResult, {
         "id": "accounts/<account>/dpoJobs/<id>, or the id of a job in your account",
+    }),
+    Lookup(get_reinforcement_fine_tuning_job, GetFineTuningJobResult, {
+        "id": "accounts/<account>/reinforcementFineTuningJobs/<id>, or the id of a job in your account",
     }),
 )
 """Every lookup, for ``schema/lookups/`` (:mod:`pulumi_fireworks._schema`)."""

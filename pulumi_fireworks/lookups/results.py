@@ -30,7 +30,7 @@ from .._wire.account import Account
 from .._wire.deployment import Deployment
 from .._wire.deployment_shape import DeploymentShapeVersion
 from .._wire.model import Date, Model
-from .._wire.training_job import DpoJob, SupervisedFineTuningJob
+from .._wire.training_job import DpoJob, ReinforcementFineTuningJob, SupervisedFineTuningJob
 from .._wire.user import User
 
 # The lookups' return types; their parts (ObjectStatus, BaseModelDetails, PeftDetails,
@@ -467,8 +467,11 @@ class GetFineTuningJobResult(_Result):
 
     @classmethod
     def from_wire(cls, doc: Mapping[str, Any]) -> "GetFineTuningJobResult":
-        wire: Any = (DpoJob if "/dpoJobs/" in str(doc.get("name", "")) else SupervisedFineTuningJob).model_validate(doc)
-        settings = getattr(wire, "training_config", None) or wire  # a DPO job nests them
+        name = str(doc.get("name", ""))
+        kind = DpoJob if "/dpoJobs/" in name else ReinforcementFineTuningJob if "/reinforcementFineTuningJobs/" in name \
+            else SupervisedFineTuningJob
+        wire: Any = kind.model_validate(doc)
+        settings = getattr(wire, "training_config", None) or wire  # DPO and RFT jobs nest them
         name, account = wire.name or "", _segment(wire.name, 1)
         output = _text(settings.output_model) or _segment(name, 3)
         progress = getattr(wire, "job_progress", None)

@@ -13,7 +13,7 @@ from typing_extensions import TypeAlias
 from ._view import TYPE_PREFIX, _View
 from .values import Maybe, Unknown
 
-__all__ = ["AutoTune", "AutoscalingPolicy", "AwsS3Config", "AzureBlobStorageConfig", "BaseModelDetails", "ConversationConfig", "Date", "DpoConfig", "LossConfig", "PeftDetails", "Placement", "TrainingSettings", "ApiKey", "Dataset", "DeployedModel", "Deployment", "DpoJob", "Model", "Secret", "ServiceAccount", "SupervisedFineTuningJob", "User", "View", "READERS"]
+__all__ = ["AutoTune", "AutoscalingPolicy", "AwsS3Config", "AzureBlobStorageConfig", "BaseModelDetails", "CodeSnippets", "ConversationConfig", "Criterion", "Date", "DpoConfig", "InferenceParameters", "LossConfig", "PeftDetails", "Placement", "TrainingSettings", "ApiKey", "Dataset", "DeployedModel", "Deployment", "DpoJob", "Evaluator", "Model", "ReinforcementFineTuningJob", "Secret", "ServiceAccount", "SupervisedFineTuningJob", "User", "View", "READERS"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,14 @@ class LossConfig(_View):
     method: Maybe[str]
     kl_beta: Maybe[float]
     dpo: Maybe[DpoConfig]
+
+
+@dataclass(frozen=True)
+class Criterion(_View):
+    name: Maybe[str]
+    type: Maybe[str]
+    description: Maybe[str]
+    code_snippets: Maybe[CodeSnippets]
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,24 @@ class Date(_View):
     year: Maybe[int]
     month: Maybe[int]
     day: Maybe[int]
+
+
+@dataclass(frozen=True)
+class InferenceParameters(_View):
+    max_output_tokens: Maybe[int]
+    temperature: Maybe[float]
+    top_p: Maybe[float]
+    top_k: Maybe[int]
+    response_candidates_count: Maybe[int]
+    extra_body: Maybe[str]
+
+
+@dataclass(frozen=True)
+class CodeSnippets(_View):
+    language: Maybe[str]
+    file_contents: Maybe[Mapping[str, Any]]
+    entry_file: Maybe[str]
+    entry_func: Maybe[str]
 
 
 @dataclass(frozen=True)
@@ -211,15 +237,32 @@ class DpoJob(_View):
     """Whether it is given (a secret: its content is never read)."""
     aws_s3_config: Maybe[AwsS3Config]
     azure_blob_storage_config: Maybe[AzureBlobStorageConfig]
-    renderer_hugging_face_repo_id: Maybe[str]
     reservation_target: Maybe[str]
-    use_reservation: Maybe[bool]
     wait_until: Maybe[str]
     wait_timeout: Maybe[Decimal]
     delete_output_model: Maybe[bool]
+    renderer_hugging_face_repo_id: Maybe[str]
+    use_reservation: Maybe[bool]
     training_config: Maybe[TrainingSettings]
     loss_config: Maybe[LossConfig]
     dpo_job_id: Maybe[str]
+    adopt_existing: Maybe[bool]
+    name: Maybe[str]
+    """Output, only in stack validations after create."""
+
+
+@dataclass(frozen=True)
+class Evaluator(_View):
+    """``fireworks:Evaluator``; see ``docs/resources/evaluator.md``."""
+
+    entry_point: Maybe[str]
+    requirements: Maybe[str]
+    evaluator_id: Maybe[str]
+    display_name: Maybe[str]
+    description: Maybe[str]
+    default_dataset: Maybe[str]
+    commit_hash: Maybe[str]
+    wait_timeout: Maybe[Decimal]
     adopt_existing: Maybe[bool]
     name: Maybe[str]
     """Output, only in stack validations after create."""
@@ -251,6 +294,38 @@ class Model(_View):
     deprecation_date: Maybe[Date]
     snapshot_type: Maybe[str]
     wait_timeout: Maybe[Decimal]
+    adopt_existing: Maybe[bool]
+    name: Maybe[str]
+    """Output, only in stack validations after create."""
+
+
+@dataclass(frozen=True)
+class ReinforcementFineTuningJob(_View):
+    """``fireworks:ReinforcementFineTuningJob``; see ``docs/resources/reinforcement_fine_tuning_job.md``."""
+
+    dataset: Maybe[str]
+    display_name: Maybe[str]
+    wandb_config_set: Union[bool, Unknown]
+    """Whether it is given (a secret: its content is never read)."""
+    aws_s3_config: Maybe[AwsS3Config]
+    azure_blob_storage_config: Maybe[AzureBlobStorageConfig]
+    reservation_target: Maybe[str]
+    wait_until: Maybe[str]
+    wait_timeout: Maybe[Decimal]
+    delete_output_model: Maybe[bool]
+    evaluation_dataset: Maybe[str]
+    eval_auto_carveout: Maybe[bool]
+    evaluator: Maybe[str]
+    training_config: Maybe[TrainingSettings]
+    loss_config: Maybe[LossConfig]
+    inference_parameters: Maybe[InferenceParameters]
+    chunk_size: Maybe[int]
+    max_concurrent_rollouts: Maybe[int]
+    max_concurrent_evaluations: Maybe[int]
+    max_inference_replica_count: Maybe[int]
+    mcp_server: Maybe[str]
+    node_count: Maybe[int]
+    reinforcement_fine_tuning_job_id: Maybe[str]
     adopt_existing: Maybe[bool]
     name: Maybe[str]
     """Output, only in stack validations after create."""
@@ -293,12 +368,14 @@ class SupervisedFineTuningJob(_View):
     """Whether it is given (a secret: its content is never read)."""
     aws_s3_config: Maybe[AwsS3Config]
     azure_blob_storage_config: Maybe[AzureBlobStorageConfig]
-    renderer_hugging_face_repo_id: Maybe[str]
     reservation_target: Maybe[str]
-    use_reservation: Maybe[bool]
     wait_until: Maybe[str]
     wait_timeout: Maybe[Decimal]
     delete_output_model: Maybe[bool]
+    renderer_hugging_face_repo_id: Maybe[str]
+    use_reservation: Maybe[bool]
+    evaluation_dataset: Maybe[str]
+    eval_auto_carveout: Maybe[bool]
     base_model: Maybe[str]
     warm_start_from: Maybe[str]
     output_model: Maybe[str]
@@ -313,8 +390,6 @@ class SupervisedFineTuningJob(_View):
     optimizer_weight_decay: Maybe[float]
     jinja_template: Maybe[str]
     region: Maybe[str]
-    evaluation_dataset: Maybe[str]
-    eval_auto_carveout: Maybe[bool]
     early_stop: Maybe[bool]
     is_turbo: Maybe[bool]
     nodes: Maybe[int]
@@ -342,7 +417,7 @@ class User(_View):
     """Output, only in stack validations after create."""
 
 
-View: TypeAlias = Union[ApiKey, Dataset, DeployedModel, Deployment, DpoJob, Model, Secret, ServiceAccount, SupervisedFineTuningJob, User]
+View: TypeAlias = Union[ApiKey, Dataset, DeployedModel, Deployment, DpoJob, Evaluator, Model, ReinforcementFineTuningJob, Secret, ServiceAccount, SupervisedFineTuningJob, User]
 
 READERS: dict[str, Any] = {
     TYPE_PREFIX + 'ApiKey': ApiKey.read,
@@ -350,7 +425,9 @@ READERS: dict[str, Any] = {
     TYPE_PREFIX + 'DeployedModel': DeployedModel.read,
     TYPE_PREFIX + 'Deployment': Deployment.read,
     TYPE_PREFIX + 'DpoJob': DpoJob.read,
+    TYPE_PREFIX + 'Evaluator': Evaluator.read,
     TYPE_PREFIX + 'Model': Model.read,
+    TYPE_PREFIX + 'ReinforcementFineTuningJob': ReinforcementFineTuningJob.read,
     TYPE_PREFIX + 'Secret': Secret.read,
     TYPE_PREFIX + 'ServiceAccount': ServiceAccount.read,
     TYPE_PREFIX + 'SupervisedFineTuningJob': SupervisedFineTuningJob.read,

@@ -30,6 +30,8 @@ __all__ = [
     "DEPLOYED_MODEL",
     "SUPERVISED_FINE_TUNING_JOB",
     "DPO_JOB",
+    "EVALUATOR",
+    "REINFORCEMENT_FINE_TUNING_JOB",
     "Placement",
     "AutoscalingPolicy",
     "Deployment",
@@ -41,6 +43,8 @@ __all__ = [
     "DeployedModel",
     "SupervisedFineTuningJob",
     "DpoJob",
+    "Evaluator",
+    "ReinforcementFineTuningJob",
     "View",
     "view",
     "short_id",
@@ -55,6 +59,8 @@ MODEL = TYPE_PREFIX + "Model"
 DEPLOYED_MODEL = TYPE_PREFIX + "DeployedModel"
 SUPERVISED_FINE_TUNING_JOB = TYPE_PREFIX + "SupervisedFineTuningJob"
 DPO_JOB = TYPE_PREFIX + "DpoJob"
+EVALUATOR = TYPE_PREFIX + "Evaluator"
+REINFORCEMENT_FINE_TUNING_JOB = TYPE_PREFIX + "ReinforcementFineTuningJob"
 
 
 def short_id(value: Maybe[str]) -> Maybe[str]:

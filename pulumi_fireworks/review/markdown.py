@@ -342,8 +342,9 @@ def _resource(change: ResourceChange, examples: Mapping[str, int]) -> list[str]:
     return lines
 
 
-TRAINING_TYPES = frozenset({"SupervisedFineTuningJob", "DpoJob"})
+TRAINING_TYPES = frozenset({"SupervisedFineTuningJob", "DpoJob", "ReinforcementFineTuningJob"})
 """Jobs whose create or replacement runs (and bills) a new training run."""
+EVALUATOR_TYPE = "Evaluator"
 
 
 def _dataset_sizes(preview: Preview) -> dict[str, int]:
@@ -359,7 +360,11 @@ def _dataset_sizes(preview: Preview) -> dict[str, int]:
 
 
 def _training(change: ResourceChange, examples: Mapping[str, int]) -> Optional[str]:
-    """What a job's create or replacement costs in training: epochs over how many rows."""
+    """What a job's create or replacement costs in training: epochs over how many rows
+    (and, for an evaluator replaced, that the jobs scored by it train again)."""
+    if change.type_name == EVALUATOR_TYPE and change.action == "replace":
+        return ("**rebuilds**: a new evaluator is built from the changed code, and every reinforcement fine-tuning "
+                "job given this evaluator **retrains** with it")
     if change.type_name not in TRAINING_TYPES or change.action not in ("create", "replace") or change.new is None:
         return None
     inputs = change.new.inputs
@@ -373,7 +378,9 @@ def _training(change: ResourceChange, examples: Mapping[str, int]) -> Optional[s
     over = code(str(dataset)) if known else "a dataset made in this update"
     size = f" ({rows:,} examples × {epochs} = {rows * epochs:,} example-epochs)" if rows else ""
     verb = "**retrains**" if change.action == "replace" else "**trains**"
-    return f"{verb}: a new fine-tuning job runs {epochs} epoch{'s' if epochs != 1 else ''} over {over}{size}, billed as a new run"
+    why = " because its evaluator (the reward code) is new" if "evaluator" in change.replace_reasons else ""
+    return (f"{verb}{why}: a new fine-tuning job runs {epochs} epoch{'s' if epochs != 1 else ''} over {over}{size}, "
+            "billed as a new run")
 
 
 def _replacement_reason(change: ResourceChange, fields: Sequence[FieldChange]) -> str:

@@ -1,4 +1,4 @@
-"""Helpers shared by the model, dataset, LoRA, secret, user and API-key emulator tests."""
+"""Helpers shared by the model, dataset, LoRA, evaluator, secret, user and API-key emulator tests."""
 
 from __future__ import annotations
 
@@ -90,6 +90,18 @@ def ready_lora(sdk: fireworks.Fireworks, model_id: str, base: str = LLAMA) -> st
         raise AssertionError(f"{model_id}: the files never landed")
     assert model.name
     return model.name
+
+
+def inline_evaluator(sdk: fireworks.Fireworks, evaluator_id: str, code: str = "def score(row):\n    return 1.0\n",
+                     **fields: Any) -> str:
+    """Create an evaluator whose code (``reward.py::score``) comes inline; returns its name.
+    Good code builds to ACTIVE by its first use (the default lifecycle timing)."""
+    snippets = {"language": "python", "entry_file": "reward.py", "entry_func": "score",
+                "file_contents": {"reward.py": code}}
+    evaluator = {"criteria": [{"name": "reward", "type": "CODE_SNIPPETS", "code_snippets": snippets}], **fields}
+    created = sdk.evaluators.create(evaluator_id=evaluator_id, evaluator=evaluator)  # type: ignore[arg-type]
+    assert created.name
+    return created.name
 
 
 # -- TLS: the SDK's dataset helper only PUTs to https URLs --------------------------------------

@@ -1,28 +1,32 @@
-"""Fine-tuning jobs (``supervisedFineTuningJobs``, ``dpoJobs``): the official SDK against the
-emulator -- the stages, the trained model, cancel/resume/delete, admin steering, the create
-checks (a table of bad bodies), the write-only W&B key, and the behaviour switches."""
+"""Fine-tuning jobs (``supervisedFineTuningJobs``, ``dpoJobs``, ``reinforcementFineTuningJobs``):
+the official SDK against the emulator -- the stages, the trained model, cancel/resume/delete,
+admin steering, the create checks (a table of bad bodies), an RFT job's evaluator and
+accounting, the write-only W&B key, and the behaviour switches."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, NamedTuple, Optional
 
 import fireworks
 import httpx
 import pytest
 from fireworks import Fireworks
-from fireworks.types import DpoJob, Model, SupervisedFineTuningJob
+from fireworks.types import DpoJob, Model, ReinforcementFineTuningJob, SupervisedFineTuningJob
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
 
 from tests.support.content import LLAMA
 
-from .helpers import api_error, raw, ready_lora
+from .helpers import api_error, inline_evaluator, raw, ready_lora
 from .strict import assert_sdk_parses
 
 ACCOUNT = "accounts/my-account"
 DATASET = f"{ACCOUNT}/datasets/train"
 SFT = "supervisedFineTuningJobs"
 DPO = "dpoJobs"
+RFT = "reinforcementFineTuningJobs"
+EVALUATOR = f"{ACCOUNT}/evaluators/reward"
 PENDING, VALIDATING, RUNNING, COMPLETED = (
     "JOB_STATE_PENDING", "JOB_STATE_VALIDATING", "JOB_STATE_RUNNING", "JOB_STATE_COMPLETED")
 
@@ -48,6 +52,24 @@ def sft(sdk: Fireworks, job_id: Optional[str] = "job", **fields: Any) -> Supervi
 
 def states(sdk: Fireworks, job_id: str, reads: int) -> list[Optional[str]]:
     return [sdk.supervised_fine_tuning_jobs.get(job_id).state for _ in range(reads)]
+
+
+@pytest.fixture
+def evaluator(sdk: Fireworks) -> str:
+    """An evaluator with good inline code: ACTIVE at its first use."""
+    return inline_evaluator(sdk, "reward")
+
+
+def rft(sdk: Fireworks, job_id: Optional[str] = "rl", **fields: Any) -> ReinforcementFineTuningJob:
+    body: dict[str, Any] = {"dataset": DATASET, "evaluator": EVALUATOR, "training_config": {"base_model": LLAMA},
+                            **fields}
+    if job_id is not None:
+        body["reinforcement_fine_tuning_job_id"] = job_id
+    return sdk.reinforcement_fine_tuning_jobs.create(**body)
+
+
+def rft_states(sdk: Fireworks, job_id: str, reads: int) -> list[Optional[str]]:
+    return [sdk.reinforcement_fine_tuning_jobs.get(job_id).state for _ in range(reads)]
 
 
 def model_status(api: httpx.Client, name: str) -> int:
@@ -210,6 +232,107 @@ def test_timings_apply_to_each_stage(sdk: Fireworks, dataset: str, emulator: Run
     assert states(sdk, "counted", 5) == [VALIDATING, VALIDATING, VALIDATING, RUNNING, COMPLETED]
 
 
+# -- reinforcement fine-tuning -------------------------------------------------------------------
+
+
+def test_an_rft_job_trains_with_its_evaluator_and_reports_what_it_used(
+    sdk: Fireworks, dataset: str, evaluator: str, emulator: RunningEmulator
+) -> None:
+    jobs = sdk.reinforcement_fine_tuning_jobs.with_raw_response
+    body = raw(jobs.create, reinforcement_fine_tuning_job_id="rl", dataset=dataset, evaluator=evaluator,
+               training_config={"base_model": LLAMA, "epochs": 2, "output_model": "reasoner", "lora_rank": 16},
+               loss_config={"method": "GRPO", "kl_beta": 0.05}, node_count=2, chunk_size=200,
+               max_concurrent_rollouts=64, max_concurrent_evaluations=32,
+               inference_parameters={"temperature": 0.7, "top_p": 0.9, "top_k": 40, "max_output_tokens": 2048,
+                                     "response_candidates_count": 4, "extra_body": '{"stop": ["\\n\\n"]}'},
+               # SDK 1.2.30 gives these to SFT and DPO jobs, not RFT jobs: unknown here
+               extra_body={"rendererHuggingFaceRepoId": "acme/renderer", "useReservation": True})
+    created = assert_sdk_parses(ReinforcementFineTuningJob, body)
+    assert created.name == f"{ACCOUNT}/{RFT}/rl" and created.state == PENDING and created.evaluator == evaluator
+    assert created.training_config and created.training_config.output_model == "reasoner"
+    assert created.inference_parameters and created.inference_parameters.response_candidates_count == 4
+    assert created.created_by == "my-account@example.com" and created.accelerator_seconds is None
+    stored = emulator.admin.get_resource(created.name or "")
+    for field in ("rendererHuggingFaceRepoId", "useReservation"):
+        assert field not in body and field not in stored
+    assert "updateTime" not in body  # SDK 1.2.30's ReinforcementFineTuningJob has none
+
+    assert rft_states(sdk, "rl", 1) == [VALIDATING]
+    running = sdk.reinforcement_fine_tuning_jobs.get("rl")
+    assert running.state == RUNNING and running.job_progress and running.job_progress.percent == 50
+    assert running.accelerator_seconds is None
+    done = assert_sdk_parses(ReinforcementFineTuningJob, raw(jobs.get, "rl"))
+    assert done.state == COMPLETED and done.completed_time and done.status and done.status.code == "OK"
+    assert done.job_progress and (done.job_progress.percent, done.job_progress.epoch) == (100, 2)
+    assert done.accelerator_seconds == {"NVIDIA_H100_80GB": str(3600 * 2 * 2)}  # 2 nodes × 2 epochs
+    assert json.loads(done.output_metrics or "")["reward/mean"] == 0.75
+    assert json.loads(done.output_stats or "") == {"examples": 100, "rollouts": 800, "evaluations": 800}
+    for item in raw(jobs.list)["reinforcementFineTuningJobs"]:
+        assert_sdk_parses(ReinforcementFineTuningJob, item)
+
+    trained = assert_sdk_parses(Model, raw(sdk.models.with_raw_response.get, "reasoner"))
+    assert (trained.kind, trained.state, trained.fine_tuning_job) == ("HF_PEFT_ADDON", "READY", created.name)
+    assert trained.peft_details and (trained.peft_details.base_model, trained.peft_details.r) == (LLAMA, 16)
+
+
+@pytest.mark.parametrize(
+    ("evaluator_id", "state"), [("waiting", "BUILDING"), ("broken", "BUILD_FAILED")],
+    ids=["still waiting for its code", "its build failed"],
+)
+def test_an_rft_job_needs_an_active_evaluator(sdk: Fireworks, world: None, evaluator_id: str, state: str) -> None:
+    name = f"{ACCOUNT}/evaluators/{evaluator_id}"
+    with pytest.raises(fireworks.BadRequestError) as refused:
+        rft(sdk, evaluator=name)
+    status, code, message = api_error(refused)
+    assert (status, code) == (400, 9)
+    assert f"evaluator: evaluator {name} is in state {state}; it must be ACTIVE" in message
+    assert sdk.reinforcement_fine_tuning_jobs.list().reinforcement_fine_tuning_jobs == []
+
+
+def test_an_evaluator_a_running_job_uses_cannot_be_deleted(
+    sdk: Fireworks, dataset: str, evaluator: str, emulator: RunningEmulator
+) -> None:
+    emulator.admin.add_lifecycle_rule(collection=RFT, states=[RUNNING], outcome="STUCK")
+    rft(sdk)
+    assert rft_states(sdk, "rl", 2) == [VALIDATING, RUNNING]
+    with pytest.raises(fireworks.BadRequestError) as in_use:
+        sdk.evaluators.delete("reward")
+    status, code, message = api_error(in_use)
+    assert (status, code) == (400, 9) and f"in use by reinforcement fine-tuning job {ACCOUNT}/{RFT}/rl" in message
+    assert sdk.evaluators.get("reward").state == "ACTIVE"
+    with pytest.raises(fireworks.BadRequestError) as active:  # nor the job itself, as for every job type
+        sdk.reinforcement_fine_tuning_jobs.delete("rl")
+    assert api_error(active)[1] == 9 and "cancel it first" in api_error(active)[2]
+
+    assert sdk.reinforcement_fine_tuning_jobs.cancel("rl", body={}) == {}
+    cancelled = sdk.reinforcement_fine_tuning_jobs.get("rl")
+    assert cancelled.state == "JOB_STATE_CANCELLED"
+    assert cancelled.accelerator_seconds == {"NVIDIA_H100_80GB": "1800"}  # half way: half of one node-epoch hour
+    assert sdk.evaluators.delete("reward") == {}  # an ended job no longer holds it
+    assert sdk.reinforcement_fine_tuning_jobs.delete("rl") == {}
+    with pytest.raises(fireworks.NotFoundError):
+        sdk.reinforcement_fine_tuning_jobs.get("rl")
+
+
+def test_the_admin_steers_rft_jobs_and_a_failed_one_resumes(
+    sdk: Fireworks, dataset: str, evaluator: str, emulator: RunningEmulator, api: httpx.Client
+) -> None:
+    emulator.admin.add_lifecycle_rule(collection=RFT, states=[PENDING], outcome="STUCK")
+    first = rft(sdk, "first")
+    finished = emulator.admin.finish_job(first.name or "")
+    assert finished["state"] == COMPLETED and finished["acceleratorSeconds"] == {"NVIDIA_H100_80GB": "3600"}
+    assert sdk.models.get("first").state == "READY"
+
+    second = rft(sdk, "second")
+    failed = emulator.admin.fail_job(second.name or "", "reward server unreachable")
+    assert failed["state"] == "JOB_STATE_FAILED" and "acceleratorSeconds" not in failed
+    assert model_status(api, f"{ACCOUNT}/models/second") == 404
+    emulator.admin.clear_lifecycle_rules()
+    resumed = sdk.reinforcement_fine_tuning_jobs.resume("second", body={})
+    assert resumed.state == PENDING
+    assert rft_states(sdk, "second", 3) == [VALIDATING, RUNNING, COMPLETED]
+
+
 # -- cancel, resume, delete ----------------------------------------------------------------------
 
 
@@ -318,10 +441,14 @@ def test_the_wandb_key_is_never_answered_nor_kept(sdk: Fireworks, dataset: str, 
                   wandb_config=wandb),
               raw(jobs.get, "job"), raw(jobs.list),
               raw(sdk.dpo_jobs.with_raw_response.create, dataset=dataset, dpo_job_id="dpo", wandb_config=wandb,
-                  training_config={"base_model": LLAMA})]
+                  training_config={"base_model": LLAMA}),
+              raw(sdk.reinforcement_fine_tuning_jobs.with_raw_response.create, dataset=dataset,
+                  evaluator=inline_evaluator(sdk, "reward"), reinforcement_fine_tuning_job_id="rl",
+                  wandb_config=wandb, training_config={"base_model": LLAMA})]
     assert bodies[1]["wandbConfig"] == {"enabled": True, "project": "support", "entity": "acme"}
-    stored = emulator.admin.get_resource(f"{ACCOUNT}/{SFT}/job", record=True)
-    for seen in [*bodies, stored, emulator.admin.requests()]:
+    stored = [emulator.admin.get_resource(f"{ACCOUNT}/{collection}/{job}", record=True)
+              for collection, job in ((SFT, "job"), (DPO, "dpo"), (RFT, "rl"))]
+    for seen in [*bodies, *stored, emulator.admin.requests()]:
         assert "wandb-secret-4711" not in str(seen)
 
 
@@ -355,6 +482,19 @@ def d(training: Optional[dict[str, Any]] = None, **fields: Any) -> dict[str, Any
     """A DPO body: the good one, ``training`` over its trainingConfig."""
     config = {"baseModel": LLAMA, **(training or {})}
     return {"dataset": DATASET, "trainingConfig": {k: v for k, v in config.items() if v is not None}, **fields}
+
+
+def r(training: Optional[dict[str, Any]] = None, **fields: Any) -> dict[str, Any]:
+    """An RFT body: the good one, ``training`` over its trainingConfig, ``fields`` over the
+    rest (None removes a field)."""
+    config = {"baseModel": LLAMA, **(training or {})}
+    body = {"dataset": DATASET, "evaluator": EVALUATOR,
+            "trainingConfig": {k: v for k, v in config.items() if v is not None}, **fields}
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def inference(**params: Any) -> dict[str, Any]:
+    return r(inferenceParameters=params)
 
 
 WANDB_OFF_KEY = {"enabled": True, "project": "p"}
@@ -426,18 +566,58 @@ ROWS = [
     Row("DPO dataset not READY", DPO, d(dataset=f"{ACCOUNT}/datasets/uploading"), 400, 9, "dataset"),
     Row("DPO W&B without a key", DPO, d(wandbConfig=WANDB_OFF_KEY), 400, 3, "wandb_config.api_key"),
     Row("bad DPO job id", DPO, d(), 400, 3, "dpo_job_id", {"dpoJobId": "-x"}),
+    Row("RFT without an evaluator", RFT, r(evaluator=None), 400, 3, "evaluator"),
+    Row("RFT evaluator not a name", RFT, r(evaluator="reward"), 400, 3, "evaluator"),
+    Row("RFT evaluator of another account", RFT, r(evaluator="accounts/other/evaluators/reward"), 400, 3,
+        "evaluator"),
+    Row("RFT evaluator absent", RFT, r(evaluator=f"{ACCOUNT}/evaluators/nope"), 404, 5, "evaluator"),
+    Row("RFT evaluator waiting for its code", RFT, r(evaluator=f"{ACCOUNT}/evaluators/waiting"), 400, 9,
+        "evaluator"),
+    Row("RFT evaluator whose build failed", RFT, r(evaluator=f"{ACCOUNT}/evaluators/broken"), 400, 9, "evaluator"),
+    Row("RFT chunk size 0", RFT, r(chunkSize=0), 400, 3, "chunk_size"),
+    Row("RFT chunk size above 10,000", RFT, r(chunkSize=10_001), 400, 3, "chunk_size"),
+    Row("RFT concurrent rollouts 0", RFT, r(maxConcurrentRollouts=0), 400, 3, "max_concurrent_rollouts"),
+    Row("RFT concurrent evaluations 0", RFT, r(maxConcurrentEvaluations=0), 400, 3, "max_concurrent_evaluations"),
+    Row("RFT inference replicas 0", RFT, r(maxInferenceReplicaCount=0), 400, 3, "max_inference_replica_count"),
+    Row("RFT node count 0", RFT, r(nodeCount=0), 400, 3, "node_count"),
+    Row("RFT node count not a number", RFT, r(nodeCount="two"), 400, 3, "node_count"),
+    Row("RFT loss method", RFT, r(lossConfig={"method": "PPO"}), 400, 3, "loss_config.method"),
+    Row("RFT negative temperature", RFT, inference(temperature=-0.1), 400, 3, "inference_parameters.temperature"),
+    Row("RFT top p above 1", RFT, inference(topP=1.5), 400, 3, "inference_parameters.top_p"),
+    Row("RFT greedy", RFT, inference(temperature=0), 400, 3, "inference_parameters.temperature"),
+    Row("RFT one candidate", RFT, inference(responseCandidatesCount=1), 400, 3, "inference_parameters.response_candidates_count"),
+    Row("RFT eleven epochs", RFT, r(trainingConfig={"baseModel": LLAMA, "epochs": 11}), 400, 3, "training_config.epochs"),
+    Row("RFT rank 64", RFT, r(trainingConfig={"baseModel": LLAMA, "loraRank": 64}), 400, 3, "training_config.lora_rank"),
+    Row("RFT top p above 1", RFT, inference(topP=1.5), 400, 3, "inference_parameters.top_p"),
+    Row("RFT negative top k", RFT, inference(topK=-1), 400, 3, "inference_parameters.top_k"),
+    Row("RFT max output tokens 0", RFT, inference(maxOutputTokens=0), 400, 3, "inference_parameters.max_output_tokens"),
+    Row("RFT response candidates 0", RFT, inference(responseCandidatesCount=0), 400, 3,
+        "inference_parameters.response_candidates_count"),
+    Row("RFT extra body not JSON", RFT, inference(extraBody="stop=\\n"), 400, 3, "inference_parameters.extra_body"),
+    Row("RFT extra body not an object", RFT, inference(extraBody="[1, 2]"), 400, 3, "inference_parameters.extra_body"),
+    Row("RFT without a base model", RFT, r({"baseModel": None}), 400, 3, "training_config.base_model"),
+    Row("RFT lora rank", RFT, r({"loraRank": 3}), 400, 3, "training_config.lora_rank"),
+    Row("RFT dataset not READY", RFT, r(dataset=f"{ACCOUNT}/datasets/uploading"), 400, 9, "dataset"),
+    Row("RFT evaluation dataset absent", RFT, r(evaluationDataset=f"{ACCOUNT}/datasets/nope"), 404, 5,
+        "evaluation_dataset"),
+    Row("RFT W&B without a key", RFT, r(wandbConfig=WANDB_OFF_KEY), 400, 3, "wandb_config.api_key"),
+    Row("bad RFT job id", RFT, r(), 400, 3, "reinforcement_fine_tuning_job_id", {"reinforcementFineTuningJobId": "RL"}),
 ]
 
 
 @pytest.fixture
 def world(sdk: Fireworks, dataset: str) -> None:
-    """What the bad bodies refer to: datasets (READY, uploading, 2M examples) and models (a
-    READY LoRA ``adapter``, one still ``uploading``)."""
+    """What the bad bodies refer to: datasets (READY, uploading, 2M examples), models (a
+    READY LoRA ``adapter``, one still ``uploading``) and evaluators (``reward``, ACTIVE at
+    its first use; ``waiting`` for its code; ``broken``, whose build fails)."""
     sdk.datasets.create(dataset_id="uploading", dataset={"user_uploaded": {}})
     ready_dataset(sdk, "huge", "2000000")
     ready_lora(sdk, "adapter")
     sdk.models.create(model_id="uploading", model={"kind": "HF_PEFT_ADDON", "peft_details": {
         "base_model": LLAMA, "r": 8, "target_modules": ["q_proj"]}})
+    inline_evaluator(sdk, "reward")
+    inline_evaluator(sdk, "broken", code="def score(row):\n    return row +\n")
+    sdk.evaluators.create(evaluator_id="waiting", evaluator={"entry_point": "main.py::evaluate"})
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
@@ -451,8 +631,12 @@ def test_bad_create(api: httpx.Client, world: None, row: Row) -> None:
 
 
 def test_the_good_bodies_of_the_table_are_good(api: httpx.Client, world: None) -> None:
-    for collection, body in ((SFT, s(evaluationDataset=DATASET, loraRank=64, nodes=1)), (DPO, d())):
-        assert api.post(f"/v1/{ACCOUNT}/{collection}", json=body).status_code == 200
+    rft_body = r(evaluationDataset=DATASET, chunkSize=10_000, nodeCount=1, maxConcurrentRollouts=1,
+                 maxConcurrentEvaluations=1, maxInferenceReplicaCount=1, lossConfig={"method": "GSPO_TOKEN"},
+                 inferenceParameters={"temperature": 0.1, "topP": 0, "topK": 100, "maxOutputTokens": 16,
+                                      "responseCandidatesCount": 8, "extraBody": "{}"})
+    for collection, body in ((SFT, s(evaluationDataset=DATASET, loraRank=64, nodes=1)), (DPO, d()), (RFT, rft_body)):
+        assert api.post(f"/v1/{ACCOUNT}/{collection}", json=body).status_code == 200, body
     warm = s(baseModel=None, warmStartFrom=f"{ACCOUNT}/models/adapter")
     assert api.post(f"/v1/{ACCOUNT}/{SFT}", json=warm).status_code == 200
 

@@ -16,6 +16,7 @@ from pulumi_fireworks._wire import (
     deployed_model,
     deployment,
     deployment_shape,
+    evaluator,
     model,
     training_job,
     user,
@@ -40,6 +41,13 @@ MARKED: list[tuple[Any, Any, tuple[str, ...]]] = [
     # The shared wire model gives a DPO job an updateTime that SDK 1.2.30 (and the docs) lack;
     # the emulator never answers it (handlers/training_jobs.py, DpoJobs.unanswered).
     (training_job.DpoJob, fireworks.types.DpoJob, ("updateTime",)),
+    # Likewise the RFT job (handlers/training_jobs.py, ReinforcementFineTuningJobs.unanswered).
+    (training_job.ReinforcementFineTuningJob, fireworks.types.ReinforcementFineTuningJob, ("updateTime",)),
+    (training_job.InferenceParameters, fireworks.types.reinforcement_fine_tuning_job.InferenceParameters, ()),
+    (evaluator.Evaluator, fireworks.types.EvaluatorGetResponse, ()),
+    (evaluator.Criterion, fireworks.types.evaluator_get_response.Criterion, ()),
+    (evaluator.CodeSnippets, fireworks.types.evaluator_get_response.CriterionCodeSnippets, ()),
+    (evaluator.EvaluatorSource, fireworks.types.EvaluatorSource, ()),
     (training_job.TrainingConfig, TrainingConfig, ()),
     (training_job.WandbConfig, WandbConfig, ()),
     (training_job.LossConfig, ReinforcementLearningLossConfig, ()),

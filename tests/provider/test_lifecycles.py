@@ -20,7 +20,8 @@ from tests.support.inventory import server_objects
 
 #: The create call of every registered resource (a collection under the account, or under its parent).
 CREATE_PATHS = r"^/v1/accounts/[^/]+/(" + "|".join(
-    sorted({re.sub(r"\{\w+\}", "[^/]+", f"{s.parent}/{s.collection}".lstrip("/")) for s in registered_specs().values()})
+    sorted({re.sub(r"\{\w+\}", "[^/]+", f"{s.parent}/{s.create_collection or s.collection}".lstrip("/"))
+            for s in registered_specs().values()})
 ) + ")$"
 
 #: type -> (inputs, an in-place change or None, a replacing change)
@@ -44,11 +45,17 @@ CASES: dict[str, tuple[dict[str, Any], Any, dict[str, Any]]] = {
                                 {"epochs": 2}),
     "DpoJob": ({"dataset": "{dataset}", "training_config": {"base_model": LLAMA}, "wait_until": "created"}, None,
                {"training_config": {"base_model": LLAMA, "lora_rank": 16}}),
+    "Evaluator": ({"source": "{files}/reward", "entry_point": "main.py::evaluate", "display_name": "a"},
+                  {"display_name": "b", "description": "exact matches score 1"}, {"requirements": "numpy>=1.26\n"}),
+    "ReinforcementFineTuningJob": ({"dataset": "{dataset}", "evaluator": "{evaluator}",
+                                    "training_config": {"base_model": LLAMA}, "wait_until": "created"}, None,
+                                   {"training_config": {"base_model": LLAMA, "lora_rank": 16}}),
     # new-resource: lifecycle rows above
 }
 
 #: The local files Model and Dataset upload (written below a test's tmp_path).
-FILES = {**adapter("support"), "train.jsonl": chat_rows(3), "train-2.jsonl": chat_rows(4)}
+FILES = {**adapter("support"), "train.jsonl": chat_rows(3), "train-2.jsonl": chat_rows(4),
+         "reward/main.py": b"def evaluate(row):\n    return 1.0\n", "reward/__pycache__/main.cpython-311.pyc": b"\0"}
 
 
 def with_files(inputs: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
@@ -71,7 +78,13 @@ def prepare(kind: str, inputs: dict[str, Any], driver: Callable[..., Driver], em
         emulator.admin.add_lifecycle_rule(collection=collection, states=["JOB_STATE_PENDING"], outcome="STUCK")
         rows = [json.loads(line) for line in chat_rows(2).splitlines()]
         _, data = driver("Dataset", "train").create({"rows": rows, "format": "CHAT"})
-        return {**inputs, "dataset": data["name"]}
+        inputs = {**inputs, "dataset": data["name"]}
+        if inputs.get("evaluator") == "{evaluator}":
+            _, reward = driver("Evaluator", "reward").create({"criteria": [{"name": "exact", "code_snippets": {
+                "file_contents": {"main.py": "def evaluate(row):\n    return 1.0\n"},
+                "entry_file": "main.py", "entry_func": "evaluate"}}]})
+            inputs["evaluator"] = reward["name"]
+        return inputs
     if kind == "DeployedModel":
         _, deployment = driver("Deployment", "multi-lora").create({"base_model": LLAMA, "enable_addons": True})
         return {**inputs, "model": ready_lora(emulator, "support-lora"), "deployment": deployment["name"]}

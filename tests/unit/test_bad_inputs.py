@@ -38,6 +38,10 @@ FILES = {
     "data/empty.jsonl": b"",
     "data/no-answer.jsonl": b'{"messages": [{"role": "user", "content": "hi"}]}\n',
     "data/rows.txt": chat_rows(1),
+    "reward/main.py": b"def evaluate(row):\n    return 1.0\n",
+    "reward/requirements.txt": b"numpy>=1.26\n",
+    "reward-latin1/main.py": b"def evaluate(row):\n    return 1.0\n",
+    "reward-latin1/requirements.txt": "caf\u00e9\n".encode("latin-1"),
 }
 OK_ADAPTER = {"source": "adapters/ok", "base_model": LLAMA}
 USER = {"email": "jane@acme.com", "role": "user"}
@@ -53,6 +57,13 @@ DATASET = "accounts/acme/datasets/support-chats"
 def sft(**inputs: Any) -> dict[str, Any]:
     """A supervised fine-tuning job's inputs; ``None`` drops one."""
     return {k: v for k, v in {"dataset": DATASET, "base_model": LLAMA, **inputs}.items() if v is not None}
+
+
+def rft(**inputs: Any) -> dict[str, Any]:
+    """A reinforcement fine-tuning job's inputs; ``None`` drops one."""
+    given = {"dataset": DATASET, "evaluator": "accounts/acme/evaluators/exact-match",
+             "training_config": {"base_model": LLAMA}, **inputs}
+    return {k: v for k, v in given.items() if v is not None}
 
 
 # (resource type, row name, inputs, the text the refusal must contain: "<Type>.<field>:" and,
@@ -196,6 +207,52 @@ BAD_INPUTS: list[tuple[str, str, dict[str, Any], str]] = [
      "DpoJob.loss_config.method: 'PPO' is not one of"),
     ("DpoJob", "settings-at-the-top", {"dataset": DATASET, "training_config": {"base_model": LLAMA}, "epochs": 2},
      "DpoJob.epochs: is not an input of this resource"),
+    # Evaluator
+    ("Evaluator", "no-code", {"display_name": "x"}, "Evaluator.source: give the reward code"),
+    ("Evaluator", "no-entry-point", {"source": "reward"}, "Evaluator.entry_point: is required with source"),
+    ("Evaluator", "entry-point-form", {"source": "reward", "entry_point": "main.evaluate"},
+     "Evaluator.entry_point: 'main.evaluate' is not '<file>.py::<function>'"),
+    ("Evaluator", "missing-entry-file", {"source": "reward", "entry_point": "reward.py::evaluate"},
+     "Evaluator.entry_point: names reward.py, which is not in the code (its Python files: main.py)"),
+    ("Evaluator", "missing-entry-function", {"source": "reward", "entry_point": "main.py::score"},
+     "Evaluator.entry_point: names score() in main.py, which defines no top-level function of that name"),
+    ("Evaluator", "missing-folder", {"source": "nowhere", "entry_point": "main.py::evaluate"},
+     "Evaluator.source: nowhere: no such file or folder"),
+    ("Evaluator", "requirements-not-utf8", {"source": "reward-latin1", "entry_point": "main.py::evaluate"},
+     "Evaluator.source: reward-latin1/requirements.txt is not UTF-8 text"),
+    ("Evaluator", "unsupported-language", {"criteria": [{"name": "exact", "code_snippets": {
+        "language": "javascript", "file_contents": {"main.js": "x"}, "entry_file": "main.js", "entry_func": "f"}}]},
+     "Evaluator.criteria[0].code_snippets.language: 'javascript' is not one of"),
+    ("Evaluator", "inline-entry-file-missing", {"criteria": [{"name": "exact", "code_snippets": {
+        "file_contents": {"main.py": "def f(r):\n    return 1\n"}, "entry_file": "reward.py", "entry_func": "f"}}]},
+     "Evaluator.criteria[0].code_snippets.entry_file: names reward.py, which is not in the code"),
+    ("Evaluator", "code-twice", {"source": "reward", "entry_point": "main.py::evaluate", "criteria": [
+        {"name": "exact", "code_snippets": {"file_contents": {"a.py": "def f(r): return 1"}, "entry_file": "a.py",
+                                            "entry_func": "f"}}]},
+     "Evaluator.criteria[0].code_snippets: the code comes from source"),
+    # ReinforcementFineTuningJob
+    ("ReinforcementFineTuningJob", "no-evaluator", rft(evaluator=None), "ReinforcementFineTuningJob.evaluator: is required"),
+    ("ReinforcementFineTuningJob", "evaluator-not-a-name", rft(evaluator="exact-match"),
+     "ReinforcementFineTuningJob.evaluator: 'exact-match' is not an evaluator resource name"),
+    ("ReinforcementFineTuningJob", "unknown-loss", rft(loss_config={"method": "PPO"}),
+     "ReinforcementFineTuningJob.loss_config.method: 'PPO' is not one of"),
+    ("ReinforcementFineTuningJob", "chunk-size-too-big", rft(chunk_size=20_000), "ReinforcementFineTuningJob.chunk_size:"),
+    ("ReinforcementFineTuningJob", "no-concurrent-rollouts", rft(max_concurrent_rollouts=0),
+     "ReinforcementFineTuningJob.max_concurrent_rollouts:"),
+    ("ReinforcementFineTuningJob", "one-candidate", rft(inference_parameters={"response_candidates_count": 1}),
+     "ReinforcementFineTuningJob.inference_parameters.response_candidates_count:"),
+    ("ReinforcementFineTuningJob", "greedy", rft(inference_parameters={"temperature": 0}),
+     "ReinforcementFineTuningJob.inference_parameters.temperature:"),
+    ("ReinforcementFineTuningJob", "extra-body-not-json", rft(inference_parameters={"extra_body": "stop=\\n"}),
+     "ReinforcementFineTuningJob.inference_parameters.extra_body: must be a JSON object"),
+    ("ReinforcementFineTuningJob", "eleven-epochs", rft(training_config={"base_model": LLAMA, "epochs": 11}),
+     "ReinforcementFineTuningJob.training_config.epochs: an RFT job takes 1 to 10 epochs, got 11"),
+    ("ReinforcementFineTuningJob", "rank-64", rft(training_config={"base_model": LLAMA, "lora_rank": 64}),
+     "ReinforcementFineTuningJob.training_config.lora_rank: an RFT job takes a LoRA rank of 4, 8, 16, 32, got 64"),
+    ("ReinforcementFineTuningJob", "learning-rate-out-of-range", rft(training_config={"base_model": LLAMA, "learning_rate": 0.01}),
+     "ReinforcementFineTuningJob.training_config.learning_rate: an RFT job takes a learning rate from 1e-05 to 0.0005"),
+    ("ReinforcementFineTuningJob", "renderer-is-not-rft", rft(renderer_hugging_face_repo_id="org/repo"),
+     "ReinforcementFineTuningJob.renderer_hugging_face_repo_id: is not an input of this resource"),
     # new-resource: bad-input rows above
 ]
 

@@ -31,6 +31,7 @@ from pulumi_fireworks.policy import (
 from pulumi_fireworks.policy.resources import (
     API_KEY,
     DPO_JOB,
+    REINFORCEMENT_FINE_TUNING_JOB,
     SUPERVISED_FINE_TUNING_JOB,
     DEPLOYED_MODEL,
     DEPLOYMENT,
@@ -492,3 +493,19 @@ def test_jobs_train_allowed_base_models_for_at_most_max_epochs() -> None:
     assert f"fine-tunes {QWEN}, which is not in allowedTrainingBaseModels" in message
     assert findings(training_limits, DPO_JOB, dpo) == []  # by default any model, up to 3 epochs
     assert findings(training_limits, SUPERVISED_FINE_TUNING_JOB, {**sft, "epochs": UNKNOWN}, TRAINING) == []
+
+
+def test_rft_jobs_sample_at_most_max_concurrent_rollouts_once_capped() -> None:
+    rft = {"dataset": "accounts/a/datasets/d", "evaluator": "accounts/a/evaluators/e",
+           "training_config": {"base_model": LLAMA, "epochs": 1}}
+    capped = {"fireworks-training-limits": {"maxConcurrentRollouts": 64}}
+    assert findings(training_limits, REINFORCEMENT_FINE_TUNING_JOB, rft) == []  # no cap by default
+    assert findings(training_limits, REINFORCEMENT_FINE_TUNING_JOB, {**rft, "max_concurrent_rollouts": 64}, capped) == []
+    [message] = findings(training_limits, REINFORCEMENT_FINE_TUNING_JOB, {**rft, "max_concurrent_rollouts": 256}, capped,
+                         name="math")
+    assert "'math' samples 256 rollouts at once, more than maxConcurrentRollouts (64)" in message
+    [message] = findings(training_limits, REINFORCEMENT_FINE_TUNING_JOB, rft, capped, name="math")
+    assert "sets no max_concurrent_rollouts" in message
+    both = findings(training_limits, REINFORCEMENT_FINE_TUNING_JOB,
+                    {**rft, "training_config": {"base_model": QWEN, "epochs": 9}}, TRAINING, name="math")
+    assert len(both) == 2 and "runs 9 epochs, more than maxEpochs (2)" in both[1] and QWEN in both[0]

@@ -16,14 +16,16 @@ def test_exports_are_pinned() -> None:
             "ServiceAccountArgs", "ApiKey", "ApiKeyArgs", "DeployedModel", "DeployedModelArgs", "Model", "ModelArgs", "PeftDetailsArgs",
             "BaseModelDetailsArgs", "ConversationConfigArgs", "DateArgs", "Dataset", "DatasetArgs",
             "SupervisedFineTuningJob", "SupervisedFineTuningJobArgs", "DpoJob", "DpoJobArgs", "TrainingSettingsArgs",
-            "LossConfigArgs", "DpoConfigArgs", "WandbConfigArgs", "AwsS3ConfigArgs", "AzureBlobStorageConfigArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
+            "LossConfigArgs", "DpoConfigArgs", "Evaluator", "EvaluatorArgs", "CriterionArgs", "CodeSnippetsArgs",
+            "ReinforcementFineTuningJob", "ReinforcementFineTuningJobArgs", "InferenceParametersArgs", "WandbConfigArgs", "AwsS3ConfigArgs", "AzureBlobStorageConfigArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
             "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
             "NotFoundError", "ConflictError", "RateLimitError", "InternalServerError", "ResourceError",
             "ResourceOperationError", "ResourceFailedError", "WaitTimeoutError", "LookupFailedError",
             "get_account", "get_account_output", "get_model", "get_model_output", "list_models",
             "list_models_output", "get_deployment", "get_deployment_output", "get_deployment_shape",
             "get_deployment_shape_output", "get_user", "get_user_output", "get_supervised_fine_tuning_job", "get_supervised_fine_tuning_job_output",
-            "get_dpo_job", "get_dpo_job_output", "GetFineTuningJobResult", "GetAccountResult", "GetModelResult",
+            "get_dpo_job", "get_dpo_job_output", "get_reinforcement_fine_tuning_job",
+            "get_reinforcement_fine_tuning_job_output", "GetFineTuningJobResult", "GetAccountResult", "GetModelResult",
             "ListModelsResult", "GetDeploymentResult", "GetDeploymentShapeResult", "GetUserResult",
         ]
     )
@@ -42,6 +44,8 @@ RESOURCE_CLASSES = {
     "Dataset": pulumi_fireworks.Dataset,
     "SupervisedFineTuningJob": pulumi_fireworks.SupervisedFineTuningJob,
     "DpoJob": pulumi_fireworks.DpoJob,
+    "Evaluator": pulumi_fireworks.Evaluator,
+    "ReinforcementFineTuningJob": pulumi_fireworks.ReinforcementFineTuningJob,
 }
 
 
@@ -82,7 +86,7 @@ def test_every_args_declares_its_required_inputs() -> None:
 
 
 LOOKUP_FUNCTIONS = ["get_account", "get_model", "list_models", "get_deployment", "get_deployment_shape", "get_user",
-                    "get_supervised_fine_tuning_job", "get_dpo_job"]
+                    "get_supervised_fine_tuning_job", "get_dpo_job", "get_reinforcement_fine_tuning_job"]
 
 
 def test_every_lookup_has_an_output_twin_a_schema_entry_and_documented_arguments() -> None:

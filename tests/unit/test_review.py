@@ -357,4 +357,19 @@ def test_a_job_replacement_says_it_retrains_and_over_how_much_data() -> None:
     assert "**trains**: a new fine-tuning job runs 1 epoch over a dataset made in this update" in text
 
 
+def test_a_new_evaluator_says_it_rebuilds_and_the_job_scored_by_it_retrains() -> None:
+    data, old, new = "accounts/acme/datasets/prompts", "accounts/acme/evaluators/reward-1", "accounts/acme/evaluators/reward-2"
+    job = {"dataset": data, "training_config": {"base_model": "m"}}
+    preview = parse_preview(_doc(
+        _step("replace", "reward", {"content_digest": "sha256:1"}, {"content_digest": "sha256:2"}, FW + "Evaluator",
+              replaceReasons=["content_digest"]),
+        _step("replace", "rft", {**job, "evaluator": old}, {**job, "evaluator": new}, FW + "ReinforcementFineTuningJob",
+              replaceReasons=["evaluator"]),
+    ))
+    text = render(preview)
+    assert "**rebuilds**: a new evaluator is built from the changed code" in text
+    assert "**retrains** because its evaluator (the reward code) is new: a new fine-tuning job runs 1 epoch over " \
+           "`accounts/acme/datasets/prompts`" in text
+
+
 UNKNOWN_TEXT = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"

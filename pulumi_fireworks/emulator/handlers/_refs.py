@@ -1,4 +1,5 @@
-"""Look-ups of referenced resources shared by the model-related handlers.
+"""Look-ups of referenced resources shared by the model-related handlers (and who the
+caller is, for the ``createdBy`` of jobs and evaluators).
 
 A referenced resource is loaded through its collection (:meth:`Collection.load` with
 ``read=False``), so a transition that is already due settles first -- e.g. a model whose
@@ -48,3 +49,17 @@ def require_visible(req: Request, name: str, field: str, noun: str) -> Record:
     if record is None:
         raise ApiError(Code.NOT_FOUND, f"{field}: {noun} not found: {name}")
     return record
+
+
+def caller_email(req: Request) -> Optional[str]:
+    """The e-mail of the user whose API key made the request, else the account's."""
+    principal = req.principal
+    if principal is None:
+        return None
+    store = req.backend.store
+    for key in store.find("apiKeys", "keyId", principal.key_id, account=principal.account):
+        if key.doc.get("email"):
+            return str(key.doc["email"])
+    account = store.get(f"accounts/{principal.account}")
+    email = account.doc.get("email") if account is not None else None
+    return str(email) if email else None

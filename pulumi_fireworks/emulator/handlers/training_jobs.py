@@ -1,15 +1,17 @@
-"""Fine-tuning jobs: ``accounts/{account}/supervisedFineTuningJobs/{id}`` and ``.../dpoJobs/{id}``.
+"""Fine-tuning jobs: ``accounts/{account}/supervisedFineTuningJobs/{id}``, ``.../dpoJobs/{id}``
+and ``.../reinforcementFineTuningJobs/{id}``.
 
-Sources: SDK 1.2.30 ``fireworks/resources/supervised_fine_tuning_jobs.py``, ``dpo_jobs.py`` and
-their types; docs "additional SFT job settings", "Epochs", "monitor training". Rules are in
-:mod:`..rules.training_jobs`.
+Sources: SDK 1.2.30 ``fireworks/resources/supervised_fine_tuning_jobs.py``, ``dpo_jobs.py``,
+``reinforcement_fine_tuning_jobs.py`` and their types; docs "additional SFT job settings",
+"Epochs", "monitor training". Rules are in :mod:`..rules.training_jobs`.
 
 One base class, :class:`TrainingJobs`, serves every job type; a type is a short subclass
 naming its wire model, collection, id parameter and where its training settings live
-(``settings_key``: a supervised job has them at the top level, a DPO job under
+(``settings_key``: a supervised job has them at the top level, DPO and RFT jobs under
 ``trainingConfig``), plus :meth:`TrainingJobs.check_specific` for its own fields.
 
-* Create: ``POST ...?supervisedFineTuningJobId=<id>`` / ``?dpoJobId=<id>`` (absent: a random
+* Create: ``POST ...?supervisedFineTuningJobId=<id>`` / ``?dpoJobId=<id>`` /
+  ``?reinforcementFineTuningJobId=<id>`` (absent: a random
   id). ``dataset`` (required) and ``evaluation_dataset`` must be READY datasets of the
   caller's account (missing: 404 naming the field; not READY: FAILED_PRECONDITION);
   exactly one of ``base_model`` (a visible READY base model; missing: 404) and
@@ -19,9 +21,16 @@ naming its wire model, collection, id parameter and where its training settings 
   failed, been cancelled or expired (FAILED_PRECONDITION); numeric bounds, ``region``,
   ``loss_config.method``, examples × epochs <= 3,000,000, W&B and storage credentials as
   in the rules module. Errors name snake_case paths (``training_config.base_model`` for
-  a DPO job). The answer is the job in ``JOB_STATE_PENDING``, with ``outputModel``,
+  a DPO or RFT job). The answer is the job in ``JOB_STATE_PENDING``, with ``outputModel``,
   ``createdBy`` (the e-mail of the key's user, else the account's) and, for types that
   report them, ``estimatedCost`` (see :func:`..rules.training_jobs.estimated_cost`).
+* An RFT job also names its ``evaluator`` (required; one of the caller's account: 400;
+  missing: 404 naming the field, as a missing dataset; not ``ACTIVE``: FAILED_PRECONDITION
+  saying its state) and has the bounds of :func:`..rules.training_jobs.check_rft`
+  (``chunk_size``, the concurrency counts, ``node_count``, ``inference_parameters``,
+  ``loss_config.method``). SDK 1.2.30's RFT job has no ``rendererHuggingFaceRepoId`` or
+  ``useReservation`` (SFT and DPO jobs do): sent anyway they are unknown fields, dropped
+  as grpc-gateway drops them -- neither kept nor answered.
 * Lifecycle: ``PENDING -> VALIDATING -> RUNNING -> COMPLETED``, one transition per stage
   (this collection's table): when a stage settles, :meth:`TrainingJobs.on_settled` starts
   the next, so the lifecycle policy of each stage is chosen by that stage's state. A rule
@@ -35,7 +44,11 @@ naming its wire model, collection, id parameter and where its training settings 
   ``accounts/<a>/models/<outputModel>`` (``HF_PEFT_ADDON``, READY, ``peftDetails`` with
   the base model -- the job's, or the warm-start model's -- rank ``lora_rank`` or 8,
   ``fineTuningJob`` naming the job); if that model appeared meanwhile, or the warm-start
-  model went, the job fails instead. The model is an ordinary model from then on.
+  model went, the job fails instead. The model is an ordinary model from then on. A
+  completed RFT job also reports ``acceleratorSeconds`` (``{"NVIDIA_H100_80GB": "<3600 ×
+  nodes × epochs>"}``), ``outputMetrics`` and ``outputStats`` (small JSON strings, see
+  :func:`..rules.training_jobs.rft_outputs`); a cancelled one the accelerator seconds of
+  the progress it made (SDK: "Updated when job completes or is cancelled").
 * ``POST :cancel {}`` -> ``{}``: ``JOB_STATE_CANCELLING``, settling to
   ``JOB_STATE_CANCELLED``; a job that has ended is FAILED_PRECONDITION; cancelling a job
   that is already cancelling changes nothing. ``POST :resume {}`` -> the job: from FAILED
@@ -52,6 +65,8 @@ Choices where the sources are silent:
   ...) is FAILED_PRECONDITION "cancel it first" -- the strict answer; a client that
   cancels first (the provider does) is right under either answer. An ended job is
   removed at once (404 afterwards); the model it trained stays.
+* An evaluator that a job which has not ended names cannot be deleted (see
+  :mod:`.evaluators`); the job does not re-check its evaluator after the create.
 * ``wandbConfig.apiKey`` is write-only: the emulator does not keep it at all (it never
   calls W&B) and no response carries it. Whether the real service echoes it is not
   documented; a client must treat it as write-only either way. Nothing here logs bodies.
@@ -61,10 +76,11 @@ Choices where the sources are silent:
 * Datasets and models a job uses stay deletable (nothing documents them being in use).
 * A create without an id gets the emulator's usual random id (the service is said to pick
   a UUID; clients must take the id from the answer's ``name`` either way).
-* A DPO job answers no ``updateTime``: SDK 1.2.30's ``DpoJob`` and the docs' get-dpo-job
-  schema have none (the shared wire model gives both types one; it stays in the stored
-  document). ``jobProgress`` and ``estimatedCost`` are reported by the types whose wire
-  model has them (the supervised job; not the DPO job, as in the SDK).
+* DPO and RFT jobs answer no ``updateTime``: SDK 1.2.30's ``DpoJob`` and
+  ``ReinforcementFineTuningJob`` (and the docs' get-dpo-job schema) have none (the shared
+  wire model gives every type one; it stays in the stored document). ``jobProgress`` and
+  ``estimatedCost`` are reported by the types whose wire model has them (both by the
+  supervised job, ``jobProgress`` by the RFT job, neither by the DPO job, as in the SDK).
 * The loss method is checked against the enum only (``GRPO`` for a DPO job is not refused).
 """
 
@@ -76,16 +92,25 @@ from typing import Any, ClassVar, Optional
 from pydantic.alias_generators import to_snake
 
 from ..._wire.dataset import Dataset
+from ..._wire.evaluator import Evaluator
 from ..._wire.model import Model
-from ..._wire.training_job import DpoJob, LossConfig, SupervisedFineTuningJob, TrainingSettings, WandbConfig
+from ..._wire.training_job import (
+    DpoJob,
+    LossConfig,
+    ReinforcementFineTuningJob,
+    SupervisedFineTuningJob,
+    TrainingSettings,
+    WandbConfig,
+)
 from ..backend import Backend
 from ..errors import not_found
 from ..lifecycle import Settlement, Transition
 from ..resource import Collection, random_id
 from ..routing import Request, Route
+from ..rules import evaluators as evaluator_rules
 from ..rules import training_jobs as rules
 from ..store import Record, split_name
-from ._refs import load_settled, require_visible
+from ._refs import caller_email, load_settled, require_visible
 
 OK_STATUS = {"code": "OK", "message": ""}
 
@@ -138,8 +163,13 @@ class TrainingJobs(Collection):
 
     @property
     def reports_progress(self) -> bool:
-        """Whether this type has ``jobProgress`` / ``estimatedCost`` (the DPO type has neither)."""
+        """Whether this type has ``jobProgress`` (the DPO type has not)."""
         return "job_progress" in self.model.model_fields
+
+    @property
+    def reports_cost(self) -> bool:
+        """Whether this type has ``estimatedCost`` (only the supervised type has)."""
+        return "estimated_cost" in self.model.model_fields
 
     def custom_routes(self) -> list[Route]:
         item = self.collection_path() + "/{id}"
@@ -223,7 +253,7 @@ class TrainingJobs(Collection):
         wandb = doc.get("wandbConfig")
         if isinstance(wandb, dict):
             wandb.pop("apiKey", None)  # write-only, and kept nowhere: see the module docstring
-        if self.reports_progress:
+        if self.reports_cost:
             dataset = load_settled(req, doc["dataset"])
             examples = rules.example_count(Dataset.model_validate(dataset.doc)) if dataset else None
             base_name = self._base_of(req, settings)
@@ -232,7 +262,7 @@ class TrainingJobs(Collection):
             params = details.get("parameterCount")
             doc["estimatedCost"] = rules.estimated_cost(
                 examples, settings.get("epochs"), int(params) if isinstance(params, str) and params.isdigit() else None)
-        email = _caller_email(req)
+        email = caller_email(req)
         if email:
             doc["createdBy"] = email
 
@@ -396,18 +426,43 @@ def _get(doc: dict[str, Any], path: tuple[str, ...]) -> Optional[str]:
     return value if isinstance(value, str) else None
 
 
-def _caller_email(req: Request) -> Optional[str]:
-    """The e-mail of the user whose API key made the request, else the account's."""
-    principal = req.principal
-    if principal is None:
-        return None
-    store = req.backend.store
-    for key in store.find("apiKeys", "keyId", principal.key_id, account=principal.account):
-        if key.doc.get("email"):
-            return str(key.doc["email"])
-    account = store.get(f"accounts/{principal.account}")
-    email = account.doc.get("email") if account is not None else None
-    return str(email) if email else None
+class ReinforcementFineTuningJobs(TrainingJobs):
+    model = ReinforcementFineTuningJob
+    collection = "reinforcementFineTuningJobs"
+    noun = "reinforcement fine-tuning job"
+    id_query_param = "reinforcementFineTuningJobId"
+    settings_key = "trainingConfig"
+    dataset_fields = ("dataset", "evaluationDataset")
+    # SDK 1.2.30's ReinforcementFineTuningJob has no updateTime (the shared wire model has one).
+    unanswered = frozenset({"updateTime"})
+
+    def check_specific(self, req: Request, doc: dict[str, Any]) -> None:
+        job = ReinforcementFineTuningJob.model_validate(doc)
+        rules.check_rft(job, req.params["account"])
+        assert job.evaluator
+        evaluator = require_visible(req, job.evaluator, "evaluator", "evaluator")
+        evaluator_rules.check_usable("evaluator", Evaluator.model_validate(evaluator.doc))
+
+    def complete(self, req: Request, record: Record) -> None:
+        super().complete(req, record)
+        doc = record.doc
+        if doc.get("state") != rules.COMPLETED:
+            return
+        settings = self.settings_doc(doc)
+        dataset = load_settled(req, str(doc.get("dataset")))
+        examples = rules.example_count(Dataset.model_validate(dataset.doc)) if dataset else None
+        candidates = (doc.get("inferenceParameters") or {}).get("responseCandidatesCount")
+        doc["acceleratorSeconds"] = rules.accelerator_seconds(doc.get("nodeCount"), settings.get("epochs"))
+        doc.update(rules.rft_outputs(examples, settings.get("epochs"), candidates))
+
+    def on_settled(self, req: Request, record: Record, settlement: Settlement) -> None:
+        super().on_settled(req, record, settlement)
+        doc = record.doc
+        if settlement.to_state == rules.CANCELLED and not settlement.failed:
+            percent = int((doc.get("jobProgress") or {}).get("percent") or 0)
+            used = rules.accelerator_seconds(doc.get("nodeCount"), self.settings_doc(doc).get("epochs"), percent)
+            if used:
+                doc["acceleratorSeconds"] = used
 
 
-COLLECTIONS: list[TrainingJobs] = [SupervisedFineTuningJobs(), DpoJobs()]
+COLLECTIONS: list[TrainingJobs] = [SupervisedFineTuningJobs(), DpoJobs(), ReinforcementFineTuningJobs()]

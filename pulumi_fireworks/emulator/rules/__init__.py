@@ -8,6 +8,7 @@ wrong state, ...). Handlers call them after loading whatever records the rule ne
 the rules can be unit-tested without a server.
 
 One module per resource (``models``, ``deployed_models``, ``datasets``, ``secrets``,
-``users``, ``api_keys``, ``training_jobs``) plus ``uploads`` (the signed-URL file sets models and datasets
-share) and ``common`` (ids, lengths, int64 strings, resource names).
+``users``, ``api_keys``, ``training_jobs``, ``evaluators`` -- whose build checks reward code
+without running it) plus ``uploads`` (the signed-URL file sets models, datasets and
+evaluators share) and ``common`` (ids, lengths, int64 strings, resource names).
 """

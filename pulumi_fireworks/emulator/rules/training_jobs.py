@@ -1,26 +1,42 @@
-"""Fine-tuning job rules (supervised and DPO): training settings, the fields every job
-shares, state changes (cancel, resume, delete) and the cost estimate.
+"""Fine-tuning job rules (supervised, DPO and reinforcement fine-tuning): training
+settings, the fields every job shares, the RFT job's own fields, state changes (cancel,
+resume, delete), the cost estimate and what a finished RFT job reports.
 
 Sources: SDK 1.2.30 ``fireworks/resources/supervised_fine_tuning_jobs.py``, ``dpo_jobs.py``,
-``fireworks/types/shared/training_config.py``; docs "additional SFT job settings" ("LoRA rank
-must be a power of 2 up to 64"), "Epochs" ("we set a max value of 3 million dataset examples
-× epochs"), "monitor training" ("Cancelled jobs cannot be resumed").
+``reinforcement_fine_tuning_jobs.py``, ``fireworks/types/shared/training_config.py``,
+``fireworks/types/reinforcement_fine_tuning_job.py`` (``chunk_size``: "Valid range is
+1-10,000"; ``accelerator_seconds``: "keyed by accelerator type (e.g., "NVIDIA_H100_80GB").
+Updated when job completes or is cancelled"; ``extra_body``: "parameters for the inference
+request as a JSON string"; ``top_p``: "typically between 0 and 1"); docs "additional SFT
+job settings" ("LoRA rank must be a power of 2 up to 64"), "Epochs" ("we set a max value of
+3 million dataset examples × epochs"), "monitor training" ("Cancelled jobs cannot be resumed").
 
 Field paths: a supervised job carries its settings at the top level (``base_model``), a DPO
 job under ``training_config`` (``training_config.base_model``); every settings check takes
 that ``prefix``. The numeric bounds the sources leave open are the sensible ones: counts
 that size something (``epochs``, ``nodes``, ``lora_rank``) are at least 1, the other counts
 at least 0 (0 being proto3's "unset": the service chooses), ``learning_rate`` above 0.
+An RFT job's counts that size something (``node_count``, the concurrency limits, the
+inference replicas, ``max_output_tokens``, ``response_candidates_count``) are at least 1
+when sent; ``temperature`` and ``top_k`` at least 0; ``top_p`` in (0, 1].
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, Optional
 
 from ..._wire._enums import REGIONS
 from ..._wire.dataset import Dataset
 from ..._wire.model import Model
-from ..._wire.training_job import LOSS_METHODS, LossConfig, TrainingSettings, WandbConfig
+from ..._wire.training_job import (
+    LOSS_METHODS,
+    InferenceParameters,
+    LossConfig,
+    ReinforcementFineTuningJob,
+    TrainingSettings,
+    WandbConfig,
+)
 from ..errors import ApiError, failed_precondition, invalid_field
 from ..validation import check_id
 from .common import check_display_fields, check_enum, parse_child_name, parse_int64
@@ -141,9 +157,69 @@ def check_own(field: str, name: str, collection: str, account: str) -> None:
         raise invalid_field(field, f"{name} does not belong to account {account}")
 
 
-def check_at_least(field: str, value: Optional[int], minimum: int) -> None:
+def check_at_least(field: str, value: Optional[float], minimum: int) -> None:
     if value is not None and value < minimum:
         raise invalid_field(field, f"must be at least {minimum}, got {value}")
+
+
+#: SDK 1.2.30 ``chunk_size``: "Valid range is 1-10,000".
+CHUNK_SIZES = (1, 10_000)
+#: RFT counts that must be at least 1 when sent.
+_RFT_POSITIVE = ("max_concurrent_rollouts", "max_concurrent_evaluations", "max_inference_replica_count", "node_count")
+
+
+def check_rft(job: ReinforcementFineTuningJob, account: str) -> None:
+    """The fields only an RFT job has, without look-ups (the evaluator's name, not its state)."""
+    if not job.evaluator:
+        raise invalid_field("evaluator", "is required: the evaluator that scores the rollouts")
+    check_own("evaluator", job.evaluator, "evaluators", account)
+    low, high = CHUNK_SIZES
+    if job.chunk_size is not None and not low <= job.chunk_size <= high:
+        raise invalid_field("chunk_size", f"must be between {low} and {high:,}, got {job.chunk_size}")
+    for name in _RFT_POSITIVE:
+        check_at_least(name, getattr(job, name), 1)
+    check_loss_config(job.loss_config)
+    check_rft_training(job.training_config)
+    if job.inference_parameters is not None:
+        check_inference_parameters(job.inference_parameters)
+
+
+#: The documented valid ranges of an RFT job (docs, "Parameter Tuning": "Invalid ranges →
+#: error with allowed values"); the provider refuses the same at preview.
+RFT_SAMPLING = {"temperature": (0.1, 2.0), "top_p": (0.0, 1.0), "top_k": (0, 100),
+                "max_output_tokens": (16, 16384), "response_candidates_count": (2, 8)}
+RFT_EPOCHS = (1, 10)
+RFT_LORA_RANKS = (4, 8, 16, 32)
+RFT_LEARNING_RATES = (1e-5, 5e-4)
+
+
+def check_between(field: str, value: Optional[float], bounds: tuple[float, float]) -> None:
+    low, high = bounds
+    if value is not None and not low <= value <= high:
+        raise invalid_field(field, f"must be between {low:g} and {high:g}, got {value:g}")
+
+
+def check_rft_training(config: Optional[TrainingSettings]) -> None:
+    if config is None:
+        return
+    check_between("training_config.epochs", config.epochs, RFT_EPOCHS)
+    check_between("training_config.learning_rate", config.learning_rate, RFT_LEARNING_RATES)
+    if config.lora_rank is not None and config.lora_rank not in RFT_LORA_RANKS:
+        raise invalid_field("training_config.lora_rank", f"must be one of {', '.join(map(str, RFT_LORA_RANKS))}, "
+                                                         f"got {config.lora_rank}")
+
+
+def check_inference_parameters(params: InferenceParameters, prefix: str = "inference_parameters.") -> None:
+    for name, bounds in RFT_SAMPLING.items():
+        check_between(f"{prefix}{name}", getattr(params, name), bounds)
+    if params.extra_body:
+        try:
+            extra = json.loads(params.extra_body)
+        except ValueError:
+            extra = None
+        if not isinstance(extra, dict):
+            raise invalid_field(f"{prefix}extra_body", f"must be a JSON object as a string (e.g. '{{\"stop\": []}}'), "
+                                                       f"got {params.extra_body!r}")
 
 
 # -- what the request names ------------------------------------------------------------------
@@ -248,3 +324,34 @@ def estimated_cost(examples: Optional[int], epochs: Optional[int], parameter_cou
     nanos_total = (examples or 1) * (epochs or DEFAULT_EPOCHS) * TOKENS_PER_EXAMPLE * per_token
     units, nanos = divmod(nanos_total, 10**9)
     return {"currencyCode": "USD", "units": str(units), "nanos": nanos}
+
+
+# -- what a reinforcement fine-tuning job reports -------------------------------------------
+
+#: The accelerator an emulated RFT job trains on.
+RFT_ACCELERATOR = "NVIDIA_H100_80GB"
+#: Accelerator seconds an emulated RFT job uses per node and epoch (an hour of one GPU).
+RFT_SECONDS_PER_NODE_EPOCH = 3_600
+#: The mean reward an emulated RFT job ends with.
+RFT_REWARD_MEAN = 0.75
+
+
+def accelerator_seconds(nodes: Optional[int], epochs: Optional[int], percent: int = 100) -> dict[str, str]:
+    """``acceleratorSeconds`` of a job that got ``percent`` of the way: accelerator type ->
+    int64 seconds as a string; empty when it never trained."""
+    seconds = RFT_SECONDS_PER_NODE_EPOCH * (nodes or 1) * (epochs or DEFAULT_EPOCHS) * percent // 100
+    return {RFT_ACCELERATOR: str(seconds)} if seconds > 0 else {}
+
+
+def rft_outputs(examples: Optional[int], epochs: Optional[int], candidates: Optional[int]) -> dict[str, str]:
+    """``outputMetrics`` and ``outputStats`` of a completed RFT job: small JSON documents as
+    strings (the SDK types both as strings), derived from the job alone so they are
+    deterministic. An unknown example count is taken as one example."""
+    rollouts = (examples or 1) * (epochs or DEFAULT_EPOCHS) * (candidates or 1)
+    metrics = {"reward/mean": RFT_REWARD_MEAN, "reward/std": 0.1, "epochs": epochs or DEFAULT_EPOCHS}
+    stats = {"examples": examples or 1, "rollouts": rollouts, "evaluations": rollouts}
+    return {"outputMetrics": _json(metrics), "outputStats": _json(stats)}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))

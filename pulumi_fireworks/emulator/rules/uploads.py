@@ -9,7 +9,9 @@ with ``Content-Type: application/octet-stream`` and ``X-Goog-Content-Length-Rang
 
 What the emulator keeps of an uploaded file is an :class:`UploadedFile`: its size, its
 SHA-256 and -- for small JSON files only (``config.json``, ``adapter_config.json``, ...)
--- its text, so validation can look inside without holding weights in memory.
+-- its text, so validation can look inside without holding weights in memory. A resource
+whose build reads its upload (an evaluator's ``.tar.gz`` of reward code) asks for the
+bytes too when it registers the files (``keep_bytes``, at most :data:`MAX_KEPT_BYTES`).
 
 Errors of the PUT itself are not API errors: the real URLs point at GCS, which answers in
 XML (``<Error><Code>…</Code><Message>…</Message></Error>``); :class:`UploadRejected`
@@ -18,6 +20,7 @@ carries that shape.
 
 from __future__ import annotations
 
+import base64
 import json
 import posixpath
 from dataclasses import asdict, dataclass
@@ -39,7 +42,9 @@ from .common import parse_int64
 
 #: JSON files up to this size are kept verbatim so validation can read them.
 MAX_KEPT_TEXT = 1024 * 1024
-
+#: The most bytes of one file kept whole (base64 in the record) for a resource that reads
+#: its upload; an emulator limit, not the service's (evaluator archives are small).
+MAX_KEPT_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -47,13 +52,19 @@ class UploadedFile:
     size: int
     sha256: str
     text: Optional[str] = None
+    #: The whole file, base64, when the resource registered its files with ``keep_bytes``.
+    data: Optional[str] = None
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "UploadedFile":
-        return cls(size=int(data["size"]), sha256=str(data["sha256"]), text=data.get("text"))
+        return cls(size=int(data["size"]), sha256=str(data["sha256"]), text=data.get("text"), data=data.get("data"))
+
+    def content(self) -> Optional[bytes]:
+        """The file's bytes, if they were kept."""
+        return base64.b64decode(self.data) if self.data is not None else None
 
 
 def keeps_text(filename: str, size: int) -> bool:
@@ -175,6 +186,9 @@ def check_all_uploaded(registered: dict[str, int], uploaded: dict[str, UploadedF
     for filename in sorted(registered):
         if filename not in uploaded:
             raise invalid_argument(f"missing file {filename}: it was registered but has not been uploaded")
+        if uploaded[filename].size != registered[filename]:
+            raise invalid_argument(f"file {filename} has {uploaded[filename].size} bytes; "
+                                   f"{registered[filename]} were declared in getUploadEndpoint")
 
 
 def check_model_files(

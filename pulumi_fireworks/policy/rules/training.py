@@ -1,5 +1,6 @@
 """Fine-tuning stays inside what the team agreed to pay for: which base models may be trained,
-and how many epochs a job may run (each epoch is a pass over the dataset, billed)."""
+how many epochs a job may run (each epoch is a pass over the dataset, billed), and how many
+rollouts an RFT job may sample at once (each one is inference on GPUs, billed)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from typing import Any, Optional
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, Severity
 
 from .._rule import ResourceContext, resource_policy
-from ..resources import DPO_JOB, SUPERVISED_FINE_TUNING_JOB, DpoJob, SupervisedFineTuningJob, TrainingSettings
+from ..resources import (
+    DPO_JOB,
+    REINFORCEMENT_FINE_TUNING_JOB,
+    SUPERVISED_FINE_TUNING_JOB,
+    DpoJob,
+    ReinforcementFineTuningJob,
+    SupervisedFineTuningJob,
+    TrainingSettings,
+)
 from ..settings import Setting, Settings
 from ..values import Maybe
 
@@ -27,6 +36,10 @@ _SETTINGS = Settings(
         Setting("maxEpochs", {
             "type": "integer", "minimum": 1, "default": 3,
             "description": "Most epochs one job may run (unset epochs mean the API's default, 1)."}),
+        Setting("maxConcurrentRollouts", {
+            "type": "integer", "minimum": 1,
+            "description": "Most rollouts an RFT job may sample at once (max_concurrent_rollouts); it must then be "
+                           "set. Unset: no cap."}),
     ),
 )
 
@@ -37,6 +50,9 @@ class Training:
 
     base_model: Maybe[str]
     epochs: Maybe[int]
+    rollouts: Maybe[int] = None
+    rl: bool = False
+    """An RFT job (rollouts apply)."""
 
 
 def _read(resource_type: str, props: Mapping[str, Any]) -> Optional[Training]:
@@ -44,11 +60,18 @@ def _read(resource_type: str, props: Mapping[str, Any]) -> Optional[Training]:
         job = SupervisedFineTuningJob.read(props)
         return Training(job.base_model, job.epochs)
     if resource_type == DPO_JOB:
-        config = DpoJob.read(props).training_config
-        if isinstance(config, TrainingSettings):
-            return Training(config.base_model, config.epochs)
-        return Training(None, None)  # not set, or not known until apply
+        return _settings(DpoJob.read(props).training_config)
+    if resource_type == REINFORCEMENT_FINE_TUNING_JOB:
+        rft = ReinforcementFineTuningJob.read(props)
+        settings = _settings(rft.training_config)
+        return Training(settings.base_model, settings.epochs, rft.max_concurrent_rollouts, rl=True)
     return None
+
+
+def _settings(config: Any) -> Training:
+    if isinstance(config, TrainingSettings):
+        return Training(config.base_model, config.epochs)
+    return Training(None, None)  # not set, or not known until apply
 
 
 def check_training(job: Training, context: ResourceContext) -> Iterator[str]:
@@ -59,17 +82,27 @@ def check_training(job: Training, context: ResourceContext) -> Iterator[str]:
     limit = context.config.integer("maxEpochs")
     if limit is not None and isinstance(job.epochs, int) and job.epochs > limit:
         yield f"job {context.name!r} runs {job.epochs} epochs, more than maxEpochs ({limit}); lower epochs or raise the limit."
+    cap = context.config.integer("maxConcurrentRollouts")
+    if job.rl and cap is not None:
+        if job.rollouts is None:
+            yield (f"job {context.name!r} sets no max_concurrent_rollouts, and maxConcurrentRollouts ({cap}) caps it; "
+                   f"set max_concurrent_rollouts to at most {cap}.")
+        elif isinstance(job.rollouts, int) and job.rollouts > cap:
+            yield (f"job {context.name!r} samples {job.rollouts} rollouts at once, more than maxConcurrentRollouts "
+                   f"({cap}); lower max_concurrent_rollouts or raise the limit.")
 
 
 def training_limits() -> ResourceValidationPolicy:
     return resource_policy(
         name=TRAINING_LIMITS,
-        description="Fine-tuning jobs train allowed base models, for at most maxEpochs epochs.",
-        remediation_steps="Choose an allowed base model and at most maxEpochs epochs, or change the pack's settings.",
+        description="Fine-tuning jobs train allowed base models, for at most maxEpochs epochs; RFT jobs sample at "
+                    "most maxConcurrentRollouts rollouts at once.",
+        remediation_steps="Choose an allowed base model, at most maxEpochs epochs and at most maxConcurrentRollouts "
+                          "concurrent rollouts, or change the pack's settings.",
         severity=Severity.MEDIUM,
         enforcement_level=EnforcementLevel.MANDATORY,
         settings=_SETTINGS,
-        resource_types=[SUPERVISED_FINE_TUNING_JOB, DPO_JOB],
+        resource_types=[SUPERVISED_FINE_TUNING_JOB, DPO_JOB, REINFORCEMENT_FINE_TUNING_JOB],
         read=_read,
         check=check_training,
     )
