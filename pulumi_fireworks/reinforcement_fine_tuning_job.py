@@ -72,7 +72,7 @@ class ReinforcementFineTuningJobInputs(EvaluationInputs, JobInputs):
 
     evaluator: EvaluatorName = field(
         "The reward: an evaluator name, or the Evaluator resource (a new evaluator trains a new job)",
-        required=True, replaces=True,
+        required=True, replaces=True, peer=("entry_point",),
     )
     training_config: TrainingSettingsInputs = field(
         "The training settings: base_model or warm_start_from, output_model, epochs, learning_rate, lora_rank, ...",
@@ -131,7 +131,7 @@ class ReinforcementFineTuningJobEngine(TrainingJobEngine):
             'reward = fireworks.Evaluator("exact-match", source="./reward", entry_point="main.py::evaluate")\n'
             'prompts = fireworks.Dataset("math-prompts", source="./data/prompts.jsonl")\n'
             'rft = fireworks.ReinforcementFineTuningJob("math", dataset=prompts, evaluator=reward, training_config={\n'
-            '    "base_model": "accounts/fireworks/models/qwen3-8b", "epochs": 2})'
+            '    "base_model": "accounts/fireworks/models/qwen3-0p6b", "epochs": 2})'
         ),
     )
     settings_field = "training_config"

@@ -200,7 +200,7 @@ class ReinforcementFineTuningJobArgs(TypedDict, total=False):
     """Hold out part of the dataset for evaluation. Replaces the reinforcement fine tuning job on
     change. Unset: the server chooses it, and it is not compared.
     """
-    evaluator: Required[pulumi.Input[str]]
+    evaluator: Required[Union[pulumi.Input[str], FireworksResource]]
     """The reward: an evaluator name, or the Evaluator resource (a new evaluator trains a new job).
     Replaces the reinforcement fine tuning job on change.
     """
@@ -262,7 +262,7 @@ class ReinforcementFineTuningJob(FireworksResource, module="fireworks", name="Re
         reward = fireworks.Evaluator("exact-match", source="./reward", entry_point="main.py::evaluate")
         prompts = fireworks.Dataset("math-prompts", source="./data/prompts.jsonl")
         rft = fireworks.ReinforcementFineTuningJob("math", dataset=prompts, evaluator=reward, training_config={
-            "base_model": "accounts/fireworks/models/qwen3-8b", "epochs": 2})
+            "base_model": "accounts/fireworks/models/qwen3-0p6b", "epochs": 2})
 
     Changing ``aws_s3_config``, ``azure_blob_storage_config``, ``chunk_size``, ``dataset``,
     ``display_name``, ``eval_auto_carveout``, ``evaluation_dataset``, ``evaluator``,

@@ -21,7 +21,10 @@ SECRET_CONFIG: dict[str, dict[str, str]] = {
 
 
 #: Examples whose own engine test walks them further than up, preview and destroy.
-WALKED_ELSEWHERE = {"fine-tune-and-serve": "tests/engine/test_fine_tuning.py"}
+WALKED_ELSEWHERE = {
+    "fine-tune-and-serve": "tests/engine/test_fine_tuning.py",
+    "reinforcement-fine-tuning": "tests/engine/test_reinforcement_fine_tuning.py",
+}
 
 
 def example_dirs() -> list[str]:
