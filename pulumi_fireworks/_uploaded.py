@@ -33,7 +33,7 @@ from ._errors import BadRequestError, FireworksError
 from ._http import Client
 from ._inputs import InputsModel, split_unknowns
 from ._reporting import api_text
-from ._spec import Props
+from ._spec import Props, ResourceSpec
 from ._uploads import SignedUrls, StepFailed, UploadError, put_all
 from ._wait import poll
 
@@ -47,6 +47,24 @@ CONTENT_DOCS = {
     CONTENT_DIGEST: "``sha256:<hex>`` over every uploaded file's name, size and SHA-256.",
     FILES: "File name → ``{\"size\", \"sha256\"}`` of what was uploaded.",
 }
+
+
+def uploaded_spec(
+    *, computed_inputs: frozenset[str] = frozenset(), computed_types: Optional[Mapping[str, str]] = None,
+    output_docs: Optional[Mapping[str, str]] = None, **spec: Any,
+) -> ResourceSpec:
+    """The spec of an object whose create uploads local files: what every such object has
+    (the content inputs, a changed digest replacing it) added to what ``spec`` says. Its
+    create wraps the object in the body with the id beside it (``{"modelId", "model"}``),
+    as every uploading collection's does (SDK ``*_create_params.py``)."""
+    return ResourceSpec(
+        id_source="body",
+        computed_inputs=CONTENT_INPUTS | computed_inputs,
+        computed_replaces=frozenset({CONTENT_DIGEST}),
+        computed_types={**CONTENT_TYPES, **(computed_types or {})},
+        output_docs={**CONTENT_DOCS, **(output_docs or {})},
+        **spec,
+    )
 
 
 class AssetInputs(InputsModel):

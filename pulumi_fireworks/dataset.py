@@ -27,9 +27,9 @@ from ._http import Client
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel
 from ._jsonl import Format, canonical_jsonl, row_problem, scan
-from ._spec import Props, ResourceSpec
+from ._spec import Props
 from ._types import AdoptExisting, DisplayName, Duration, ResourceId, adopt_field, at_least
-from ._uploaded import CONTENT_DOCS, CONTENT_INPUTS, CONTENT_TYPES, SOURCE, AlreadyValidating, ContentProblem, Source, UploadingEngine, refuses_files, source_form
+from ._uploaded import SOURCE, AlreadyValidating, ContentProblem, Source, UploadingEngine, uploaded_spec, refuses_files, source_form
 from ._uploads import ATTEMPTS
 from ._wire.dataset import MAX_MULTIPART_UPLOAD_BYTES
 from ._wire.dataset import Dataset as DatasetWire
@@ -72,7 +72,7 @@ class DatasetInputs(InputsModel):
 
 
 class DatasetEngine(UploadingEngine):
-    spec = ResourceSpec(
+    spec = uploaded_spec(
         type_name="Dataset",
         collection="datasets",
         collection_key="datasets",
@@ -80,13 +80,10 @@ class DatasetEngine(UploadingEngine):
         wire_model=DatasetWire,
         id_field="dataset_id",
         # Create takes {"datasetId": ..., "dataset": {...}} (SDK fireworks/types/dataset_create_params.py).
-        id_source="body",
         id_param="datasetId",
         create_wrapper="dataset",
-        computed_replaces=frozenset({"content_digest"}),
-        computed_types={**CONTENT_TYPES, EXAMPLE_COUNT: "int"},
+        computed_types={EXAMPLE_COUNT: "int"},
         output_docs={
-            **CONTENT_DOCS,
             EXAMPLE_COUNT: "Rows uploaded (sent by the provider: the API takes the client's count).",
             "name": "Resource name, ``accounts/<account>/datasets/<id>``: what fine-tuning jobs name.",
             "estimated_token_count": "int64, as the API spells it (a decimal string).",
@@ -96,7 +93,7 @@ class DatasetEngine(UploadingEngine):
             "against ``format``; an error names the file, the line and the problem."
         ),
         example='train = fireworks.Dataset("train", source="data/train.jsonl", format="CHAT")\npulumi.export("dataset", train.name)',
-        computed_inputs=CONTENT_INPUTS | {EXAMPLE_COUNT},
+        computed_inputs=frozenset({EXAMPLE_COUNT}),
         ready_states=frozenset({"READY"}),
     )
     content_inputs = (SOURCE, "rows", "format")

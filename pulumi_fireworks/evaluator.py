@@ -43,9 +43,9 @@ from ._errors import FireworksError
 from ._fields import SERVER_DECIDES, field
 from ._http import Client
 from ._inputs import InputsModel
-from ._spec import Props, ResourceSpec
+from ._spec import Props
 from ._types import AdoptExisting, DatasetName, DisplayName, Duration, ResourceId, adopt_field, at_least
-from ._uploaded import CONTENT_DOCS, CONTENT_INPUTS, CONTENT_TYPES, SOURCE, ContentProblem, Source, UploadingEngine, source_form
+from ._uploaded import SOURCE, ContentProblem, Source, UploadingEngine, uploaded_spec, source_form
 from ._wire.evaluator import Evaluator as EvaluatorWire
 
 REQUIREMENTS_FILE = "requirements.txt"
@@ -138,22 +138,17 @@ class EvaluatorInputs(InputsModel):
 
 
 class EvaluatorEngine(UploadingEngine):
-    spec = ResourceSpec(
+    spec = uploaded_spec(
         type_name="Evaluator",
         collection="evaluators",
         collection_key="evaluators",
         inputs_model=EvaluatorInputs,
         wire_model=EvaluatorWire,
         id_field="evaluator_id",
-        id_source="body",
         id_param="evaluatorId",
         create_wrapper="evaluator",
         create_collection="evaluatorsV2",
-        computed_inputs=CONTENT_INPUTS,
-        computed_replaces=frozenset({"content_digest"}),
-        computed_types=CONTENT_TYPES,
         output_docs={
-            **CONTENT_DOCS,
             "name": "Resource name, ``accounts/<account>/evaluators/<id>``: what RFT jobs name.",
         },
         ready_states=frozenset({"ACTIVE"}),

@@ -38,9 +38,9 @@ from ._content import Content, LocalFile, SourceError, archive_files, asset_file
 from ._http import Client
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel, is_unknown
-from ._spec import Props, ResourceSpec
+from ._spec import Props
 from ._types import AdoptExisting, Bool, DisplayName, Duration, Int, ModelName, ResourceId, adopt_field, at_least
-from ._uploaded import CONTENT_DOCS, CONTENT_INPUTS, CONTENT_TYPES, SOURCE, ContentProblem, Source, UploadingEngine, source_form
+from ._uploaded import SOURCE, ContentProblem, Source, UploadingEngine, uploaded_spec, source_form
 from ._wire.model import (
     ADAPTER_CHAT_CONFIG,
     ADAPTER_CONFIG,
@@ -160,7 +160,7 @@ class ModelInputs(InputsModel):
 
 
 class ModelEngine(UploadingEngine):
-    spec = ResourceSpec(
+    spec = uploaded_spec(
         type_name="Model",
         collection="models",
         collection_key="models",
@@ -168,14 +168,9 @@ class ModelEngine(UploadingEngine):
         wire_model=ModelWire,
         id_field="model_id",
         # Create takes {"modelId": ..., "model": {...}} (SDK fireworks/types/model_create_params.py).
-        id_source="body",
         id_param="modelId",
         create_wrapper="model",
-        computed_inputs=CONTENT_INPUTS,
-        computed_replaces=frozenset({"content_digest"}),
-        computed_types=CONTENT_TYPES,
         output_docs={
-            **CONTENT_DOCS,
             "name": "Resource name, ``accounts/<account>/models/<id>``: what deployments and LoRA loads name.",
             "deployed_model_refs": "Where the model is loaded (the API fills this on Get only).",
         },
