@@ -509,3 +509,28 @@ def test_rft_jobs_sample_at_most_max_concurrent_rollouts_once_capped() -> None:
     both = findings(training_limits, REINFORCEMENT_FINE_TUNING_JOB,
                     {**rft, "training_config": {"base_model": QWEN, "epochs": 9}}, TRAINING, name="math")
     assert len(both) == 2 and "runs 9 epochs, more than maxEpochs (2)" in both[1] and QWEN in both[0]
+
+
+# -- RFT jobs scored by an evaluator of the stack (stack) ------------------------------------------
+
+
+def test_rft_jobs_are_scored_by_an_evaluator_the_stack_declares() -> None:
+    from pulumi_fireworks.policy import rft_evaluator_in_stack
+    from pulumi_fireworks.policy.resources import EVALUATOR
+
+    ours = "accounts/acme/evaluators/reward-1"
+    reward = StackItem(EVALUATOR, "reward", {"name": ours, "entry_point": "main.py::evaluate"})
+    job = {"dataset": "accounts/acme/datasets/d", "training_config": {"base_model": LLAMA}}
+
+    def check(*items: StackItem, config: Any = None) -> list[str]:
+        return [f.message for f in Harness(rft_evaluator_in_stack(), config=config).analyze_stack(items)]
+
+    assert check(reward, StackItem(REINFORCEMENT_FINE_TUNING_JOB, "rft", {**job, "evaluator": ours})) == []
+    linked = StackItem(REINFORCEMENT_FINE_TUNING_JOB, "rft", {**job, "evaluator": UNKNOWN},
+                       property_dependencies={"evaluator": [urn("dev", EVALUATOR, "reward")]})
+    assert check(reward, linked) == []  # created in the same update: linked by dependency
+    outside = StackItem(REINFORCEMENT_FINE_TUNING_JOB, "rft", {**job, "evaluator": "accounts/acme/evaluators/by-hand"})
+    [message] = check(reward, outside)
+    assert "RFT job 'rft' is scored by accounts/acme/evaluators/by-hand, an evaluator this stack does not declare" in message
+    shared = {"fireworks-rft-evaluator-in-stack": {"allowedExternalEvaluators": ["accounts/acme/evaluators/by-*"]}}
+    assert check(reward, outside, config=shared) == []

@@ -8,6 +8,7 @@ from pulumi_policy import Policy
 
 from .access import API_KEY_EXPIRY, SERVICE_ACCOUNT_ROLES, api_key_expiry, service_account_roles
 from .budget import GPU_BUDGET, stack_gpu_budget
+from .evaluators import RFT_EVALUATOR_IN_STACK, rft_evaluator_in_stack
 from .capacity import MAX_GPUS, MAX_REPLICAS, max_gpus_per_deployment, max_replicas_per_deployment
 from .lora import LORA_TARGETS, lora_deployment_compatible
 from .models import NO_PUBLIC_MODELS, no_public_models
@@ -33,6 +34,7 @@ __all__ = [
     "lora_deployment_compatible",
     "secret_value_is_secret",
     "training_limits",
+    "rft_evaluator_in_stack",
 ]
 
 RULES: dict[str, Callable[[], Policy]] = {
@@ -49,6 +51,7 @@ RULES: dict[str, Callable[[], Policy]] = {
     LORA_TARGETS: lora_deployment_compatible,
     SECRET_VALUE_IS_SECRET: secret_value_is_secret,
     TRAINING_LIMITS: training_limits,
+    RFT_EVALUATOR_IN_STACK: rft_evaluator_in_stack,
 }
 """Policy name -> factory, in the order the pack lists them."""
 
