@@ -218,3 +218,47 @@ def test_dataset_create_sends_what_the_sdk_sends(tmp_path: Any, monkeypatch: Any
         dataset_id="d", dataset={"user_uploaded": {}, "example_count": "4", "format": "CHAT", "display_name": "Train"}
     )
     assert engine.create_body(result.inputs, "d") == body(sdk_capture.only("POST"))
+
+
+def test_evaluator_create_sends_what_the_sdk_sends_to_the_path_it_uses() -> None:
+    from pulumi_fireworks._engine import engine_for
+
+    engine = engine_for("Evaluator")
+    snippets = {"file_contents": {"main.py": "def evaluate(row):\n    return 1.0\n"}, "entry_file": "main.py",
+                "entry_func": "evaluate"}
+    inputs = {"criteria": [{"name": "exact", "description": "exact match", "code_snippets": snippets}],
+              "display_name": "Exact", "default_dataset": "accounts/acct/datasets/d", "commit_hash": "abc123"}
+    result = engine.check({}, {**inputs, "evaluator_id": "e", NAME_KEY: "e"})
+    assert result.failures == []
+    sdk_capture = Capture()
+    sdk(sdk_capture).evaluators.create(evaluator_id="e", evaluator={
+        "criteria": [{"name": "exact", "description": "exact match", "type": "CODE_SNIPPETS",
+                      "code_snippets": {**snippets, "language": "python"}}],  # type: ignore[list-item]
+        "display_name": "Exact", "default_dataset": "accounts/acct/datasets/d", "commit_hash": "abc123"})
+    sent = sdk_capture.only("POST")
+    assert engine.spec.create_path("acct", result.inputs) == sent.url.path
+    assert engine.create_body(result.inputs, "e") == body(sent)
+
+
+def test_rft_job_create_sends_what_the_sdk_sends() -> None:
+    from pulumi_fireworks._engine import engine_for
+
+    engine = engine_for("ReinforcementFineTuningJob")
+    inputs = {
+        "dataset": "accounts/acct/datasets/d", "evaluator": "accounts/acct/evaluators/e",
+        "training_config": {"base_model": FULL_INPUTS["base_model"], "epochs": 2, "lora_rank": 16,
+                            "learning_rate": 1e-4, "output_model": "math-v1"},
+        "loss_config": {"method": "GRPO", "kl_beta": 0.01},
+        "inference_parameters": {"temperature": 0.7, "top_p": 0.9, "top_k": 40, "max_output_tokens": 1024,
+                                 "response_candidates_count": 4, "extra_body": '{"stop": []}'},
+        "chunk_size": 100, "max_concurrent_rollouts": 32, "max_concurrent_evaluations": 16, "node_count": 1,
+        "display_name": "Math",
+    }
+    result = engine.check({}, {**inputs, "reinforcement_fine_tuning_job_id": "j", NAME_KEY: "j"})
+    assert result.failures == []
+    sdk_capture = Capture()
+    sdk(sdk_capture).reinforcement_fine_tuning_jobs.create(reinforcement_fine_tuning_job_id="j", **inputs)  # type: ignore[arg-type]
+    sent = sdk_capture.only("POST")
+    assert engine.spec.create_path("acct", result.inputs) == sent.url.path
+    assert engine.create_query(result.inputs) | {"reinforcementFineTuningJobId": "j"} == dict(sent.url.params)
+    assert engine.create_body(result.inputs, "j") == body(sent)
