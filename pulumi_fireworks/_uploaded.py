@@ -27,7 +27,7 @@ from pulumi.dynamic import CheckFailure, CheckResult
 from pulumi.runtime.rpc import UNKNOWN
 from pydantic import Field, model_validator
 
-from ._content import Content, LocalFile, SourceError, plain_source
+from ._content import Content, LocalFile, SourceError, archive_files, asset_files, plain_source
 from ._engine import ResourceEngine
 from ._errors import BadRequestError, FireworksError
 from ._http import Client
@@ -95,6 +95,18 @@ def source_form(value: Any) -> Any:
     if isinstance(value, dict) and "uri" in value:
         raise ValueError(f"remote archives and assets ({value['uri']}) are not supported: download them and give the local path")
     return value
+
+
+def source_files(source: Any, what: str) -> list[LocalFile]:
+    """The files a ``source`` of folders names (a path, a FileArchive or an AssetArchive);
+    ``what`` begins the refusal of a single file (``"reward code is"``)."""
+    if isinstance(source, str):
+        return archive_files(source)
+    if source.get("archive") is not None:
+        return archive_files(source["archive"])
+    if source.get("assets") is not None:
+        return asset_files(source["assets"])
+    raise ContentProblem(SOURCE, f"{what} a folder, a pulumi.FileArchive or a pulumi.AssetArchive, not a single file")
 
 
 class ContentProblem(ValueError):

@@ -117,10 +117,15 @@ class SignedUrls:
         self.version += 1
 
 
+def may_send_to(url: httpx.URL) -> bool:
+    """A signed URL is used only over ``https``, or ``http`` on this machine (the emulator)."""
+    return url.scheme == "https" or (url.scheme == "http" and is_loopback(url.host))
+
+
 def check_url(name: str, url: str) -> None:
     """Files go to ``https`` URLs, or to ``http`` on this machine (the emulator) only."""
     parsed = httpx.URL(url)
-    if parsed.scheme == "https" or (parsed.scheme == "http" and is_loopback(parsed.host)):
+    if may_send_to(parsed):
         return
     raise StepFailed("getUploadEndpoint", f"the upload URL for {name} is not https ({parsed.scheme}://{parsed.host}); refusing to send it")
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ast
 import gzip
-import hashlib
 import posixpath
 import re
 import tarfile
@@ -37,15 +36,15 @@ import httpx
 from pulumi.dynamic import CheckFailure
 from pydantic import Field, field_validator
 
-from ._config import is_loopback
-from ._content import Content, LocalFile, SourceError, archive_files, asset_files, content_of, disk_file, memory_file
+from ._content import Content, LocalFile, SourceError, content_of, disk_file, memory_file, sha256_of
 from ._errors import FireworksError
 from ._fields import SERVER_DECIDES, field
 from ._http import Client
 from ._inputs import InputsModel
 from ._spec import Props
 from ._types import AdoptExisting, DatasetName, DisplayName, Duration, ResourceId, adopt_field, at_least
-from ._uploaded import SOURCE, ContentProblem, Source, UploadingEngine, uploaded_spec, source_form
+from ._uploaded import SOURCE, ContentProblem, Source, UploadingEngine, source_files, source_form, uploaded_spec
+from ._uploads import may_send_to
 from ._wire.evaluator import Evaluator as EvaluatorWire
 
 REQUIREMENTS_FILE = "requirements.txt"
@@ -171,7 +170,7 @@ class EvaluatorEngine(UploadingEngine):
 
     def content(self, checked: Props) -> Content:
         if checked.get(SOURCE) is not None:
-            content = content_of([f for f in _source_files(checked[SOURCE]) if not LEFT_OUT.search(f.name)])
+            content = content_of([f for f in source_files(checked[SOURCE], "reward code is") if not LEFT_OUT.search(f.name)])
             if not content.files:
                 raise ContentProblem(SOURCE, "has no files to upload (Python caches and hidden files are left out)")
             requirements = _requirements(content)  # readable, or refused naming the file
@@ -201,7 +200,7 @@ class EvaluatorEngine(UploadingEngine):
             # Each :getUploadEndpoint may forget what earlier URLs received (as for
             # datasets); with one file, sending it again is all that can mean.
             self.send_signed(client, props, path, [archive], forgets_uploaded=True,
-                             expected={archive.name: _sha256(archive)})
+                             expected={archive.name: sha256_of(archive)})
             self.validate_upload(client, props, path, "POST", json={})
 
     def complete_inputs(self, checked: Props) -> list[CheckFailure]:
@@ -235,7 +234,7 @@ def _log_tail(uri: str) -> str:
     deleted once the create has failed. Sent without credentials (the URL is signed), and
     only to https or this machine; nothing at all when it cannot be read."""
     url = httpx.URL(uri)
-    if not (url.scheme == "https" or (url.scheme == "http" and is_loopback(url.host))):
+    if not may_send_to(url):
         return ""
     try:
         with httpx.Client(timeout=30.0) as http:
@@ -246,16 +245,6 @@ def _log_tail(uri: str) -> str:
         return ""
     lines = response.text.strip().splitlines()[-LOG_LINES:]
     return "\n".join("    " + line[:500] for line in lines)
-
-
-def _source_files(source: Any) -> list[LocalFile]:
-    if isinstance(source, str):
-        return archive_files(source)
-    if source.get("archive") is not None:
-        return archive_files(source["archive"])
-    if source.get("assets") is not None:
-        return asset_files(source["assets"])
-    raise ContentProblem(SOURCE, "reward code is a folder, a pulumi.FileArchive or a pulumi.AssetArchive, not a single file")
 
 
 def _requirements(content: Content) -> Optional[str]:
@@ -296,14 +285,6 @@ def _pack(content: Content, object_id: str, scratch: Path) -> LocalFile:
                 with file.open() as stream:
                     tar.addfile(info, stream)
     return disk_file(target, name)
-
-
-def _sha256(file: LocalFile) -> str:
-    digest = hashlib.sha256()
-    with file.open() as stream:
-        while chunk := stream.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 SPEC = EvaluatorEngine.spec

@@ -34,13 +34,13 @@ from pydantic import Field, field_validator
 from pulumi.dynamic import CheckFailure
 
 from ._adapter_files import adapter_upload
-from ._content import Content, LocalFile, SourceError, archive_files, asset_files, content_of
+from ._content import Content, LocalFile, SourceError, content_of
 from ._http import Client
 from ._fields import SERVER_DECIDES, field
 from ._inputs import InputsModel, is_unknown
 from ._spec import Props
 from ._types import AdoptExisting, Bool, DisplayName, Duration, Int, ModelName, ResourceId, adopt_field, at_least
-from ._uploaded import SOURCE, ContentProblem, Source, UploadingEngine, uploaded_spec, source_form
+from ._uploaded import SOURCE, ContentProblem, Source, UploadingEngine, source_files, source_form, uploaded_spec
 from ._wire.model import (
     ADAPTER_CHAT_CONFIG,
     ADAPTER_CONFIG,
@@ -206,7 +206,7 @@ class ModelEngine(UploadingEngine):
         return super().complete_inputs(checked)
 
     def content(self, checked: Props) -> Content:
-        files = _model_files(checked[SOURCE])
+        files = source_files(checked[SOURCE], "a model's files are")
         if checked["kind"] == ADDON:
             files = adapter_upload(self.describe(checked, None), files, checked[SOURCE])
             checked["peft_details"] = _adapter_details(checked, files)
@@ -232,16 +232,6 @@ class ModelEngine(UploadingEngine):
         if field == "base_model_details.parameter_count" and isinstance(live, str) and live.isdigit():
             return isinstance(desired, (int, float)) and int(desired) == int(live)
         return False
-
-
-def _model_files(source: Any) -> list[LocalFile]:
-    if isinstance(source, str):
-        return archive_files(source)
-    if source.get("archive") is not None:
-        return archive_files(source["archive"])
-    if source.get("assets") is not None:
-        return asset_files(source["assets"])
-    raise ContentProblem(SOURCE, "a model's files are a folder, a pulumi.FileArchive or a pulumi.AssetArchive, not a single file")
 
 
 def _json_object(file: LocalFile) -> dict[str, Any]:
