@@ -27,29 +27,35 @@ from ._training import (
     setting,
 )
 from ._types import AdoptExisting, EvaluatorName, Int, Number, ResourceId, adopt_field
+from ._wire.training_job import (
+    RFT_CHUNK_SIZES,
+    RFT_EPOCHS,
+    RFT_LEARNING_RATES,
+    RFT_LORA_RANKS,
+    RFT_SAMPLING,
+)
 from ._wire.training_job import ReinforcementFineTuningJob as ReinforcementFineTuningJobWire
 
-CHUNK_SIZE_MAX = 10_000
-"""SDK 1.2.30 (``chunk_size``): "Valid range is 1-10,000"."""
-
-
-RFT_EPOCHS_MAX = 10
-RFT_LORA_RANKS = (4, 8, 16, 32)
-RFT_LEARNING_RATES = (1e-5, 5e-4)
-"""The documented valid ranges of an RFT job (docs, "Parameter Tuning"; the service checks
-them at create: "Invalid ranges → error with allowed values"), narrower than a supervised
-job's; the sampling ranges are on :class:`InferenceParametersInputs`."""
+_LOW = {name: low for name, (low, _) in RFT_SAMPLING.items()}
+_HIGH = {name: high for name, (_, high) in RFT_SAMPLING.items()}
 
 
 class InferenceParametersInputs(InputsModel):
     """How rollouts are sampled from the model being trained (ranges: docs, "Parameter Tuning")."""
 
-    max_output_tokens: Optional[Int] = Field(default=None, ge=16, le=16384, description="Default 2048")
-    temperature: Optional[Number] = Field(default=None, ge=0.1, le=2, description="Default 0.7")
-    top_p: Optional[Number] = Field(default=None, ge=0, le=1, description="Default 1.0")
-    top_k: Optional[Int] = Field(default=None, ge=0, le=100, description="0 disables it; default 40")
+    max_output_tokens: Optional[Int] = Field(
+        default=None, ge=_LOW["max_output_tokens"], le=_HIGH["max_output_tokens"], description="Default 2048"
+    )
+    temperature: Optional[Number] = Field(
+        default=None, ge=_LOW["temperature"], le=_HIGH["temperature"], description="Default 0.7"
+    )
+    top_p: Optional[Number] = Field(default=None, ge=_LOW["top_p"], le=_HIGH["top_p"], description="Default 1.0")
+    top_k: Optional[Int] = Field(
+        default=None, ge=_LOW["top_k"], le=_HIGH["top_k"], description="0 disables it; default 40"
+    )
     response_candidates_count: Optional[Int] = Field(
-        default=None, ge=2, le=8, description="Rollouts per prompt, compared with each other; default 4"
+        default=None, ge=_LOW["response_candidates_count"], le=_HIGH["response_candidates_count"],
+        description="Rollouts per prompt, compared with each other; default 4",
     )
     extra_body: Optional[str] = Field(default=None, description='More request parameters as a JSON object, e.g. \'{"stop": ["\\\\n"]}\'')
 
@@ -81,7 +87,7 @@ class ReinforcementFineTuningJobInputs(EvaluationInputs, JobInputs):
     loss_config: Optional[LossConfigInputs] = setting("The RL loss: method GRPO (the service's default), DAPO, "
                                                       "GSPO_TOKEN, DPO or ORPO, and kl_beta")
     inference_parameters: Optional[InferenceParametersInputs] = setting("How rollouts are sampled")
-    chunk_size: Optional[Int] = setting("Prompts per training chunk", ge=1, le=CHUNK_SIZE_MAX)
+    chunk_size: Optional[Int] = setting("Prompts per training chunk", ge=RFT_CHUNK_SIZES[0], le=RFT_CHUNK_SIZES[1])
     max_concurrent_rollouts: Optional[Int] = setting(ge=1)
     max_concurrent_evaluations: Optional[Int] = setting(ge=1)
     max_inference_replica_count: Optional[Int] = setting(ge=1)
@@ -102,8 +108,10 @@ class ReinforcementFineTuningJobInputs(EvaluationInputs, JobInputs):
 
 def _rft_ranges(settings: TrainingSettingsInputs) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
-    if settings.epochs is not None and settings.epochs > RFT_EPOCHS_MAX:
-        errors.append(("training_config.epochs", f"an RFT job takes 1 to {RFT_EPOCHS_MAX} epochs, got {settings.epochs}"))
+    low_epochs, high_epochs = RFT_EPOCHS
+    if settings.epochs is not None and not low_epochs <= settings.epochs <= high_epochs:
+        errors.append(("training_config.epochs",
+                       f"an RFT job takes {low_epochs} to {high_epochs} epochs, got {settings.epochs}"))
     if settings.lora_rank is not None and settings.lora_rank not in RFT_LORA_RANKS:
         ranks = ", ".join(map(str, RFT_LORA_RANKS))
         errors.append(("training_config.lora_rank", f"an RFT job takes a LoRA rank of {ranks}, got {settings.lora_rank}"))

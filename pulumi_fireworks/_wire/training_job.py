@@ -178,6 +178,20 @@ class DpoJob(_TunerJob):
     loss_config: Optional[LossConfig] = None
 
 
+RFT_CHUNK_SIZES = (1, 10_000)
+"""SDK 1.2.30 (``chunk_size``): "Valid range is 1-10,000"."""
+RFT_EPOCHS = (1, 10)
+RFT_LORA_RANKS = (4, 8, 16, 32)
+RFT_LEARNING_RATES = (1e-5, 5e-4)
+RFT_SAMPLING: dict[str, tuple[float, float]] = {
+    "max_output_tokens": (16, 16384), "temperature": (0.1, 2), "top_p": (0, 1), "top_k": (0, 100),
+    "response_candidates_count": (2, 8),
+}
+"""The documented valid ranges of an RFT job (docs, "Parameter Tuning"; the service checks
+them at create: "Invalid ranges → error with allowed values"), narrower than a supervised
+job's. The provider refuses the rest at preview, the emulator at create."""
+
+
 class InferenceParameters(WireModel):
     """How an RFT job samples rollouts from the model it trains."""
 

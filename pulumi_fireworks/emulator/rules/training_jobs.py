@@ -31,6 +31,11 @@ from ..._wire.dataset import Dataset
 from ..._wire.model import Model
 from ..._wire.training_job import (
     LOSS_METHODS,
+    RFT_CHUNK_SIZES,
+    RFT_EPOCHS,
+    RFT_LEARNING_RATES,
+    RFT_LORA_RANKS,
+    RFT_SAMPLING,
     InferenceParameters,
     LossConfig,
     ReinforcementFineTuningJob,
@@ -162,8 +167,6 @@ def check_at_least(field: str, value: Optional[float], minimum: int) -> None:
         raise invalid_field(field, f"must be at least {minimum}, got {value}")
 
 
-#: SDK 1.2.30 ``chunk_size``: "Valid range is 1-10,000".
-CHUNK_SIZES = (1, 10_000)
 #: RFT counts that must be at least 1 when sent.
 _RFT_POSITIVE = ("max_concurrent_rollouts", "max_concurrent_evaluations", "max_inference_replica_count", "node_count")
 
@@ -173,7 +176,7 @@ def check_rft(job: ReinforcementFineTuningJob, account: str) -> None:
     if not job.evaluator:
         raise invalid_field("evaluator", "is required: the evaluator that scores the rollouts")
     check_own("evaluator", job.evaluator, "evaluators", account)
-    low, high = CHUNK_SIZES
+    low, high = RFT_CHUNK_SIZES
     if job.chunk_size is not None and not low <= job.chunk_size <= high:
         raise invalid_field("chunk_size", f"must be between {low} and {high:,}, got {job.chunk_size}")
     for name in _RFT_POSITIVE:
@@ -182,15 +185,6 @@ def check_rft(job: ReinforcementFineTuningJob, account: str) -> None:
     check_rft_training(job.training_config)
     if job.inference_parameters is not None:
         check_inference_parameters(job.inference_parameters)
-
-
-#: The documented valid ranges of an RFT job (docs, "Parameter Tuning": "Invalid ranges →
-#: error with allowed values"); the provider refuses the same at preview.
-RFT_SAMPLING = {"temperature": (0.1, 2.0), "top_p": (0.0, 1.0), "top_k": (0, 100),
-                "max_output_tokens": (16, 16384), "response_candidates_count": (2, 8)}
-RFT_EPOCHS = (1, 10)
-RFT_LORA_RANKS = (4, 8, 16, 32)
-RFT_LEARNING_RATES = (1e-5, 5e-4)
 
 
 def check_between(field: str, value: Optional[float], bounds: tuple[float, float]) -> None:
