@@ -22,6 +22,7 @@ from .secret import SecretEngine
 from .supervised_fine_tuning_job import SupervisedFineTuningJobEngine
 from .user import ServiceAccountEngine, UserEngine
 
+from .quota import QuotaEngine
 # new-resource: imports above (scripts/new-resource adds its lines here)
 
 ENGINES: dict[str, ResourceEngine] = {
@@ -39,6 +40,7 @@ ENGINES: dict[str, ResourceEngine] = {
         DpoJobEngine(),
         EvaluatorEngine(),
         ReinforcementFineTuningJobEngine(),
+        QuotaEngine(),
         # new-resource: engines above
     )
 }

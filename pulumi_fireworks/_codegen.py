@@ -222,10 +222,10 @@ def _output_types(spec: ResourceSpec, types: _Types) -> dict[str, str]:
         out[name] = types.output(_annotated(info))
     wire = spec.wire_model.model_fields
     for name in spec.output_names:
-        if name in wire:
-            out[name] = types.output(wire[name].annotation)
-        else:
+        if name in spec.computed_types or name not in wire:  # declared types win over the wire's spelling
             out[name] = spec.computed_types.get(name, "str")
+        else:
+            out[name] = types.output(wire[name].annotation)
     for name in spec.computed_inputs:
         out[name] = spec.computed_types.get(name, "str")
     return out

@@ -25,6 +25,10 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 LOOKUPS_DIR = "lookups"
 
 
+_JSON_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
+"""JSON Schema type of a computed output's declared Python type (``spec.computed_types``)."""
+
+
 def resource_schema(spec: ResourceSpec) -> dict[str, Any]:
     inputs = spec.inputs_model.model_json_schema(mode="validation")
     for name, prop in inputs.get("properties", {}).items():
@@ -35,7 +39,7 @@ def resource_schema(spec: ResourceSpec) -> dict[str, Any]:
     wire_props = wire.get("properties", {})
     outputs = {name: wire_props[name] for name in sorted(spec.server_view) if name in wire_props}
     for name in sorted(spec.computed_output_names):
-        outputs[name] = {"type": "string"}
+        outputs[name] = {"type": _JSON_TYPES.get(spec.computed_types.get(name, "str"), "string")}
     outputs[spec.id_field] = {"type": "string"}
     extra: dict[str, Any] = {}
     if spec.computed_inputs:

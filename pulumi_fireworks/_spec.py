@@ -125,6 +125,10 @@ class ResourceSpec:
     """The output another resource's ``peer`` input takes when given this resource
     (a training job gives ``trained_model``, not its own name)."""
 
+    owned_by_account: bool = False
+    """Objects every account has before any program runs (quotas), which the API can
+    neither create nor delete: a create takes one over and a delete gives it back, so no
+    object is ever made or removed (the engine's subclass says how)."""
     computed_inputs: frozenset[str] = frozenset()
     """Inputs the engine's ``complete_inputs`` hook derives at ``check`` from the others
     (a digest of local files): never the user's to set, diffed like any input, so a

@@ -8,13 +8,14 @@ from .deployment import *  # noqa: F403
 from .dpo_job import *  # noqa: F403
 from .evaluator import *  # noqa: F403
 from .model import *  # noqa: F403
+from .quota import *  # noqa: F403
 from .reinforcement_fine_tuning_job import *  # noqa: F403
 from .secret import *  # noqa: F403
 from .service_account import *  # noqa: F403
 from .supervised_fine_tuning_job import *  # noqa: F403
 from .user import *  # noqa: F403
 
-from . import api_key, dataset, deployed_model, deployment, dpo_job, evaluator, model, reinforcement_fine_tuning_job, secret, service_account, supervised_fine_tuning_job, user
+from . import api_key, dataset, deployed_model, deployment, dpo_job, evaluator, model, quota, reinforcement_fine_tuning_job, secret, service_account, supervised_fine_tuning_job, user
 
 # `+=` of each module's __all__ so type checkers see the full list.
 __all__: list[str] = []
@@ -25,6 +26,7 @@ __all__ += deployment.__all__
 __all__ += dpo_job.__all__
 __all__ += evaluator.__all__
 __all__ += model.__all__
+__all__ += quota.__all__
 __all__ += reinforcement_fine_tuning_job.__all__
 __all__ += secret.__all__
 __all__ += service_account.__all__

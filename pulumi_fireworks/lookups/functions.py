@@ -25,8 +25,10 @@ from .results import (
     GetDeploymentShapeResult,
     GetFineTuningJobResult,
     GetModelResult,
+    GetQuotaResult,
     GetUserResult,
     ListModelsResult,
+    ListQuotasResult,
 )
 
 __all__ = [
@@ -48,6 +50,10 @@ __all__ = [
     "get_dpo_job_output",
     "get_reinforcement_fine_tuning_job",
     "get_reinforcement_fine_tuning_job_output",
+    "get_quota",
+    "get_quota_output",
+    "list_quotas",
+    "list_quotas_output",
 ]
 
 # -- account --------------------------------------------------------------------------------
@@ -225,6 +231,37 @@ def _job(function: str, collection: str, noun: str, id: str) -> GetFineTuningJob
         return GetFineTuningJobResult.from_wire(call.client.request("GET", f"/v1/{call.target}"))
 
 
+# -- quotas ----------------------------------------------------------------------------------
+
+
+def get_quota(id: str) -> GetQuotaResult:
+    """A quota of your account by id (``monthly-spend-usd``) or resource name: its value,
+    ceiling and usage, e.g. to size a deployment by the GPUs still free."""
+    with lookup("get_quota", "quota", id) as call:
+        call.target = _names.resource_name(id, "quotas", "quota", lambda: call.client.account_id)
+        return GetQuotaResult.from_wire(call.client.request("GET", f"/v1/{call.target}"))
+
+
+def get_quota_output(id: pulumi.Input[str]) -> pulumi.Output[GetQuotaResult]:
+    """:func:`get_quota` taking an Input; unknown while ``id`` is."""
+    return _lifted(get_quota, id=id)
+
+
+def list_quotas() -> ListQuotasResult:
+    """Every quota of your account with its usage (all pages). Export
+    ``[q.model_dump() for q in list_quotas().quotas]`` to give the review summary a snapshot."""
+    with lookup("list_quotas", "quota list", "your account") as call:
+        account = call.client.account_id
+        call.target = f"accounts/{account}"
+        items = call.client.paginate(f"/v1/accounts/{account}/quotas", "quotas", {})
+        return ListQuotasResult(account_id=account, quotas=tuple(GetQuotaResult.from_wire(q) for q in items))
+
+
+def list_quotas_output() -> pulumi.Output[ListQuotasResult]:
+    """:func:`list_quotas` as an Output."""
+    return _lifted(list_quotas)
+
+
 # -- the catalogue ----------------------------------------------------------------------------
 
 
@@ -267,5 +304,9 @@ CATALOG: tuple[Lookup, ...] = (
     Lookup(get_reinforcement_fine_tuning_job, GetFineTuningJobResult, {
         "id": "accounts/<account>/reinforcementFineTuningJobs/<id>, or the id of a job in your account",
     }),
+    Lookup(get_quota, GetQuotaResult, {
+        "id": "accounts/<account>/quotas/<id>, or the id of a quota of your account (monthly-spend-usd, ...)",
+    }),
+    Lookup(list_quotas, ListQuotasResult, {}),
 )
 """Every lookup, for ``schema/lookups/`` (:mod:`pulumi_fireworks._schema`)."""

@@ -30,6 +30,7 @@ from .._wire.account import Account
 from .._wire.deployment import Deployment
 from .._wire.deployment_shape import DeploymentShapeVersion
 from .._wire.model import Date, Model
+from .._wire.quota import Quota
 from .._wire.training_job import DpoJob, ReinforcementFineTuningJob, SupervisedFineTuningJob
 from .._wire.user import User
 
@@ -43,6 +44,8 @@ __all__ = [
     "GetDeploymentShapeResult",
     "GetUserResult",
     "GetFineTuningJobResult",
+    "GetQuotaResult",
+    "ListQuotasResult",
 ]
 
 
@@ -494,3 +497,55 @@ class GetFineTuningJobResult(_Result):
             create_time=_text(wire.create_time),
             completed_time=_text(wire.completed_time),
         )
+
+
+# -- quotas -----------------------------------------------------------------------------------
+
+
+class GetQuotaResult(_Result):
+    """One quota of the account: what it enforces, its approved ceiling, and what is used.
+
+    ``model_dump()`` of these (a list, e.g. ``pulumi.export("quotas", ...)``) is the quota
+    snapshot ``python -m pulumi_fireworks.review --quotas`` reads."""
+
+    name: str
+    """Resource name, ``accounts/<account>/quotas/<id>``."""
+    quota_id: str
+    """``monthly-spend-usd``, ``serverless-inference-rpm``, a GPU quota's id, ..."""
+    account_id: str
+    value: int = 0
+    """What the account enforces (0 when the server leaves it out, proto3's zero)."""
+    max_value: int = 0
+    """The most ``value`` may be: the ceiling Fireworks approved."""
+    usage: float = 0.0
+    """How much of it the account uses now."""
+    update_time: Optional[str] = None
+
+    @property
+    def headroom(self) -> float:
+        """``value - usage``: how much more the account may use now."""
+        return self.value - self.usage
+
+    @classmethod
+    def from_wire(cls, doc: Mapping[str, Any]) -> "GetQuotaResult":
+        wire = Quota.model_validate(doc)
+        return cls(
+            name=wire.name or "",
+            quota_id=_segment(wire.name, 3),
+            account_id=_segment(wire.name, 1),
+            value=int(wire.value or 0),
+            max_value=int(wire.max_value or 0),
+            usage=float(wire.usage or 0.0),
+            update_time=_text(wire.update_time),
+        )
+
+
+class ListQuotasResult(_Result):
+    """Every quota of the account, in the API's order."""
+
+    account_id: str
+    quotas: tuple[GetQuotaResult, ...] = ()
+
+    def by_id(self, quota_id: str) -> Optional[GetQuotaResult]:
+        """The quota with this id, or None when the account has no such quota."""
+        return next((q for q in self.quotas if q.quota_id == quota_id), None)

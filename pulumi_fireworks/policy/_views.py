@@ -13,7 +13,7 @@ from typing_extensions import TypeAlias
 from ._view import TYPE_PREFIX, _View
 from .values import Maybe, Unknown
 
-__all__ = ["AutoTune", "AutoscalingPolicy", "AwsS3Config", "AzureBlobStorageConfig", "BaseModelDetails", "CodeSnippets", "ConversationConfig", "Criterion", "Date", "DpoConfig", "InferenceParameters", "LossConfig", "PeftDetails", "Placement", "TrainingSettings", "ApiKey", "Dataset", "DeployedModel", "Deployment", "DpoJob", "Evaluator", "Model", "ReinforcementFineTuningJob", "Secret", "ServiceAccount", "SupervisedFineTuningJob", "User", "View", "READERS"]
+__all__ = ["AutoTune", "AutoscalingPolicy", "AwsS3Config", "AzureBlobStorageConfig", "BaseModelDetails", "CodeSnippets", "ConversationConfig", "Criterion", "Date", "DpoConfig", "InferenceParameters", "LossConfig", "PeftDetails", "Placement", "TrainingSettings", "ApiKey", "Dataset", "DeployedModel", "Deployment", "DpoJob", "Evaluator", "Model", "Quota", "ReinforcementFineTuningJob", "Secret", "ServiceAccount", "SupervisedFineTuningJob", "User", "View", "READERS"]
 
 
 @dataclass(frozen=True)
@@ -300,6 +300,17 @@ class Model(_View):
 
 
 @dataclass(frozen=True)
+class Quota(_View):
+    """``fireworks:Quota``; see ``docs/resources/quota.md``."""
+
+    quota_id: Maybe[str]
+    value: Maybe[int]
+    deletion_policy: Maybe[str]
+    name: Maybe[str]
+    """Output, only in stack validations after create."""
+
+
+@dataclass(frozen=True)
 class ReinforcementFineTuningJob(_View):
     """``fireworks:ReinforcementFineTuningJob``; see ``docs/resources/reinforcement_fine_tuning_job.md``."""
 
@@ -417,7 +428,7 @@ class User(_View):
     """Output, only in stack validations after create."""
 
 
-View: TypeAlias = Union[ApiKey, Dataset, DeployedModel, Deployment, DpoJob, Evaluator, Model, ReinforcementFineTuningJob, Secret, ServiceAccount, SupervisedFineTuningJob, User]
+View: TypeAlias = Union[ApiKey, Dataset, DeployedModel, Deployment, DpoJob, Evaluator, Model, Quota, ReinforcementFineTuningJob, Secret, ServiceAccount, SupervisedFineTuningJob, User]
 
 READERS: dict[str, Any] = {
     TYPE_PREFIX + 'ApiKey': ApiKey.read,
@@ -427,6 +438,7 @@ READERS: dict[str, Any] = {
     TYPE_PREFIX + 'DpoJob': DpoJob.read,
     TYPE_PREFIX + 'Evaluator': Evaluator.read,
     TYPE_PREFIX + 'Model': Model.read,
+    TYPE_PREFIX + 'Quota': Quota.read,
     TYPE_PREFIX + 'ReinforcementFineTuningJob': ReinforcementFineTuningJob.read,
     TYPE_PREFIX + 'Secret': Secret.read,
     TYPE_PREFIX + 'ServiceAccount': ServiceAccount.read,

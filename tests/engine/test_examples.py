@@ -24,6 +24,7 @@ SECRET_CONFIG: dict[str, dict[str, str]] = {
 WALKED_ELSEWHERE = {
     "fine-tune-and-serve": "tests/engine/test_fine_tuning.py",
     "reinforcement-fine-tuning": "tests/engine/test_reinforcement_fine_tuning.py",
+    "quota": "tests/engine/test_quota.py",
 }
 
 

@@ -19,7 +19,8 @@ from pulumi_fireworks import ResourceError
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.provider.conftest import Driver
 from tests.provider.test_lifecycles import CASES, CREATE_PATHS, prepare, with_files
-from tests.support.inventory import server_objects
+from pulumi_fireworks._engine import registered_specs
+from tests.support.inventory import account_settings, server_objects
 
 API = r"^/v1/.*"
 
@@ -43,7 +44,8 @@ def test_a_create_under_faults_then_a_plain_retry_leaves_exactly_one_object(
     kind: str, fault: str, emulator: RunningEmulator, driver: Callable[..., Driver], tmp_path: Path
 ) -> None:
     inputs = prepare(kind, with_files(CASES[kind][0], tmp_path), driver, emulator)
-    before = server_objects(emulator)
+    before, settings = server_objects(emulator), account_settings(emulator)
+    owned = registered_specs()[kind].owned_by_account  # a quota: set, then given back; never made
     d = driver(kind)
     for rule in FAULTS[fault]:
         emulator.admin.add_fault(**rule)
@@ -55,7 +57,8 @@ def test_a_create_under_faults_then_a_plain_retry_leaves_exactly_one_object(
         id_, state = d.create(inputs)
     emulator.admin.clear_faults()
     made = server_objects(emulator) - before
-    assert list(made.values()) == [1], made  # exactly one new object, made once
+    assert list(made.values()) == ([] if owned else [1]), made  # exactly one new object, made once
+    assert (account_settings(emulator) != settings) is owned
 
     d.delete(id_, state)
-    assert server_objects(emulator) == before
+    assert server_objects(emulator) == before and account_settings(emulator) == settings

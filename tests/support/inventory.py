@@ -34,7 +34,8 @@ def server_objects(emulator: RunningEmulator) -> Counter[str]:
     """Resource names of the live (not soft-deleted) objects of the account."""
     account = f"/v1/accounts/{emulator.account_id}"
     names: Counter[str] = Counter()
-    specs = registered_specs().values()
+    # Quotas and the like belong to the account from the start: no program makes or leaves them.
+    specs = [s for s in registered_specs().values() if not s.owned_by_account]
     for collection, key in sorted({(s.collection, s.collection_key) for s in specs if not s.parent}):
         for item in _list(emulator, f"{account}/{collection}", key):
             names[item["name"]] += 1
@@ -45,11 +46,24 @@ def server_objects(emulator: RunningEmulator) -> Counter[str]:
     return names
 
 
+def account_settings(emulator: RunningEmulator) -> dict[str, Any]:
+    """The values of what the account owns from the start (quotas): name -> document
+    without its timestamps and usage, to tell "given back" from "left changed"."""
+    account = f"/v1/accounts/{emulator.account_id}"
+    settings: dict[str, Any] = {}
+    for spec in (s for s in registered_specs().values() if s.owned_by_account):
+        for item in _list(emulator, f"{account}/{spec.collection}", spec.collection_key):
+            settings[item["name"]] = {k: v for k, v in item.items() if k not in ("createTime", "updateTime", "usage")}
+    return settings
+
+
 def state_objects(stack: EngineStack, account_id: str) -> Counter[str]:
-    """Resource names of the Fireworks objects the stack's state holds."""
+    """Resource names of the Fireworks objects the stack's state holds (not the account's
+    own, which no stack makes: see :func:`account_settings`)."""
+    owned = {TYPE_PREFIX + s.type_name for s in registered_specs().values() if s.owned_by_account}
     names: Counter[str] = Counter()
     for resource in stack.resources():
-        if not resource["type"].startswith(TYPE_PREFIX) or resource.get("external"):
+        if not resource["type"].startswith(TYPE_PREFIX) or resource.get("external") or resource["type"] in owned:
             continue
         outputs = resource.get("outputs", {})
         if resource["type"].endswith(":ApiKey"):

@@ -253,6 +253,15 @@ BAD_INPUTS: list[tuple[str, str, dict[str, Any], str]] = [
      "ReinforcementFineTuningJob.training_config.learning_rate: an RFT job takes a learning rate from 1e-05 to 0.0005"),
     ("ReinforcementFineTuningJob", "renderer-is-not-rft", rft(renderer_hugging_face_repo_id="org/repo"),
      "ReinforcementFineTuningJob.renderer_hugging_face_repo_id: is not an input of this resource"),
+    ("Quota", "negative-value", {"quota_id": "monthly-spend-usd", "value": -1}, "Quota.value:"),
+    ("Quota", "fractional-value", {"quota_id": "monthly-spend-usd", "value": 2.5}, "Quota.value:"),
+    ("Quota", "value-as-text", {"quota_id": "monthly-spend-usd", "value": "5000"}, "Quota.value: must be a whole number"),
+    ("Quota", "missing-value", {"quota_id": "monthly-spend-usd"}, "Quota.value:"),
+    ("Quota", "uppercase-id", {"quota_id": "Monthly-Spend", "value": 1}, "Quota.quota_id: 'Monthly-Spend' is not a quota id"),
+    ("Quota", "full-name-as-id", {"quota_id": "accounts/a/quotas/monthly-spend-usd", "value": 1},
+     "Quota.quota_id:"),
+    ("Quota", "unknown-deletion-policy", {"quota_id": "monthly-spend-usd", "value": 1, "deletion_policy": "delete"},
+     "Quota.deletion_policy:"),
     # new-resource: bad-input rows above
 ]
 

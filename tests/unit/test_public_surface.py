@@ -17,7 +17,7 @@ def test_exports_are_pinned() -> None:
             "BaseModelDetailsArgs", "ConversationConfigArgs", "DateArgs", "Dataset", "DatasetArgs",
             "SupervisedFineTuningJob", "SupervisedFineTuningJobArgs", "DpoJob", "DpoJobArgs", "TrainingSettingsArgs",
             "LossConfigArgs", "DpoConfigArgs", "Evaluator", "EvaluatorArgs", "CriterionArgs", "CodeSnippetsArgs",
-            "ReinforcementFineTuningJob", "ReinforcementFineTuningJobArgs", "InferenceParametersArgs", "WandbConfigArgs", "AwsS3ConfigArgs", "AzureBlobStorageConfigArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
+            "ReinforcementFineTuningJob", "ReinforcementFineTuningJobArgs", "Quota", "QuotaArgs", "InferenceParametersArgs", "WandbConfigArgs", "AwsS3ConfigArgs", "AzureBlobStorageConfigArgs", "FireworksError", "ConfigurationError", "APIConnectionError",
             "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
             "NotFoundError", "ConflictError", "RateLimitError", "InternalServerError", "ResourceError",
             "ResourceOperationError", "ResourceFailedError", "WaitTimeoutError", "LookupFailedError",
@@ -27,6 +27,7 @@ def test_exports_are_pinned() -> None:
             "get_dpo_job", "get_dpo_job_output", "get_reinforcement_fine_tuning_job",
             "get_reinforcement_fine_tuning_job_output", "GetFineTuningJobResult", "GetAccountResult", "GetModelResult",
             "ListModelsResult", "GetDeploymentResult", "GetDeploymentShapeResult", "GetUserResult",
+            "get_quota", "get_quota_output", "list_quotas", "list_quotas_output", "GetQuotaResult", "ListQuotasResult",
         ]
     )
     for name in pulumi_fireworks.__all__:
@@ -46,6 +47,7 @@ RESOURCE_CLASSES = {
     "DpoJob": pulumi_fireworks.DpoJob,
     "Evaluator": pulumi_fireworks.Evaluator,
     "ReinforcementFineTuningJob": pulumi_fireworks.ReinforcementFineTuningJob,
+    "Quota": pulumi_fireworks.Quota,
 }
 
 
@@ -86,7 +88,7 @@ def test_every_args_declares_its_required_inputs() -> None:
 
 
 LOOKUP_FUNCTIONS = ["get_account", "get_model", "list_models", "get_deployment", "get_deployment_shape", "get_user",
-                    "get_supervised_fine_tuning_job", "get_dpo_job", "get_reinforcement_fine_tuning_job"]
+                    "get_supervised_fine_tuning_job", "get_dpo_job", "get_reinforcement_fine_tuning_job", "get_quota", "list_quotas"]
 
 
 def test_every_lookup_has_an_output_twin_a_schema_entry_and_documented_arguments() -> None:
