@@ -27,7 +27,9 @@ from pydantic.alias_generators import to_camel
 from .._errors import FireworksError
 from .._uploads import StepFailed, check_url
 from .._wire.account import Account
+from .._wire._enums import ACCELERATOR_TYPES
 from .._wire.model import Model
+from .._wire.quota import gpu_quota_id
 from .adapter import BASE_MODEL, RANK, TARGET_MODULES, adapter_files
 from .report import AS_ASSUMED, NOT_ASKED, OTHER_ANSWER, UNCLEAR, Finding, Observed, Report
 from .session import Answer, Made, Session, excerpt
@@ -114,6 +116,13 @@ CATALOGUE: tuple[Question, ...] = (
         "May be dropped (newest spec only). A key whose create answer is lost is found by what appeared "
         "during that create; the pulumi-fireworks/resource annotation also lets refresh and delete revoke "
         "the keys a killed run left.",
+    ),
+    Question(
+        "quota-ids", "quotas",
+        "Which ids do the account's GPU quotas have? (a List of the account's quotas; nothing is changed)",
+        "Undocumented: where a quota snapshot is matched to accelerator types, the account-wide GPU quota of "
+        "NVIDIA_H100_80GB is taken to be `nvidia-h100-80gb`; the review's --gpu-quota and the policy's "
+        "gpuQuota take the numbers directly when it is not.",
     ),
     Question(
         "lora-loads", "lora-loads",
@@ -372,6 +381,25 @@ def ask_zero_values(s: Session, f: Findings) -> None:
     else:
         f.decide(key, UNCLEAR, answer=f"{read}: every known field present, none zero",
                  detail="nothing was zero, so this says nothing either way")
+
+
+def ask_quota_ids(s: Session, f: Findings) -> None:
+    key = "quota-ids"
+    listed = s.ask("GET", f"{s.account_path()}/quotas", params={"pageSize": 200})
+    items = listed.body.get("quotas") if listed.ok else None
+    if not isinstance(items, list):
+        f.decide(key, UNCLEAR, answer=listed.text(), detail="the quotas could not be listed")
+        return
+    ids = sorted(str(q.get("name", "")).rsplit("/", 1)[-1] for q in items if isinstance(q, dict))
+    guessed = sorted(set(ids) & {gpu_quota_id(t) for t in ACCELERATOR_TYPES})
+    shown = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
+    if guessed:
+        f.decide(key, AS_ASSUMED, answer=f"GET quotas ok: {len(ids)} quotas: {shown}", observed="accelerator-type ids",
+                 detail=f"GPU quotas are named after their accelerator type ({', '.join(guessed)})")
+    else:
+        f.decide(key, OTHER_ANSWER, answer=f"GET quotas ok: {len(ids)} quotas: {shown or 'none'}", observed="other ids",
+                 detail="no quota is named after an accelerator type: give the review `--gpu-quota TYPE=N` and the "
+                        "policy `gpuQuota`, read from the ids above")
 
 
 def zero_paths(doc: Any, prefix: str = "") -> list[str]:
@@ -760,5 +788,6 @@ _GROUPS: tuple[tuple[str, Callable[[Session, Findings], None], str], ...] = (
     ("zero-values", ask_zero_values, "how zero values are written (the account, a public model)"),
     ("models", ask_models, "how model uploads and PATCHes behave (two throw-away LoRA models, ~7 MB each)"),
     ("api-key", ask_api_key, "whether API key annotations are kept (a throw-away service account)"),
+    ("quotas", ask_quota_ids, "how the account's quotas are named (a List; nothing is changed)"),
     ("lora-loads", ask_lora_loads, "nothing about LoRA loads (they may cost)"),
 )

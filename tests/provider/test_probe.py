@@ -80,6 +80,7 @@ def test_the_default_profile_gives_the_answers_the_provider_is_written_for(emula
         "conversation-config": (OTHER_ANSWER, "mutable"),
         "resign-keeps-uploads": (OTHER_ANSWER, "keeps"),
         "api-key-annotations": (AS_ASSUMED, "kept"),
+        "quota-ids": (AS_ASSUMED, "accelerator-type ids"),
         "lora-loads": (NOT_ASKED, None),
     }
     assert_emulator_agrees(emulator, report)
@@ -105,6 +106,7 @@ def test_the_pessimistic_profile_gives_the_other_answers_and_no_service_account_
         "conversation-config": (AS_ASSUMED, "immutable"),
         "resign-keeps-uploads": (AS_ASSUMED, "forgets"),
         "api-key-annotations": (NOT_ASKED, None),
+        "quota-ids": (AS_ASSUMED, "accelerator-type ids"),
         "lora-loads": (NOT_ASKED, None),
     }
     found = by_key(report)
