@@ -7,7 +7,7 @@ Read-only lookups (``get_model``, ``get_deployment_shape``, ...) come with each 
 ``FIREWORKS_API_KEY``); see the README.
 """
 
-from . import _errors
+from . import _automation, _errors
 from ._errors import *  # noqa: F403  (the exception tree; see _errors)
 from . import _generated
 from ._generated import *  # noqa: F403  (every resource class and its *Args; see _codegen)
@@ -19,3 +19,6 @@ __all__: list[str] = []
 __all__ += _generated.__all__
 __all__ += _errors.__all__
 __all__ += _lookups.__all__
+
+# Automation API programs: the dynamic-provider plugin runs with this interpreter (see _automation).
+_automation.default_python_for_plugins()
