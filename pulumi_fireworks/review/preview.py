@@ -349,15 +349,18 @@ class _Merger:
 
 def _merge(entry: _Pending, name: str) -> ResourceChange:
     ops = tuple(entry.ops)
+    # `preview --refresh` adds a "refresh" step before each resource's own: the plan, and the
+    # refreshed state it starts from, are the other steps'.
+    planned = tuple(op for op in ops if op != "refresh") or ops
     delete_first: Optional[bool] = None
     if REPLACEMENT_OPS.intersection(ops):
         action = "replace"
         if "delete-replaced" in ops and "create-replacement" in ops:
             delete_first = ops.index("delete-replaced") < ops.index("create-replacement")
     else:
-        action = ops[0] if ops else "same"
-    old = _pick(entry.old, ("replace", "delete-replaced"), ops)
-    new = _pick(entry.new, ("replace", "create-replacement"), ops)
+        action = planned[0] if planned and planned[0] != "refresh" else "same"
+    old = _pick(entry.old, ("replace", "delete-replaced"), planned)
+    new = _pick(entry.new, ("replace", "create-replacement"), planned)
     if action in ("delete",):
         new = None
     return ResourceChange(

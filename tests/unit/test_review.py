@@ -133,6 +133,19 @@ def test_field_changes_flatten_objects_ignore_hidden_keys_and_number_spelling() 
     assert {c.path: c.new for c in field_changes(change)}["display_name"] is UNKNOWN
 
 
+def test_a_refreshing_preview_plans_from_the_refreshed_state() -> None:
+    """`preview --refresh` (the drift check) adds a refresh step per resource: the action and
+    the old side are the planned step's, so the drift shows as the fields the next up sets back."""
+    program = {"base_model": "m", "display_name": "chat"}
+    drifted = {"base_model": "m", "display_name": "renamed elsewhere"}
+    preview = parse_preview(_doc(_step("refresh", "d", program, drifted), _step("update", "d", drifted, program),
+                                 _step("refresh", "e", program, program), _step("same", "e", program, program)))
+    actions = {c.name: c.action for c in preview.resources}
+    assert actions == {"d": "update", "e": "same"}
+    [change] = preview.changes
+    assert [(c.path, c.old, c.new) for c in field_changes(change)] == [("display_name", "renamed elsewhere", "chat")]
+
+
 def test_secret_fields_are_masked_and_not_compared() -> None:
     old = {"base_model": "m", "direct_route_api_keys": ["plain-old-key-1"]}
     new = {"base_model": "m", "direct_route_api_keys": ["plain-new-key-2"], "display_name": "x"}
