@@ -70,6 +70,10 @@ PEERS_KEY = "__peers"
 """Hidden input: what the program declares on the resources a ``peer`` input was given
 (``_resource.with_peers``), for plan-time checks against them."""
 
+IMPORTED_KEY = "__imported"
+"""Hidden input: recorded by a read that imported the object (``pulumi import``,
+``Resource.get``), whose inputs are all the server holds, server-chosen values included."""
+
 AUTONAMED_KEY = "__autonamed"
 """Hidden input: set when the provider chose the id, so a replacement may pick a new one."""
 
@@ -405,6 +409,11 @@ class ResourceEngine:
         fields = set(spec.input_names - spec.create_only)
         if spec.id_field in fields and news.get(spec.id_field) is None and not spec.autoname:
             fields.discard(spec.id_field)  # the server chose it: nobody's input
+        if olds.get(IMPORTED_KEY):
+            # Imported: the recorded inputs are everything the server holds. An input the
+            # program leaves to the server is not compared (as documented on the field), so
+            # an import of what the program declares has nothing to do.
+            fields -= {f for f in spec.server_decides if news.get(f) is None}
         changed = sorted(f for f in fields if not same(olds.get(f), news.get(f)))
         replaces = [
             f
@@ -704,6 +713,7 @@ class ResourceEngine:
             inputs.update({f: props[f] for f in spec.parent_fields if props.get(f) is not None})
             if props.get(NAME_KEY):
                 inputs[NAME_KEY] = props[NAME_KEY]
+            inputs[IMPORTED_KEY] = True
         return ReadResult(id_=id_, outs=self._outputs(inputs, id_, live, previous=props), inputs=inputs)
 
     # -- update --------------------------------------------------------------------------

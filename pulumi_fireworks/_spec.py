@@ -16,7 +16,7 @@ from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel
 
-from ._fields import explained, facts_of
+from ._fields import SERVER_DECIDES, explained, facts_of
 from ._wire._base import WireModel, newer_spec_paths, output_only_fields
 
 Props = dict[str, Any]
@@ -190,6 +190,12 @@ class ResourceSpec:
         ``_fields``): input name → that default."""
         facts = {f: facts_of(self.inputs_model, f) for f in self.api_inputs}
         return {f: fact.unset for f, fact in facts.items() if fact.managed_default}
+
+    @cached_property
+    def server_decides(self) -> frozenset[str]:
+        """Inputs that, left unset, the server chooses (``unset=SERVER_DECIDES``): unset,
+        they are not compared, so whatever the server holds is no change."""
+        return frozenset(f for f in self.inputs_model.model_fields if facts_of(self.inputs_model, f).unset == SERVER_DECIDES)
 
     @property
     def noun(self) -> str:

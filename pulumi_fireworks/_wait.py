@@ -23,6 +23,7 @@ waits together ask of the API (see ``_ratelimit``).
 from __future__ import annotations
 
 import random
+import threading
 import time
 from typing import Any, Callable, Optional
 
@@ -57,6 +58,20 @@ def schedule(elapsed: float, previous: float) -> float:
     return min(MAX_INTERVAL, max(ramp, RATIO * elapsed))
 
 
+_cancelled = threading.Event()
+
+
+def cancel_all() -> None:
+    """End every wait of this process at its next look (the engine's ``Cancel``: the
+    provider plugin is asked to stop; the dynamic path never is)."""
+    _cancelled.set()
+
+
+def _sleep(seconds: float) -> None:
+    """``time.sleep`` that wakes when the waits are cancelled."""
+    _cancelled.wait(seconds)
+
+
 def poll(
     fetch: Fetch,
     done: Callable[[Optional[dict[str, Any]]], bool],
@@ -64,7 +79,7 @@ def poll(
     timeout: float,
     describe: Callable[[Optional[dict[str, Any]]], str],
     clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = _sleep,
     jitter: Callable[[], float] = random.random,
 ) -> Optional[dict[str, Any]]:
     """Fetch until ``done(obj)``; raise :class:`WaitTimeoutError` past ``timeout`` seconds.
@@ -83,5 +98,7 @@ def poll(
         remaining = deadline - now
         if remaining <= 0:
             raise WaitTimeoutError(describe(obj))
+        if _cancelled.is_set():
+            raise WaitTimeoutError(f"{describe(obj)} (cancelled: the engine asked the provider to stop)")
         scheduled = schedule(now - started, scheduled)
         sleep(min(scheduled * (1.0 - JITTER * jitter()), remaining))

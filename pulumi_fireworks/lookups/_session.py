@@ -15,8 +15,9 @@ The key is read as plain text because a synchronous lookup needs it now, not as 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import threading
-from typing import Iterator, Optional
+from typing import Iterator, Mapping, Optional
 
 import pulumi.runtime
 from pydantic import ValidationError
@@ -29,13 +30,27 @@ from ._names import BadName
 
 _clients: dict[Settings, Client] = {}
 _lock = threading.Lock()
+_given: contextvars.ContextVar[Optional[Mapping[str, Optional[str]]]] = contextvars.ContextVar("given", default=None)
+
+
+@contextlib.contextmanager
+def configured(stack_config: Mapping[str, Optional[str]]) -> Iterator[None]:
+    """Lookups in this context read ``stack_config`` (``fireworks:*`` keys) instead of the
+    program's: the provider plugin serves them as invokes, outside any program."""
+    token = _given.set(stack_config)
+    try:
+        yield
+    finally:
+        _given.reset(token)
 
 
 def program_settings() -> Settings:
     """The provider's settings as the program sees them: ``fireworks:*`` stack config
     (``pulumi.runtime.get_config``, what ``pulumi.Config("fireworks").get`` reads, without
     a warning for the secret key), then the environment."""
-    stack_config = {key: pulumi.runtime.get_config(key) for key in (CONFIG_API_KEY, CONFIG_ACCOUNT_ID, CONFIG_BASE_URL)}
+    given = _given.get()
+    keys = (CONFIG_API_KEY, CONFIG_ACCOUNT_ID, CONFIG_BASE_URL)
+    stack_config = {key: given.get(key) for key in keys} if given is not None else {key: pulumi.runtime.get_config(key) for key in keys}
     return resolve_settings(stack_config)
 
 

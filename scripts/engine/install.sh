@@ -28,6 +28,10 @@
 set -euo pipefail
 
 PULUMI_ENGINE_VERSION="v3.274.1"
+# The YAML language host (its own Go module, which the proxy serves): YAML programs run the
+# provider plugin `pulumi-resource-fireworks` in tests/engine/test_plugin.py. About a minute to
+# build once the engine's modules are cached.
+PULUMI_YAML_VERSION="v1.25.0"
 # github.com/pulumi/pulumi/pkg/v3's go.mod replaces atotto/clipboard with a fork. The fork's only
 # change is loading user32.dll lazily on Windows (atotto loads it in init() and crashes the whole
 # process when that fails; pulumi/pulumi#19342). On Linux the code is identical, so the replace
@@ -154,6 +158,38 @@ EOF
     log "built ${bin_dir}/pulumi in $((SECONDS - start)) s"
 }
 
+yaml_is_current() {
+    [[ -x "${bin_dir}/pulumi-language-yaml" ]] \
+        && [[ "$(cat "${bin_dir}/.pulumi-language-yaml.version" 2>/dev/null)" == "${PULUMI_YAML_VERSION}" ]]
+}
+
+build_yaml() {
+    local go tmp start
+    go="$(find_go)"
+    start=$SECONDS
+    tmp="$(mktemp -d "${cache_root}/.yaml.XXXXXX")"
+    trap 'rm -rf "${tmp}"' EXIT
+    log "building pulumi-language-yaml ${PULUMI_YAML_VERSION} (one-off, about a minute)"
+    GOBIN="$tmp" CGO_ENABLED=0 "$go" install -trimpath \
+        "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@${PULUMI_YAML_VERSION}" >&2
+    mv -f "${tmp}/pulumi-language-yaml" "${bin_dir}/pulumi-language-yaml"
+    echo "${PULUMI_YAML_VERSION}" >"${bin_dir}/.pulumi-language-yaml.version"
+    rm -rf "$tmp"
+    trap - EXIT
+    log "built ${bin_dir}/pulumi-language-yaml in $((SECONDS - start)) s"
+}
+
+link_yaml() {
+    # Next to the engine, where it looks for bundled language hosts (no PATH warning).
+    if [[ "${bin_dir}/pulumi-language-yaml" -ef "${checkout_bin}/pulumi-language-yaml" ]]; then
+        return 0
+    fi
+    ln -f "${bin_dir}/pulumi-language-yaml" "${checkout_bin}/.yaml.$$" 2>/dev/null \
+        || cp "${bin_dir}/pulumi-language-yaml" "${checkout_bin}/.yaml.$$"
+    mv -f "${checkout_bin}/.yaml.$$" "${checkout_bin}/pulumi-language-yaml"
+    log "linked ${checkout_bin}/pulumi-language-yaml"
+}
+
 main() {
     # 1. A user's own engine.
     if [[ "${PULUMI_FIREWORKS_BUILD_ENGINE:-}" != "1" ]] && command -v pulumi >/dev/null 2>&1; then
@@ -183,7 +219,16 @@ main() {
         fi
         flock -u 9
     fi
+    if ! yaml_is_current; then
+        exec 9>"${cache_root}/.lock"
+        flock 9
+        if ! yaml_is_current; then
+            build_yaml
+        fi
+        flock -u 9
+    fi
     link_engine
+    link_yaml
     refresh_helpers
     echo "$checkout_bin"
 }
