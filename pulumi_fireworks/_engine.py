@@ -476,6 +476,9 @@ class ResourceEngine:
         except ResourceOperationError as failure:
             if ours and not self.survives(failure):
                 self._clean_up(client, props, object_id, failure)
+            elif ours:
+                kept = self.fetch(client, props, object_id) or live
+                failure.left_in_place = (object_id, self._outputs(props, object_id, kept))
             raise
         return CreateResult(object_id, self._outputs(props, object_id, live))
 

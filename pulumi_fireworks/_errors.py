@@ -153,6 +153,11 @@ class ResourceError(FireworksError):
 class ResourceOperationError(ResourceError):
     """A resource did not reach the state a create, update or delete waited for."""
 
+    left_in_place: Optional[tuple[str, dict[str, Any]]] = None
+    """Set by a create that keeps the object it made despite this failure (a training job
+    whose wait ran out keeps training): its id and outputs, so a front that can record a
+    half-made resource (the provider plugin's init errors) does, instead of losing it."""
+
 
 class ResourceFailedError(ResourceOperationError):
     pass

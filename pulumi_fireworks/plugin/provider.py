@@ -13,6 +13,9 @@ one implementation of check / diff / create / read / update / delete. What a plu
 * **customTimeouts**: the engine's timeout for create, update and delete becomes the wait's
   deadline unless the program set ``wait_timeout``.
 * **Cancel**: stops every wait in flight (``_wait.cancel_all``).
+* **Partial state**: a create that made an object and keeps it despite failing (a training
+  job whose wait ran out goes on training) is recorded by the engine as an init error, not
+  lost; elsewhere a failed create deletes what it made, as on the dynamic path.
 
 Errors reach the CLI as the engine's own one-line messages, without a Python traceback.
 Blocking work runs in worker threads; the gRPC loop stays free for ``Cancel``.
@@ -27,6 +30,7 @@ from typing import Any, Optional, TypeVar
 
 import grpc
 from google.protobuf import empty_pb2
+from pulumi.runtime.proto import status_pb2  # google.rpc.Status as pulumi registers it (importing google.rpc.status_pb2 too clashes)
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime import proto
 from pulumi.runtime.proto import provider_pb2_grpc
@@ -36,7 +40,7 @@ from .._config import CONFIG_ACCOUNT_ID, CONFIG_API_KEY, CONFIG_BASE_URL
 from .._display import take
 from .._drift import same
 from .._engine import NAME_KEY, URN_KEY, WAIT_TIMEOUT, FireworksProvider, registered_specs
-from .._errors import FireworksError
+from .._errors import FireworksError, ResourceOperationError
 from ..lookups.functions import CATALOG
 from .schema import PACKAGE, function_token, package_schema, resource_type
 from .values import plain_map, property_map
@@ -86,10 +90,25 @@ class FireworksServicer(provider_pb2_grpc.ResourceProviderServicer):
             self.fronts[type_name] = provider
         return provider
 
-    async def run(self, context: Any, call: Callable[[], T]) -> T:
-        """``call()`` in a worker thread; a provider error ends the RPC with its message alone."""
+    async def run(self, context: Any, call: Callable[[], T], secrets: frozenset[str] = frozenset()) -> T:
+        """``call()`` in a worker thread; a provider error ends the RPC with its message alone.
+
+        A create that failed but kept its object (``left_in_place``) ends as Pulumi's "init
+        error": the engine records the object, with the failure, and the next ``up`` updates it
+        (waits again) instead of creating another."""
         try:
             return await asyncio.to_thread(call)
+        except ResourceOperationError as exc:
+            if exc.left_in_place is None:
+                await context.abort(grpc.StatusCode.UNKNOWN, str(exc))
+                raise
+            object_id, outs = exc.left_in_place
+            detail = proto.ErrorResourceInitFailed(id=object_id, properties=_marshal(outs, secrets), reasons=[str(exc)])
+            status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=str(exc))
+            status.details.add().Pack(detail)
+            await context.abort(grpc.StatusCode.UNKNOWN, str(exc),
+                                trailing_metadata=(("grpc-status-details-bin", status.SerializeToString()),))
+            raise
         except (FireworksError, ValueError) as exc:
             await context.abort(grpc.StatusCode.UNKNOWN, str(exc))
             raise  # abort raises; this is never reached
@@ -158,9 +177,10 @@ class FireworksServicer(provider_pb2_grpc.ResourceProviderServicer):
         front = self.front(request.type or request.urn.split("::")[2])
         props, secret = _unmarshal(request.properties)
         timed = _with_timeout(front, props, request.timeout)
-        result = await self.run(context, lambda: front.create(timed))
+        secrets = self._secrets(front.type_name, secret)
+        result = await self.run(context, lambda: front.create(timed), secrets)
         outs = _without_injected(dict(result.outs or {}), props)
-        return proto.CreateResponse(id=str(result.id), properties=_marshal(outs, self._secrets(front.type_name, secret)))
+        return proto.CreateResponse(id=str(result.id), properties=_marshal(outs, secrets))
 
     async def Read(self, request: Any, context: Any) -> Any:
         front = self.front(request.type or request.urn.split("::")[2])

@@ -111,6 +111,33 @@ def test_custom_timeouts_end_the_wait_and_leave_nothing_behind(
     assert live_objects(emulator, "deployments") == []  # the half-made deployment was deleted
 
 
+def test_a_job_whose_wait_ran_out_is_recorded_not_lost(
+    engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """The job goes on training after customTimeouts ends the wait: the engine records it (an
+    init error), and the next up waits for that job instead of starting another."""
+    emulator.admin.add_lifecycle_rule(collection="supervisedFineTuningJobs", states=["JOB_STATE_PENDING"], outcome="STUCK")
+    rows = [{"messages": [{"role": "user", "content": f"question {i}"}, {"role": "assistant", "content": "hello"}]} for i in range(3)]
+    resources = {
+        "train": {"type": "fireworks:index:Dataset", "properties": {"rows": rows, "format": "CHAT"}},
+        "tune": {"type": "fireworks:index:SupervisedFineTuningJob", "properties": {"dataset": "${train.name}", "base_model": LLAMA},
+                 "options": {"customTimeouts": {"create": "3s"}}},
+    }
+    cli = Cli(engine_env, emulator, yaml_project(tmp_path / "yaml", resources, {"job": "${tune.name}"}))
+    failed = cli("up", "--yes", check=False)
+    assert failed.returncode != 0 and "did not finish within 3s" in failed.stdout + failed.stderr
+    [job] = live_objects(emulator, "supervisedFineTuningJobs")
+    state = json.loads(cli("stack", "export").stdout)["deployment"]["resources"]
+    [recorded] = [r for r in state if r["type"] == "fireworks:index:SupervisedFineTuningJob"]
+    assert recorded["id"] == job["name"].rsplit("/", 1)[-1] and recorded.get("initErrors")
+
+    emulator.admin.finish_job(job["name"])
+    cli("up", "--yes")
+    assert [j["name"] for j in live_objects(emulator, "supervisedFineTuningJobs")] == [job["name"]]
+    assert json.loads(cli("stack", "output", "--json").stdout)["job"] == job["name"]
+    cli("preview", "--expect-no-changes")
+
+
 @pytest.fixture(autouse=True)
 def _plugin_on_path(engine_env: EngineEnv) -> None:
     """The plugin is this package's console script, beside the Python that runs the tests."""
