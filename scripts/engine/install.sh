@@ -32,6 +32,9 @@ PULUMI_ENGINE_VERSION="v3.274.1"
 # provider plugin `pulumi-resource-fireworks` in tests/engine/test_plugin.py. About a minute to
 # build once the engine's modules are cached.
 PULUMI_YAML_VERSION="v1.25.0"
+# gen-nodejs-sdk (scripts/engine/gen-nodejs-sdk/main.go): the engine's own TypeScript code generator,
+# which `pulumi package gen-sdk --language nodejs` reaches only through the Node.js language host
+# (refused by the module proxy). Built in the engine's module graph; rebuilt when main.go changes.
 # github.com/pulumi/pulumi/pkg/v3's go.mod replaces atotto/clipboard with a fork. The fork's only
 # change is loading user32.dll lazily on Windows (atotto loads it in init() and crashes the whole
 # process when that fails; pulumi/pulumi#19342). On Linux the code is identical, so the replace
@@ -179,15 +182,34 @@ build_yaml() {
     log "built ${bin_dir}/pulumi-language-yaml in $((SECONDS - start)) s"
 }
 
-link_yaml() {
-    # Next to the engine, where it looks for bundled language hosts (no PATH warning).
-    if [[ "${bin_dir}/pulumi-language-yaml" -ef "${checkout_bin}/pulumi-language-yaml" ]]; then
+gen_sdk_is_current() {
+    [[ -x "${bin_dir}/gen-nodejs-sdk" ]] \
+        && [[ "$(cat "${bin_dir}/.gen-nodejs-sdk.sha256" 2>/dev/null)" == "$(sha256sum <"${script_dir}/gen-nodejs-sdk/main.go")" ]]
+}
+
+build_gen_sdk() {
+    local go dir start
+    go="$(find_go)"
+    start=$SECONDS
+    dir="${cache_root}/gen-nodejs-sdk"
+    mkdir -p "$dir"
+    sed 's|^module .*|module pulumi-fireworks/gen-nodejs-sdk|' "${cache_root}/wrap/go.mod" >"${dir}/go.mod"
+    cp "${cache_root}/wrap/go.sum" "${dir}/go.sum"
+    cp "${script_dir}/gen-nodejs-sdk/main.go" "${dir}/main.go"
+    (cd "$dir" && CGO_ENABLED=0 "$go" build -trimpath -o "${bin_dir}/.gen-nodejs-sdk.partial.$$" .) >&2
+    mv -f "${bin_dir}/.gen-nodejs-sdk.partial.$$" "${bin_dir}/gen-nodejs-sdk"
+    sha256sum <"${script_dir}/gen-nodejs-sdk/main.go" >"${bin_dir}/.gen-nodejs-sdk.sha256"
+    log "built ${bin_dir}/gen-nodejs-sdk in $((SECONDS - start)) s"
+}
+
+link_tool() {
+    # $1: a tool built into the cache; a hard link (or copy) of it in the checkout's bin.
+    if [[ "${bin_dir}/$1" -ef "${checkout_bin}/$1" ]]; then
         return 0
     fi
-    ln -f "${bin_dir}/pulumi-language-yaml" "${checkout_bin}/.yaml.$$" 2>/dev/null \
-        || cp "${bin_dir}/pulumi-language-yaml" "${checkout_bin}/.yaml.$$"
-    mv -f "${checkout_bin}/.yaml.$$" "${checkout_bin}/pulumi-language-yaml"
-    log "linked ${checkout_bin}/pulumi-language-yaml"
+    ln -f "${bin_dir}/$1" "${checkout_bin}/.$1.$$" 2>/dev/null || cp "${bin_dir}/$1" "${checkout_bin}/.$1.$$"
+    mv -f "${checkout_bin}/.$1.$$" "${checkout_bin}/$1"
+    log "linked ${checkout_bin}/$1"
 }
 
 main() {
@@ -219,16 +241,16 @@ main() {
         fi
         flock -u 9
     fi
-    if ! yaml_is_current; then
+    if ! yaml_is_current || ! gen_sdk_is_current; then
         exec 9>"${cache_root}/.lock"
         flock 9
-        if ! yaml_is_current; then
-            build_yaml
-        fi
+        yaml_is_current || build_yaml
+        gen_sdk_is_current || build_gen_sdk
         flock -u 9
     fi
     link_engine
-    link_yaml
+    link_tool pulumi-language-yaml
+    link_tool gen-nodejs-sdk
     refresh_helpers
     echo "$checkout_bin"
 }
