@@ -9,7 +9,7 @@ providers use; it is only a translation layer:
 * :mod:`.values` - the engine's property values <-> the plain values the engine works on;
 * :mod:`.provider` - the gRPC provider (check, diff with a detailed diff, create, read
   and import, update, delete, invoke for the lookups, get_schema);
-* :mod:`.schema` - the Pulumi package schema (``schema/pulumi-package.json``), generated
+* :mod:`.schema` - the Pulumi package schema (``schema/plugin/pulumi-package.json``), generated
   from the same declarations as everything else;
 * :mod:`.__main__` - the executable the engine starts.
 

@@ -1,6 +1,6 @@
 """The Pulumi package schema of the ``fireworks`` plugin, generated from the declarations.
 
-``python -m pulumi_fireworks.plugin.schema --write`` writes ``schema/pulumi-package.json``;
+``python -m pulumi_fireworks.plugin.schema --write`` writes ``schema/plugin/pulumi-package.json``;
 without ``--write`` it fails when that file is stale (CI runs it through the tests). The
 source is the same JSON Schema every resource publishes in ``schema/`` (:mod:`.._schema`):
 its descriptions (with the generated "Replaces ... on change." sentences), required inputs,
@@ -26,7 +26,7 @@ from ..lookups.functions import CATALOG
 
 PACKAGE = "fireworks"
 MODULE = "index"
-SCHEMA_FILE = SCHEMA_DIR / "pulumi-package.json"
+SCHEMA_FILE = SCHEMA_DIR / "plugin" / "pulumi-package.json"
 ANY = {"$ref": "pulumi.json#/Any"}
 ARCHIVE = {"$ref": "pulumi.json#/Archive"}
 

@@ -1,4 +1,4 @@
-"""The provider plugin's package schema (schema/pulumi-package.json), its helpers, and Cancel."""
+"""The provider plugin's package schema (schema/plugin/pulumi-package.json), its helpers, and Cancel."""
 
 from __future__ import annotations
 
