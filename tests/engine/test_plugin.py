@@ -20,7 +20,7 @@ import pytest
 from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.engine.conftest import live_objects
 from tests.support.content import LLAMA, QWEN
-from tests.support.engine import EngineEnv
+from tests.support.engine import EngineEnv, write_python_project
 
 
 def yaml_project(directory: Path, resources: dict[str, Any], outputs: dict[str, str], variables: dict[str, Any] | None = None) -> Path:
@@ -136,6 +136,36 @@ def test_a_job_whose_wait_ran_out_is_recorded_not_lost(
     assert [j["name"] for j in live_objects(emulator, "supervisedFineTuningJobs")] == [job["name"]]
     assert json.loads(cli("stack", "output", "--json").stdout)["job"] == job["name"]
     cli("preview", "--expect-no-changes")
+
+
+DYNAMIC = """
+    import pulumi_fireworks as fireworks
+    fireworks.Deployment("chat", base_model="{model}", deployment_id="chat-moved", display_name="moved")
+"""
+PLUGIN = """
+    import pulumi
+    props = {{"base_model": "{model}", "deployment_id": "chat-moved", "display_name": "moved"}}
+    pulumi.CustomResource("fireworks:index:Deployment", "chat", props, opts=pulumi.ResourceOptions({opts}))
+"""
+
+
+def test_a_python_stack_moves_a_resource_to_the_plugin_without_recreating_it(
+    engine_env: EngineEnv, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """The README's recipe: forget the dynamic resource, import the same id with the plugin's type."""
+    project = write_python_project(tmp_path / "moving", "moving", DYNAMIC.format(model=LLAMA))
+    stack = engine_env.stack(project, env_vars=emulator.env())
+    stack.up()
+    [before] = live_objects(emulator, "deployments")
+    [old] = stack.resources("pulumi-python:dynamic/fireworks:Deployment")
+    stack.cli("state", "delete", old["urn"], "--yes")
+    write_python_project(project, "moving", PLUGIN.format(model=LLAMA, opts='import_="chat-moved"'))
+    assert stack.up().change_summary == {"import": 1, "same": 1}
+    write_python_project(project, "moving", PLUGIN.format(model=LLAMA, opts=""))
+    assert stack.preview().change_summary == {"same": 2}
+    [after] = live_objects(emulator, "deployments")
+    assert after["name"] == before["name"] and after["createTime"] == before["createTime"]  # never recreated
+    assert [r["type"] for r in stack.resources() if "Deployment" in r["type"]] == ["fireworks:index:Deployment"]
 
 
 @pytest.fixture(autouse=True)
