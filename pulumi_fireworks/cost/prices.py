@@ -109,7 +109,8 @@ class PriceBook:
 
 def _merged_training(classes: Iterable[SizeClass], overrides: Mapping[Decimal, Decimal]) -> tuple[SizeClass, ...]:
     merged: dict[Optional[Decimal], Decimal] = {c.up_to_billions: c.usd_per_million_tokens for c in classes}
-    merged.update(overrides)
+    for bound, usd in overrides.items():
+        merged[bound] = usd
     bounded = sorted((k, v) for k, v in merged.items() if k is not None)
     rest = [SizeClass(None, merged[None])] if None in merged else []
     return tuple(SizeClass(k, v) for k, v in bounded) + tuple(rest)
