@@ -13,9 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Optional
 
 from .preview import Preview, ResourceChange
+
+if TYPE_CHECKING:
+    from .costs import Bound, CostReport, Headroom
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,16 @@ class GateOptions:
     protect_patterns: tuple[str, ...] = ()
     """Also protected: resources whose ``<type>::<name>`` (``fireworks:Deployment::chat``)
     matches one of these shell-style patterns."""
+    max_monthly_increase: Optional[Decimal] = None
+    """Fail when the stack's monthly cost rises by more dollars than this."""
+    max_monthly_total: Optional[Decimal] = None
+    """Fail when the stack's monthly cost after the change is above this."""
+    max_monthly_increase_percent: Optional[Decimal] = None
+    """Fail when the monthly cost rises by more than this percentage (from nothing: any rise)."""
+    cost_bound: str = "max"
+    """Which monthly figure the thresholds read: ``max`` (autoscaling's ceiling), ``min`` or ``expected``."""
+    fail_on_quota: bool = False
+    """Fail when the change would pass the account's quota headroom (``--quotas``/``--gpu-quota``)."""
 
 
 def is_protected(change: ResourceChange, patterns: Sequence[str] = ()) -> bool:
@@ -59,4 +74,36 @@ def gate_failures(preview: Preview, options: GateOptions) -> list[GateFailure]:
                 failures.append(
                     GateFailure(change.label, "is protected and would be replaced (--fail-on-replace-protected)")
                 )
+    return failures
+
+
+def _dollars(value: Decimal) -> str:
+    return f"${value.quantize(Decimal('0.01')):,}"
+
+
+def cost_failures(report: CostReport, options: GateOptions, headroom: list[Headroom]) -> list[GateFailure]:
+    """The cost thresholds, on the monthly figure ``options.cost_bound`` names. A total that is
+    a lower bound (unpriced or unknown GPUs) fails only when even that bound breaks the rule."""
+    bound: Bound = options.cost_bound  # type: ignore[assignment]
+    before, _ = report.total("before", bound)
+    after, _ = report.total("after", bound)
+    increase = after.value - before.value
+    label, failures = f"monthly cost at {bound}", []
+    if options.max_monthly_increase is not None and increase > options.max_monthly_increase:
+        failures.append(GateFailure("stack", f"{label} rises by {_dollars(increase)} ({_dollars(before.value)} → "
+                                             f"{_dollars(after.value)}), above --max-monthly-increase {_dollars(options.max_monthly_increase)}"))
+    if options.max_monthly_total is not None and after.value > options.max_monthly_total:
+        failures.append(GateFailure("stack", f"{label} would be {_dollars(after.value)}, above --max-monthly-total "
+                                             f"{_dollars(options.max_monthly_total)}"))
+    limit = options.max_monthly_increase_percent
+    if limit is not None and increase > 0 and (before.value == 0 or increase * 100 / before.value > limit):
+        rise = "from nothing" if before.value == 0 else f"{(increase * 100 / before.value).quantize(Decimal('0.1'))} %"
+        failures.append(GateFailure("stack", f"{label} rises {rise} ({_dollars(before.value)} → {_dollars(after.value)}), "
+                                             f"above --max-monthly-increase-percent {limit.normalize():f}"))
+    if options.fail_on_quota:
+        for row in headroom:
+            if row.left < 0:
+                failures.append(GateFailure("account", f"would pass its {row.what} quota: {row.limit.normalize():f} {row.unit}, "
+                                                       f"{row.used.normalize():f} used, this change adds {row.change.value.normalize():f} "
+                                                       "(--fail-on-quota)"))
     return failures

@@ -21,7 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Optional
 
 from .changes import ABSENT, FieldChange, field_changes, replacement_reason_values
-from .footprint import DEPLOYMENT_TYPE, Amount, DeploymentGpus, Footprint, FootprintRow, footprint
+from .costs import Bound, CostReport, DeploymentCost, Headroom
+from .footprint import DEPLOYMENT_TYPE, ZERO, Amount, DeploymentGpus, Footprint, FootprintRow, footprint
 from .gates import GateFailure
 from .preview import Diagnostic, Preview, ResourceChange
 from .prices import PriceTable
@@ -45,8 +46,11 @@ def render(
     failures: Sequence[GateFailure] = (),
     title: Optional[str] = None,
     max_length: int = MAX_LENGTH,
+    costs: Optional[CostReport] = None,
+    headroom: Sequence[Headroom] = (),
 ) -> str:
-    """The whole comment. ``prices`` adds dollars per hour; ``failures`` lists broken CI rules.
+    """The whole comment. ``prices`` adds dollars per hour; ``failures`` lists broken CI rules;
+    ``costs`` adds the monthly and training costs, ``headroom`` the account's quotas.
 
     Past ``max_length`` characters the per-resource details are cut (the most dangerous
     changes, which come first, are kept) and the comment says how many were left out.
@@ -56,6 +60,9 @@ def render(
     lines += _failures(failures)
     lines += _diagnostics(preview.diagnostics)
     lines += _violations(preview)
+    if costs is not None:
+        lines += _costs(costs)
+        lines += _headroom(headroom)
     lines += _footprint(footprint(preview), prices, max_length // 4)
     lines += _changes(preview, max_length - _length(lines))
     text = "\n".join(lines).rstrip("\n") + "\n"
@@ -142,6 +149,71 @@ def _urn_label(urn: Optional[str]) -> str:
         return urn
     type_ = parts[2].rsplit("$", 1)[-1].removeprefix("pulumi-python:dynamic/")
     return f"{type_}::{parts[3]}"
+
+
+# -- monthly cost ------------------------------------------------------------------------------
+
+
+def _costs(report: CostReport) -> list[str]:
+    if not report.deployments and not report.training:
+        return []
+    bounds: list[Bound] = ["min", "max", "expected"] if report.has_expected else ["min", "max"]
+    lines = ["### Monthly cost", ""]
+    if report.deployments:
+        lines += ["| Deployment | Accelerator | " + " | ".join(f"$/month at {b}" for b in bounds) + " |",
+                  "|---|---|" + "--:|" * len(bounds)]
+        for d in report.deployments:
+            lines.append(f"| {code(d.name)} | {code(d.accelerator)} | " + " | ".join(_month_cell(d, b) for b in bounds) + " |")
+        totals = []
+        for b in bounds:
+            (before, ok_b), (after, ok_a) = report.total("before", b), report.total("after", b)
+            cell = _change_cell(before, after, _dollars)
+            totals.append(f"**{cell}**" + ("" if ok_b and ok_a else " + unpriced"))
+        lines += ["| **Total** | | " + " | ".join(totals) + " |", ""]
+    notes = [f"Prices: {escape(report.book.describe())}. A month is 730 hours; *min*: `min_replica_count` all month "
+             "(scaled to zero costs nothing); *max*: `max_replica_count` all month, the most autoscaling can reach"
+             + ("; *expected*: the floor all month and the rest of the peak for the usage file's busy hours" if report.has_expected else "")
+             + ". A deployment held to one region (`placement.region`) pays the region premium."]
+    unpriced = sorted({d.name for d in report.deployments for side in (d.before, d.after) if side and None in side.values()})
+    if unpriced:
+        notes.append("*Not priced* (no price for the accelerator, or a shape the preview does not resolve): "
+                     + ", ".join(code(n) for n in unpriced) + ". Give `--price TYPE=USD` or set `accelerator_type`.")
+    for note in notes:
+        lines += [note, ""]
+    if report.training:
+        lines += ["**Training (one-off)**", "", "| Job | Because | Cost | How |", "|---|---|--:|---|"]
+        for label, action, cost in report.training:
+            usd = f"**{_dollars(Amount(cost.usd))}**" if cost.usd is not None else "not priced"
+            lines.append(f"| {code(label)} | {escape(action)} | {usd} | {escape(cost.basis)} |")
+        lines.append("")
+    return lines
+
+
+def _month_cell(d: DeploymentCost, bound: Bound) -> str:
+    before = d.before.get(bound) if d.before is not None else ZERO
+    after = d.after.get(bound) if d.after is not None else ZERO
+    if before is None or after is None:
+        return "no price"
+    if d.before is None:
+        return f"— → {_dollars(after)}"
+    if d.after is None:
+        return f"{_dollars(before)} → —"
+    return _change_cell(before, after, _dollars)
+
+
+def _headroom(rows: Sequence[Headroom]) -> list[str]:
+    if not rows:
+        return []
+    lines = ["### Quota headroom", "", "| Quota | Limit | Used now | This change | Left |", "|---|--:|--:|--:|--:|"]
+    for row in rows:
+        show = _dollars if row.unit == "USD" else _gpus
+        left = Amount(row.left, row.change.exact)
+        mark = " ⚠" if row.left < 0 else ""
+        lines.append(f"| {escape(row.what)} | {show(Amount(row.limit))} | {show(Amount(row.used))} | "
+                     f"{show(row.change)} | **{show(left)}**{mark} |")
+    lines += ["", "GPU quotas: *used now* is what the account runs today; *this change* is the GPUs at max replicas it adds. "
+              "The spend limit covers the whole account: *this change* is this stack's monthly total after it.", ""]
+    return lines
 
 
 # -- GPU footprint ----------------------------------------------------------------------------

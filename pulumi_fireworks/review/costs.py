@@ -1,0 +1,206 @@
+"""The money side of a preview: each deployment's monthly cost before and after, the one-off
+cost of the training runs it starts, and the account's quota headroom.
+
+Why on top of :mod:`.footprint`: the GPU arithmetic is done once there; this module prices
+it with the cost model (:mod:`pulumi_fireworks.cost`), the same one the policy pack uses.
+Figures are :class:`~.footprint.Amount`\\ s (``exact=False``: a lower bound) or ``None``
+(no price for that accelerator, or a shape the preview does not resolve): a total says
+whether it covers every deployment.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from .._wire.quota import MONTHLY_SPEND_USD, gpu_quota_id
+from ..cost import HOURS_PER_MONTH, PriceBook, TrainingCost, Usage, expected_gpu_hours, training_cost
+from ..cost.model import is_training
+from ..cost.prices import PriceBookError, price
+from .footprint import DEPLOYMENT_TYPE, ZERO, Amount, DeploymentGpus, Footprint
+from .preview import Preview
+from .values import normalise
+
+Bound = Literal["min", "max", "expected"]
+Side = Literal["before", "after"]
+
+
+@dataclass(frozen=True)
+class DeploymentCost:
+    name: str
+    accelerator: str
+    before: Optional[dict[Bound, Optional[Amount]]]
+    after: Optional[dict[Bound, Optional[Amount]]]
+    """Dollars per month by bound; None for a side where the deployment does not exist."""
+
+
+@dataclass(frozen=True)
+class CostReport:
+    book: PriceBook
+    usage: Usage
+    deployments: tuple[DeploymentCost, ...]
+    training: tuple[tuple[str, str, TrainingCost], ...]
+    """(label, action, cost) of each training run a create or replacement starts."""
+
+    @property
+    def has_expected(self) -> bool:
+        return self.usage.default_busy_hours is not None or bool(self.usage.busy_hours)
+
+    def total(self, side: Side, bound: Bound) -> tuple[Amount, bool]:
+        """The summed dollars per month, and whether every deployment was priced."""
+        total, complete = ZERO, True
+        for d in self.deployments:
+            figures = d.before if side == "before" else d.after
+            if figures is None:
+                continue
+            amount = figures.get(bound)
+            if amount is None:
+                complete = False
+            else:
+                total = total + amount
+        return total, complete
+
+
+def cost_report(preview: Preview, fp: Footprint, book: PriceBook, usage: Usage) -> CostReport:
+    regional = _regional(preview)
+    before = {d.name: d for d in fp.deployments_before}
+    after = {d.name: d for d in fp.deployments_after}
+    rows = []
+    for name in sorted(set(before) | set(after)):
+        b, a = before.get(name), after.get(name)
+        label = (a or b).accelerator if (a or b) is not None else ""  # type: ignore[union-attr]
+        rows.append(DeploymentCost(
+            name, label,
+            _figures(b, book, usage, regional.get(("before", name), False)) if b else None,
+            _figures(a, book, usage, regional.get(("after", name), False)) if a else None,
+        ))
+    return CostReport(book, usage, tuple(rows), _training(preview, book, usage))
+
+
+def _figures(d: DeploymentGpus, book: PriceBook, usage: Usage, regional: bool) -> dict[Bound, Optional[Amount]]:
+    rate = book.gpu_hour(d.accelerator_type, regional=regional)
+    low, high = d.gpus("min"), d.gpus("max")
+    def priced(gpus: Amount) -> Optional[Amount]:
+        return (ZERO if gpus == ZERO else None) if rate is None else gpus.times(rate * HOURS_PER_MONTH)
+
+    figures: dict[Bound, Optional[Amount]] = {"min": priced(low), "max": priced(high)}
+    busy = usage.busy_hours_of(d.name)
+    if busy is not None:
+        hours = expected_gpu_hours(low.value, high.value, busy)
+        figures["expected"] = None if rate is None else Amount(hours * rate, low.exact and high.exact)
+    return figures
+
+
+def _regional(preview: Preview) -> dict[tuple[Side, str], bool]:
+    """Deployments held to one region (``placement.region`` set), which pay the region premium."""
+    found: dict[tuple[Side, str], bool] = {}
+    for change in preview.resources:
+        if change.type != DEPLOYMENT_TYPE:
+            continue
+        for side, state in (("before", change.old), ("after", change.new)):
+            if state is not None:
+                placement = normalise(state.inputs.get("placement"))
+                found[(side, change.name)] = isinstance(placement, Mapping) and isinstance(placement.get("region"), str)  # type: ignore[index]
+    return found
+
+
+def _dataset_tokens(preview: Preview) -> dict[str, int]:
+    """Tokens of each dataset the service has counted (``estimated_token_count``), by name."""
+    tokens: dict[str, int] = {}
+    for change in preview.resources:
+        state = change.old or change.new
+        if change.type_name != "Dataset" or state is None:
+            continue
+        name, count = state.outputs.get("name"), state.outputs.get("estimated_token_count")
+        if isinstance(name, str) and isinstance(count, (str, int)) and str(count).isdigit() and int(count) > 0:
+            tokens[name] = int(count)
+    return tokens
+
+
+def _training(preview: Preview, book: PriceBook, usage: Usage) -> tuple[tuple[str, str, TrainingCost], ...]:
+    tokens = _dataset_tokens(preview)
+    runs = []
+    for change in sorted(preview.changes, key=lambda c: c.label):
+        if not is_training(change.type_name) or change.action not in ("create", "replace") or change.new is None:
+            continue
+        inputs = {k: normalise(v) for k, v in change.new.inputs.items()}
+        runs.append((change.label, change.action, training_cost(change.name, change.type_name, inputs, book, usage, tokens)))
+    return tuple(runs)
+
+
+# -- quotas ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaFigure:
+    quota_id: str
+    value: Decimal
+    usage: Decimal
+
+
+def load_quotas(path: Path | str) -> dict[str, QuotaFigure]:
+    """A quota snapshot: the REST list answer (``{"quotas": [...]}`` in camelCase), or the
+    ``list_quotas()`` results a stack exports (snake_case), as a list or under ``quotas``."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PriceBookError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    items = doc.get("quotas") if isinstance(doc, Mapping) else doc
+    if not isinstance(items, list) or not all(isinstance(q, Mapping) for q in items):
+        raise PriceBookError(f'{path}: expected {{"quotas": [{{"name": ..., "value": ..., "usage": ...}}, ...]}} or a list of quotas')
+    figures = {}
+    for q in items:
+        quota_id = str(q.get("quota_id") or str(q.get("name", "")).rsplit("/", 1)[-1])
+        figures[quota_id] = QuotaFigure(quota_id, price(f"{path}: {quota_id}.value", q.get("value") or 0),
+                                        price(f"{path}: {quota_id}.usage", q.get("usage") or 0))
+    return figures
+
+
+@dataclass(frozen=True)
+class Headroom:
+    what: str
+    limit: Decimal
+    used: Decimal
+    change: Amount
+    unit: str
+
+    @property
+    def left(self) -> Decimal:
+        return self.limit - self.used - self.change.value
+
+
+def headroom(fp: Footprint, report: CostReport, quotas: Mapping[str, QuotaFigure],
+             gpu_quotas: Mapping[str, Decimal], bound: Bound) -> list[Headroom]:
+    """GPUs per accelerator type at max replicas against the account's quota of that type
+    (what the account uses now, plus what this change adds at max), and the stack's monthly
+    cost after the change against the account's spend limit."""
+    rows = []
+    for row in fp.rows:
+        if row.accelerator_type is None:
+            continue
+        figure = quotas.get(gpu_quota_id(row.accelerator_type))
+        limit = gpu_quotas.get(row.accelerator_type, figure.value if figure else None)
+        if limit is None:
+            continue
+        added = Amount(row.after_max.value - row.before_max.value, row.after_max.exact and row.before_max.exact)
+        rows.append(Headroom(row.accelerator_type, limit, figure.usage if figure else Decimal(0), added, "GPUs"))
+    spend = quotas.get(MONTHLY_SPEND_USD)
+    if spend is not None:
+        total, _ = report.total("after", bound if bound != "expected" or report.has_expected else "max")
+        rows.append(Headroom("monthly spend limit (whole account)", spend.value, Decimal(0), total, "USD"))
+    return rows
+
+
+def parse_gpu_quotas(options: Iterable[str]) -> dict[str, Decimal]:
+    """``["NVIDIA_H100_80GB=16", ...]`` -> GPUs per accelerator type."""
+    out: dict[str, Decimal] = {}
+    for option in options:
+        accelerator, sep, raw = option.partition("=")
+        if not sep or not accelerator.strip():
+            raise PriceBookError(f"--gpu-quota {option!r}: write ACCELERATOR_TYPE=GPUS")
+        out[accelerator.strip()] = price(f"--gpu-quota {accelerator.strip()}", raw.strip())
+    return out

@@ -1,0 +1,162 @@
+"""The review summary prices a change per month and its training once: hand-checked numbers.
+
+The preview: deployment `chat` (1 x NVIDIA_H100_80GB per replica, min 0) scales from max 2 to
+max 8 replicas; fine-tuning job `support-sft` is created (3 epochs over `support-train`, whose
+2,000,000 tokens the service has counted, on an 8B base model). By hand, at the list price of
+$8.00 per H100-hour and 730 hours a month:
+
+* at max replicas: 2 x $8.00 x 730 = $11,680.00 -> 8 x $8.00 x 730 = $46,720.00, +$35,040.00;
+* at min replicas: 0 GPUs, $0.00 both sides (scale to zero);
+* training: 2,000,000 x 3 = 6,000,000 tokens x $0.50 per 1M (<= 16B) = $3.00;
+* with 100 busy hours a month: 0 x 730 + (8 - 0) x 100 x $8.00 = $6,400.00 (before: 2 x 100 x $8 = $1,600.00).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_fireworks.cost import list_prices, parameters_billions, parse_usage
+from pulumi_fireworks.cost.prices import PriceBookError
+from pulumi_fireworks.review import parse_preview
+from pulumi_fireworks.review.costs import cost_report, headroom, load_quotas
+from pulumi_fireworks.review.footprint import footprint
+
+DATA = Path(__file__).parent / "data"
+FW = "pulumi-python:dynamic/fireworks:"
+LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
+CHAT = {"base_model": LLAMA, "accelerator_type": "NVIDIA_H100_80GB", "accelerator_count": 1, "min_replica_count": 0}
+DATASET = "accounts/acme/datasets/support-train"
+
+
+def step(op: str, type_name: str, name: str, old: Any, new: Any, outputs: Any = None) -> dict[str, Any]:
+    urn = f"urn:pulumi:prod::infra::{FW}{type_name}::{name}"
+    out: dict[str, Any] = {"op": op, "urn": urn}
+    for key, inputs in (("oldState", old), ("newState", new)):
+        if inputs is not None:
+            out[key] = {"urn": urn, "type": FW + type_name, "id": name, "inputs": inputs, "outputs": outputs or {}}
+    return out
+
+
+def preview_json() -> str:
+    dataset = {"rows": "[...]", "format": "CHAT", "example_count": 4000}
+    steps = [
+        {"op": "same", "urn": "urn:pulumi:prod::infra::pulumi:pulumi:Stack::infra-prod"},
+        step("update", "Deployment", "chat", {**CHAT, "max_replica_count": 2}, {**CHAT, "max_replica_count": 8}),
+        step("same", "Dataset", "support-train", dataset, dataset, {"name": DATASET, "estimated_token_count": "2000000"}),
+        step("create", "SupervisedFineTuningJob", "support-sft", None, {"dataset": DATASET, "base_model": LLAMA, "epochs": 3}),
+    ]
+    return json.dumps({"steps": steps, "changeSummary": {"same": 2, "update": 1, "create": 1}})
+
+
+def review(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    source = tmp_path / "preview.json"
+    source.write_text(preview_json())
+    out = tmp_path / "summary.md"
+    done = subprocess.run([sys.executable, "-m", "pulumi_fireworks.review", str(source), "-o", str(out), *args],
+                          capture_output=True, text=True, timeout=60)
+    return done, out.read_text() if out.exists() else ""
+
+
+def golden(name: str, text: str) -> None:
+    path = DATA / name
+    if os.environ.get("PULUMI_FIREWORKS_UPDATE_GOLDEN") == "1":
+        path.write_text(text)
+    assert text == path.read_text(), f"{name} differs; PULUMI_FIREWORKS_UPDATE_GOLDEN=1 rewrites it"
+
+
+def test_the_hand_checked_figures() -> None:
+    preview = parse_preview(preview_json())
+    fp = footprint(preview)
+    report = cost_report(preview, fp, list_prices(), parse_usage({"busy_hours_per_month": 100}))
+    assert [t.value for t in report.total("before", "max")[:1]] == [Decimal("11680.00")]
+    assert report.total("after", "max")[0].value == Decimal("46720.00")
+    assert report.total("after", "min")[0].value == 0
+    assert report.total("before", "expected")[0].value == Decimal("1600.00")
+    assert report.total("after", "expected")[0].value == Decimal("6400.00")
+    [(label, action, training)] = report.training
+    assert (label, action, training.usd) == ("fireworks:SupervisedFineTuningJob::support-sft", "create", Decimal("3.00"))
+    assert training.basis == "2,000,000 tokens x 3 epochs = 6,000,000 at $0.50/1M (8B, ≤ 16B)"
+
+
+def test_the_summary_shows_month_and_training_costs_with_the_price_date(tmp_path: Path) -> None:
+    done, markdown = review(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "$11,680.00 → $46,720.00 (+$35,040.00)" in markdown and "**$3.00**" in markdown
+    assert "list prices as of 2026-10-07" in markdown
+    golden("review_costs.md", markdown)
+
+
+def test_a_monthly_increase_above_the_threshold_fails_the_check_and_says_which(tmp_path: Path) -> None:
+    done, markdown = review(tmp_path, "--max-monthly-increase", "30000")
+    assert done.returncode == 1
+    expected = "monthly cost at max rises by $35,040.00 ($11,680.00 → $46,720.00), above --max-monthly-increase $30,000.00"
+    assert expected in done.stderr and "Blocked by review rules" in markdown
+    assert review(tmp_path, "--max-monthly-increase", "35040")[0].returncode == 0  # exactly at the threshold
+    assert "above --max-monthly-total $40,000.00" in review(tmp_path, "--max-monthly-total", "40000")[0].stderr
+    assert "rises 300.0 %" in review(tmp_path, "--max-monthly-increase-percent", "250")[0].stderr
+
+
+def test_overrides_and_usage_change_the_figures_and_say_so(tmp_path: Path) -> None:
+    contract = tmp_path / "contract.json"
+    contract.write_text(json.dumps({"source": "our contract", "usd_per_gpu_hour": {"NVIDIA_H100_80GB": 5}}))
+    usage = tmp_path / "usage.json"
+    usage.write_text(json.dumps({"deployments": {"chat": {"busy_hours_per_month": 730}}}))
+    done, markdown = review(tmp_path, "--prices", str(contract), "--usage", str(usage))
+    assert done.returncode == 0
+    assert "list prices as of 2026-10-07, with overrides from our contract" in markdown
+    assert "$7,300.00 → $29,200.00 (+$21,900.00)" in markdown  # 2 and 8 GPUs x $5 x 730
+    assert "$/month at expected" in markdown
+
+
+def test_quota_headroom_from_a_snapshot_and_the_gate(tmp_path: Path) -> None:
+    snapshot = tmp_path / "quotas.json"
+    snapshot.write_text(json.dumps({"quotas": [
+        {"name": "accounts/acme/quotas/nvidia-h100-80gb", "value": "8", "maxValue": "16", "usage": 3},
+        {"name": "accounts/acme/quotas/monthly-spend-usd", "value": "50000", "maxValue": "50000", "usage": 0},
+    ]}))
+    done, markdown = review(tmp_path, "--quotas", str(snapshot), "--fail-on-quota")
+    assert done.returncode == 1  # 8 H100 allowed, 3 in use, this change adds 6 at max: 1 short
+    assert "would pass its NVIDIA_H100_80GB quota: 8 GPUs, 3 used, this change adds 6" in done.stderr
+    assert "### Quota headroom" in markdown and "**-1** ⚠" in markdown
+    assert review(tmp_path, "--quotas", str(snapshot), "--gpu-quota", "NVIDIA_H100_80GB=16", "--fail-on-quota")[0].returncode == 0
+    exported = tmp_path / "exported.json"  # `pulumi stack output quotas --json` of list_quotas() results
+    exported.write_text(json.dumps([{"quota_id": "nvidia-h100-80gb", "name": "accounts/acme/quotas/nvidia-h100-80gb",
+                                     "value": 8, "max_value": 16, "usage": 3.0}]))
+    assert load_quotas(exported)["nvidia-h100-80gb"].usage == 3
+
+
+def test_bad_price_and_usage_files_are_refused_naming_the_key(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"usd_per_gpu_hour": {"NVIDIA_H100_80GB": -1}}))
+    done, _ = review(tmp_path, "--prices", str(bad))
+    assert done.returncode == 2 and "NVIDIA_H100_80GB" in done.stderr
+    bad.write_text(json.dumps({"deployments": {"chat": {"busy_hours": 5}}}))
+    done, _ = review(tmp_path, "--usage", str(bad))
+    assert done.returncode == 2 and "deployments.chat has unknown keys ['busy_hours']" in done.stderr
+    with pytest.raises(PriceBookError):
+        parse_usage({"busy_hours_per_month": "lots"})
+
+
+@pytest.mark.parametrize("model, billions", [("llama-v3p1-8b-instruct", "8"), ("qwen3-0p6b", "0.6"),
+                                             ("mixtral-8x7b-instruct", "56"), ("llama-v3p1-405b-instruct", "405"),
+                                             ("deepseek-v3", None)])
+def test_model_sizes_are_read_from_their_ids(model: str, billions: str | None) -> None:
+    found = parameters_billions(f"accounts/fireworks/models/{model}")
+    assert (found.normalize() if found is not None else None) == (Decimal(billions).normalize() if billions else None)
+
+
+def test_a_deployment_held_to_one_region_pays_the_region_premium() -> None:
+    doc = json.loads(preview_json())
+    for state in (doc["steps"][1]["oldState"], doc["steps"][1]["newState"]):
+        state["inputs"]["placement"] = {"region": "US_IOWA_1"}
+    preview = parse_preview(json.dumps(doc))
+    report = cost_report(preview, footprint(preview), list_prices(), parse_usage({}))
+    assert report.total("after", "max")[0].value == Decimal("70080.00")  # 8 x $8.00 x 1.5 x 730
