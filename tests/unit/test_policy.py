@@ -39,6 +39,7 @@ from pulumi_fireworks.policy.resources import (
     SECRET,
     SERVICE_ACCOUNT,
 )
+from pulumi_fireworks.policy.rules import gpu_quota
 from tests.support.policy import UNKNOWN, Harness, StackItem, is_secret, secret, urn
 from tests.support.content import LLAMA, QWEN
 
@@ -214,6 +215,34 @@ def test_budget_ignores_other_resources_and_reads_outputs() -> None:
         StackItem(MODEL, "m", {"model_id": "m"}),
     ]
     assert budget({"maxGpus": 14}, items) == []
+
+
+def test_the_monthly_budget_blocks_a_stack_above_it_naming_the_costliest_first() -> None:
+    """By hand at list prices: chat 2 x 4 H100 x $8.00 x 730 = $46,720.00; batch 3 x 2 A100 x $2.90 x
+    730 = $12,702.00; together $59,422.00."""
+    assert budget({"maxMonthlyDollars": 59422}) == []
+    [over] = budget({"maxMonthlyDollars": 50000})
+    assert "cost $59,422.00 a month (730 h, list prices as of 2026-10-07), above the monthly budget of $50,000.00" in over
+    assert over.index("chat: 2 replicas x 4 GPUs = 8 GPUs = $46,720.00") < over.index("batch: 3 replicas x 2 GPUs = 6 GPUs = $12,702.00")
+    [contract] = budget({"maxMonthlyDollars": 30000, "pricePerGpuHour": {"NVIDIA_H100_80GB": 4}})  # 8 x 4 x 730 = 23,360
+    assert "$36,062.00 a month" in contract and "with overrides from pricePerGpuHour" in contract
+    regional = [dep_item("eu", max_replica_count=1, accelerator_type="NVIDIA_H100_80GB", accelerator_count=1,
+                         placement={"region": "EU_ICELAND_1"})]
+    [premium] = budget({"maxMonthlyDollars": 8000}, regional)
+    assert "cost $8,760.00 a month" in premium  # 1 x $8.00 x 1.5 x 730
+
+
+def quota(config: dict[str, Any] | None, items: list[StackItem] = BUDGET_STACK) -> list[str]:
+    harness = Harness(gpu_quota(), config={"fireworks-gpu-quota": config} if config is not None else None)
+    return [f.message for f in harness.analyze_stack(items)]
+
+
+def test_the_gpu_quota_defaults_to_a_new_accounts_and_takes_the_accounts_own() -> None:
+    assert quota(None) == []  # 8 H100 and 6 A100 at max: within a new account's 8 of each
+    grown = [*BUDGET_STACK, dep_item("more", max_replica_count=1, accelerator_type="NVIDIA_H100_80GB", accelerator_count=2)]
+    [over] = quota(None, grown)
+    assert "may hold 10 NVIDIA_H100_80GB GPUs, above the account's quota of 8" in over and "gpuQuota" in over
+    assert quota({"gpuQuota": {"NVIDIA_H100_80GB": 16}}, grown) == []
 
 
 # -- dev stacks scale to zero (with remediation) ---------------------------------------------------

@@ -14,6 +14,7 @@ from .lora import LORA_TARGETS, lora_deployment_compatible
 from .models import NO_PUBLIC_MODELS, no_public_models
 from .placement import ALLOWED_ACCELERATORS, ALLOWED_REGIONS, allowed_accelerator_types, allowed_regions
 from .production import PRODUCTION_PROTECTED, production_deployments_protected
+from .quota import GPU_QUOTA, gpu_quota
 from .scale_to_zero import DEV_SCALE_TO_ZERO, dev_scale_to_zero
 from .secrets import SECRET_VALUE_IS_SECRET, secret_value_is_secret
 from .training import TRAINING_LIMITS, training_limits
@@ -26,6 +27,7 @@ __all__ = [
     "max_replicas_per_deployment",
     "max_gpus_per_deployment",
     "stack_gpu_budget",
+    "gpu_quota",
     "dev_scale_to_zero",
     "production_deployments_protected",
     "api_key_expiry",
@@ -43,6 +45,7 @@ RULES: dict[str, Callable[[], Policy]] = {
     MAX_REPLICAS: max_replicas_per_deployment,
     MAX_GPUS: max_gpus_per_deployment,
     GPU_BUDGET: stack_gpu_budget,
+    GPU_QUOTA: gpu_quota,
     DEV_SCALE_TO_ZERO: dev_scale_to_zero,
     PRODUCTION_PROTECTED: production_deployments_protected,
     API_KEY_EXPIRY: api_key_expiry,

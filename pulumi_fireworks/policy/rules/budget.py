@@ -1,9 +1,11 @@
 """The stack's GPU budget: the sum over its deployments of the most GPUs each may hold.
 
-Per accelerator type, in total, and in dollars per hour when the config has a price table.
-There are no built-in prices: a price is whatever the config says. Totals are lower bounds
-when some deployment's numbers are not known (see ``capacity.py``), and only what the lower
-bound already exceeds is reported.
+Per accelerator type, in total, in dollars per hour (priced only by the config's table),
+and in dollars per month (``maxMonthlyDollars``: the cost model the review summary uses,
+:mod:`pulumi_fireworks.cost`: the dated list prices with ``pricePerGpuHour`` on top, the
+region premium, 730 hours a month, at max replicas). Totals are lower bounds when some
+deployment's numbers are not known (see ``capacity.py``), and only what the lower bound
+already exceeds is reported.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
+
+from ...cost import HOURS_PER_MONTH, PriceBook, list_prices, monthly
 
 from .._rule import StackContext, StackResource, Violation, stack_policy
 from ..resources import Deployment
@@ -37,6 +41,10 @@ _SETTINGS = Settings(
         Setting("maxDollarsPerHour", {"type": "number", "minimum": 0,
                                       "description": "Most the stack's deployments may cost per hour at full "
                                                      "scale, priced with pricePerGpuHour. Unset: no limit."}),
+        Setting("maxMonthlyDollars", {"type": "number", "minimum": 0,
+                                      "description": "Most the stack's deployments may cost per month (730 h) at max "
+                                                     "replicas, at the dated list prices with pricePerGpuHour on top. "
+                                                     "Unset: no limit."}),
     ),
 )
 
@@ -80,6 +88,10 @@ def check_budget(resources: list[StackResource], context: StackContext) -> Itera
                 f"{_number(limit)}{caveat}: {_listing(items)}."
             ), None
 
+    max_monthly = config.number("maxMonthlyDollars")
+    if max_monthly is not None:
+        yield from _monthly_budget(resources, usages, list_prices().with_gpu_prices(prices, "pricePerGpuHour"), max_monthly)
+
     if max_dollars is None:
         return
     cost = Decimal(0)
@@ -103,13 +115,44 @@ def check_budget(resources: list[StackResource], context: StackContext) -> Itera
         ), None
 
 
+def _monthly_budget(
+    resources: list[StackResource], usages: list[tuple[str, Footprint]], book: PriceBook, limit: Decimal
+) -> Iterator[Violation]:
+    """The monthly form: names the deployments that count most, largest first."""
+    regional = {r.name: _regional(r.view) for r in resources if isinstance(r.view, Deployment)}
+    costs, unpriced = [], []
+    for name, usage in usages:
+        rate = book.gpu_hour(usage.accelerator_type, regional=regional.get(name, False))
+        if rate is None or usage.replicas is None:
+            unpriced.append(name)
+            continue
+        costs.append((monthly(Decimal(usage.gpus), rate), name, usage))
+    total = sum((c for c, _, _ in costs), Decimal(0))
+    if total <= limit:
+        return
+    costs.sort(key=lambda item: (-item[0], item[1]))
+    top = "; ".join(f"{name}: {usage.describe()} GPUs = ${cost:,.2f}" for cost, name, usage in costs[:5])
+    more = f" and {len(costs) - 5} more" if len(costs) > 5 else ""
+    left_out = f" (not priced: {', '.join(unpriced)})" if unpriced else ""
+    at_least = "at least " if unpriced or any(not u.exact for _, _, u in costs) else ""
+    yield (
+        f"at max replicas the stack's deployments cost {at_least}${total:,.2f} a month ({HOURS_PER_MONTH} h, "
+        f"{book.describe()}), above the monthly budget of ${limit:,.2f}{left_out}. Largest first: {top}{more}."
+    ), None
+
+
+def _regional(view: Deployment) -> bool:
+    placement = view.placement
+    return placement is not None and isinstance(getattr(placement, "region", None), str)
+
+
 def stack_gpu_budget() -> StackValidationPolicy:
     return stack_policy(
         name=GPU_BUDGET,
-        description="All deployments of the stack together stay within a GPU budget (count, per type, dollars).",
+        description="All deployments of the stack together stay within a GPU budget (count, per type, dollars per hour or month).",
         remediation_steps=(
             "Lower max_replica_count / accelerator_count of the listed deployments, remove some, or raise "
-            "the budget (maxGpus, maxGpusByAcceleratorType, maxDollarsPerHour) in the policy config. "
+            "the budget (maxGpus, maxGpusByAcceleratorType, maxDollarsPerHour, maxMonthlyDollars) in the policy config. "
             "Stack rules run after resources are planned: `pulumi preview` and `pulumi up` (which previews "
             "first) stop before creating anything, `pulumi up --skip-preview` does not."
         ),
