@@ -160,3 +160,22 @@ def test_a_deployment_held_to_one_region_pays_the_region_premium() -> None:
     preview = parse_preview(json.dumps(doc))
     report = cost_report(preview, footprint(preview), list_prices(), parse_usage({}))
     assert report.total("after", "max")[0].value == Decimal("70080.00")  # 8 x $8.00 x 1.5 x 730
+
+
+def test_a_jobs_own_estimate_wins_and_rft_is_priced_from_gpu_time_only() -> None:
+    from pulumi_fireworks.cost import training_cost
+
+    book, usage = list_prices(), parse_usage({})
+    sft = {"dataset": DATASET, "base_model": LLAMA, "epochs": 2}
+    stated = training_cost("s", "SupervisedFineTuningJob", sft, book, usage, {DATASET: 1_000_000},
+                           {"estimated_cost": {"currencyCode": "USD", "units": "4", "nanos": 250_000_000}})
+    assert stated.usd == Decimal("4.25") and "estimated_cost" in stated.basis
+    dpo = training_cost("d", "DpoJob", {"dataset": DATASET, "training_config": {"base_model": LLAMA}}, book, usage,
+                        {DATASET: 1_000_000})
+    assert dpo.usd == Decimal("1.00")  # 1M tokens x 1 epoch x $0.50 x 2 (DPO)
+    rft = {"dataset": DATASET, "training_config": {"base_model": LLAMA}}
+    assert training_cost("r", "ReinforcementFineTuningJob", rft, book, usage, {}).usd is None
+    ran = training_cost("r", "ReinforcementFineTuningJob", rft, book, usage, {}, {"accelerator_seconds": {"NVIDIA_H100_80GB": "5400"}})
+    assert ran.usd == Decimal("12.00")  # 1.5 H100-hours x $8.00
+    unknown = training_cost("s", "SupervisedFineTuningJob", sft, book, usage, {})
+    assert unknown.usd is None and "training_tokens" in unknown.basis
