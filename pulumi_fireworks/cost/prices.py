@@ -129,6 +129,17 @@ def price(where: str, raw: Any) -> Decimal:
     return value
 
 
+def parse_assignments(options: Iterable[str], flag: str, unit: str) -> dict[str, Decimal]:
+    """``["NVIDIA_H100_80GB=5.80", ...]`` (a repeatable ``flag``) -> numbers by name."""
+    values: dict[str, Decimal] = {}
+    for option in options:
+        name, sep, raw = option.partition("=")
+        if not sep or not name.strip():
+            raise PriceBookError(f"{flag} {option!r}: write ACCELERATOR_TYPE={unit}")
+        values[name.strip()] = price(f"{flag} {name.strip()}", raw.strip())
+    return values
+
+
 def list_prices() -> PriceBook:
     """The shipped list prices (``list_prices.json``)."""
     doc = json.loads(resources.files(__package__).joinpath(LIST_PRICES).read_text(encoding="utf-8"))

@@ -20,7 +20,7 @@ from ..cost import PriceBookError, Usage, list_prices, load_overrides, load_usag
 from .costs import cost_report, headroom, load_quotas, parse_gpu_quotas
 from .footprint import footprint
 from .gates import GateOptions, cost_failures, gate_failures
-from .markdown import MAX_LENGTH, render
+from .markdown import MAX_LENGTH, deliver, render
 from .preview import PreviewFormatError, load_preview
 from .prices import PriceTable, PriceTableError, parse_price_options
 
@@ -122,10 +122,5 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     room = headroom(fp, costs, quotas, gpu_quotas, args.cost_bound)
     failures = gate_failures(preview, options) + cost_failures(costs, options, room)
     markdown = render(preview, table, failures, title=args.title, max_length=args.max_length, costs=costs, headroom=room)
-    if args.output:
-        args.output.write_text(markdown, encoding="utf-8")
-    else:
-        sys.stdout.write(markdown)
-    for failure in failures:
-        print(f"review: {failure}", file=sys.stderr)
+    deliver(markdown, args.output, (str(f) for f in failures), "review")
     return EXIT_BLOCKED if failures else EXIT_OK

@@ -20,7 +20,7 @@ from typing import Any, Literal, Optional
 from .._wire.quota import MONTHLY_SPEND_USD, gpu_quota_id
 from ..cost import HOURS_PER_MONTH, PriceBook, TrainingCost, Usage, expected_gpu_hours, training_cost
 from ..cost.model import is_training
-from ..cost.prices import PriceBookError, price
+from ..cost.prices import PriceBookError, parse_assignments, price
 from .footprint import DEPLOYMENT_TYPE, ZERO, Amount, DeploymentGpus, Footprint
 from .preview import Preview
 from .values import normalise
@@ -197,10 +197,4 @@ def headroom(fp: Footprint, report: CostReport, quotas: Mapping[str, QuotaFigure
 
 def parse_gpu_quotas(options: Iterable[str]) -> dict[str, Decimal]:
     """``["NVIDIA_H100_80GB=16", ...]`` -> GPUs per accelerator type."""
-    out: dict[str, Decimal] = {}
-    for option in options:
-        accelerator, sep, raw = option.partition("=")
-        if not sep or not accelerator.strip():
-            raise PriceBookError(f"--gpu-quota {option!r}: write ACCELERATOR_TYPE=GPUS")
-        out[accelerator.strip()] = price(f"--gpu-quota {accelerator.strip()}", raw.strip())
-    return out
+    return parse_assignments(options, "--gpu-quota", "GPUS")

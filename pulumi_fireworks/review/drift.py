@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Optional
 
 from .changes import field_changes
-from .markdown import render
+from .markdown import deliver, render
 from .preview import Preview, PreviewFormatError, parse_preview
 
 EXIT_NO_DRIFT = 0
@@ -76,12 +76,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     lines = drift_lines(preview)
     title = f"Drift in {preview.project or 'the project'} / {args.stack}" if lines else None
     markdown = render(preview, title=title) if lines else f"No drift in `{args.stack}`: Fireworks matches the state.\n"
-    if args.output:
-        args.output.write_text(markdown, encoding="utf-8")
-    else:
-        sys.stdout.write(markdown)
-    for line in lines:
-        print(f"drift: {line}", file=sys.stderr)
+    deliver(markdown, args.output, lines, "drift")
     return EXIT_DRIFT if lines else EXIT_NO_DRIFT
 
 

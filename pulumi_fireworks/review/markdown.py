@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from pathlib import Path
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Optional
@@ -525,6 +527,16 @@ def _pretty(value: Any) -> str:
 
 def _fold(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def deliver(markdown: str, output: Optional[Path], problems: Iterable[str], prefix: str) -> None:
+    """The summary to ``output`` (or stdout), and each problem on stderr, prefixed, for CI logs."""
+    if output is not None:
+        output.write_text(markdown, encoding="utf-8")
+    else:
+        sys.stdout.write(markdown)
+    for problem in problems:
+        print(f"{prefix}: {problem}", file=sys.stderr)
 
 
 # -- Markdown safety ----------------------------------------------------------------------------

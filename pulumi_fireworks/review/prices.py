@@ -1,8 +1,8 @@
-"""The optional price table: dollars per GPU-hour by accelerator type.
+"""The GPU footprint's price table: dollars per GPU-hour by accelerator type.
 
-Why it is an input and not built in: Fireworks prices on-demand deployments per GPU-hour by
-accelerator type, and the numbers change and are negotiated per contract. A price file names
-its source, so the PR comment can say where its dollars come from::
+The review builds it from the cost model's price book (:mod:`pulumi_fireworks.cost.prices`:
+dated list prices with overrides on top). This module keeps the older price-file format,
+which ``--prices`` still accepts, and the ``--price`` options::
 
     {
       "source": "fireworks.ai/pricing, on-demand, checked 2025-06-01",
@@ -17,13 +17,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
+from ..cost.prices import PriceBookError, parse_assignments, price
 
-class PriceTableError(ValueError):
-    """A price file or option that cannot be used; the message says what to fix."""
+
+PriceTableError = PriceBookError
+"""A price file or option that cannot be used (the cost model's error; the old name stays)."""
 
 
 @dataclass(frozen=True)
@@ -47,18 +49,6 @@ class PriceTable:
         return PriceTable({**self.usd_per_gpu_hour, **overrides}, source)
 
 
-def _price(where: str, raw: Any) -> Decimal:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise PriceTableError(f"{where}: a price must be a number of dollars per GPU-hour, got {raw!r}")
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise PriceTableError(f"{where}: {raw!r} is not a number") from None
-    if not value.is_finite() or value < 0:
-        raise PriceTableError(f"{where}: a price must be a non-negative number, got {raw!r}")
-    return value
-
-
 def parse_prices(doc: Any, where: str = "price table") -> PriceTable:
     if not isinstance(doc, Mapping) or not isinstance(doc.get("usd_per_gpu_hour"), Mapping):
         raise PriceTableError(
@@ -70,7 +60,7 @@ def parse_prices(doc: Any, where: str = "price table") -> PriceTable:
     source = doc.get("source")
     if source is not None and not isinstance(source, str):
         raise PriceTableError(f"{where}: `source` must be a string")
-    prices = {str(k): _price(f"{where}: {k}", v) for k, v in doc["usd_per_gpu_hour"].items()}
+    prices = {str(k): price(f"{where}: {k}", v) for k, v in doc["usd_per_gpu_hour"].items()}
     return PriceTable(prices, source)
 
 
@@ -85,10 +75,4 @@ def load_prices(path: Path | str) -> PriceTable:
 
 def parse_price_options(options: Iterable[str]) -> dict[str, Decimal]:
     """``["NVIDIA_H100_80GB=5.80", ...]`` -> prices."""
-    prices: dict[str, Decimal] = {}
-    for option in options:
-        accelerator, sep, raw = option.partition("=")
-        if not sep or not accelerator.strip():
-            raise PriceTableError(f"--price {option!r}: write ACCELERATOR_TYPE=DOLLARS_PER_GPU_HOUR")
-        prices[accelerator.strip()] = _price(f"--price {accelerator.strip()}", raw.strip())
-    return prices
+    return parse_assignments(options, "--price", "DOLLARS_PER_GPU_HOUR")
