@@ -142,7 +142,7 @@ def parse_assignments(options: Iterable[str], flag: str, unit: str) -> dict[str,
 
 def list_prices() -> PriceBook:
     """The shipped list prices (``list_prices.json``)."""
-    doc = json.loads(resources.files(__package__).joinpath(LIST_PRICES).read_text(encoding="utf-8"))
+    doc = json.loads(resources.files("pulumi_fireworks.cost").joinpath(LIST_PRICES).read_text(encoding="utf-8"))
     training = doc["training_usd_per_million_tokens"]
     return PriceBook(
         as_of=str(doc["as_of"]),
