@@ -94,7 +94,7 @@ def training_cost(
         return _by_gpu_time(name, outputs.get("accelerator_seconds"), book)
     settings = inputs.get("training_config") if isinstance(inputs.get("training_config"), Mapping) else inputs
     assert isinstance(settings, Mapping)
-    epochs = _whole(settings.get("epochs")) or 1  # the API's default
+    epochs = whole_number(settings.get("epochs")) or 1  # the API's default
     tokens = usage.job_tokens.get(name)
     if tokens is None:
         dataset = inputs.get("dataset")
@@ -140,7 +140,9 @@ def _money(value: Any) -> Optional[Decimal]:
     return Decimal(str(value.get("units") or 0)) + Decimal(int(value.get("nanos") or 0)) / Decimal(1_000_000_000)
 
 
-def _whole(value: Any) -> Optional[int]:
+def whole_number(value: Any) -> Optional[int]:
+    """A count as JSON holds it (``3`` or ``3.0``); None for anything else (a flag, text, an
+    unknown), so a figure is never made from a value the preview does not know."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

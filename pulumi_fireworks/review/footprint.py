@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Optional
 
+from ..cost.model import whole_number
 from .preview import Preview, ResourceChange
 from .prices import PriceTable
-from .values import UNKNOWN, Marker, normalise
+from .values import UNKNOWN, normalise
 
 DEPLOYMENT_TYPE = "pulumi-python:dynamic/fireworks:Deployment"
 
@@ -105,15 +106,7 @@ def deployment_gpus(name: str, inputs: Mapping[str, Any]) -> DeploymentGpus:
 
 
 def _count(value: Any, *, default: Optional[int]) -> Optional[int]:
-    if value is None:
-        return default
-    if isinstance(value, Marker) or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
+    return default if value is None else whole_number(value)
 
 
 def _shape_id(shape: str) -> str:
