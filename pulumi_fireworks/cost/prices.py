@@ -116,27 +116,33 @@ def _merged_training(classes: Iterable[SizeClass], overrides: Mapping[Decimal, D
     return tuple(SizeClass(k, v) for k, v in bounded) + tuple(rest)
 
 
-def price(where: str, raw: Any) -> Decimal:
-    """A non-negative number of dollars from JSON or a flag."""
+def amount(where: str, raw: Any, what: str = "a price in dollars") -> Decimal:
+    """A non-negative number from JSON or a flag (int64s arrive as strings); ``what`` names
+    what it counts, so the message says what to write."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise PriceBookError(f"{where}: a price must be a number of dollars, got {raw!r}")
+        raise PriceBookError(f"{where}: must be {what}, got {raw!r}")
     try:
         value = Decimal(str(raw))
     except InvalidOperation:
-        raise PriceBookError(f"{where}: {raw!r} is not a number") from None
+        raise PriceBookError(f"{where}: {raw!r} is not a number (write {what})") from None
     if not value.is_finite() or value < 0:
-        raise PriceBookError(f"{where}: a price must be a non-negative number, got {raw!r}")
+        raise PriceBookError(f"{where}: must be {what}, 0 or more, got {raw!r}")
     return value
 
 
-def parse_assignments(options: Iterable[str], flag: str, unit: str) -> dict[str, Decimal]:
+def price(where: str, raw: Any) -> Decimal:
+    """A price in dollars (see :func:`amount`)."""
+    return amount(where, raw)
+
+
+def parse_assignments(options: Iterable[str], flag: str, unit: str, what: str = "a price in dollars") -> dict[str, Decimal]:
     """``["NVIDIA_H100_80GB=5.80", ...]`` (a repeatable ``flag``) -> numbers by name."""
     values: dict[str, Decimal] = {}
     for option in options:
         name, sep, raw = option.partition("=")
         if not sep or not name.strip():
             raise PriceBookError(f"{flag} {option!r}: write ACCELERATOR_TYPE={unit}")
-        values[name.strip()] = price(f"{flag} {name.strip()}", raw.strip())
+        values[name.strip()] = amount(f"{flag} {name.strip()}", raw.strip(), what)
     return values
 
 

@@ -16,8 +16,12 @@ that carries policy violations. Modules, one job each:
 * :mod:`.values` - secrets, unknowns, hidden keys and flattening of input values
 * :mod:`.changes` - field-by-field changes between old and new inputs
 * :mod:`.footprint` - GPUs by accelerator type before and after, for Fireworks deployments
-* :mod:`.prices` - the optional price table (dollars per GPU-hour)
-* :mod:`.gates` - exit-code rules for CI (deletes, replacements of protected resources)
+* :mod:`.costs` - each deployment's monthly cost and each new training run's, priced by
+  :mod:`pulumi_fireworks.cost` (dated list prices, overrides, a usage file)
+* :mod:`.quotas` - the account's quota headroom for what the change asks (``--quotas``)
+* :mod:`.prices` - ``--prices`` files in the older format and ``--price`` options
+* :mod:`.gates` - exit-code rules for CI (deletes, replacements of protected resources, cost
+  thresholds, quotas)
 * :mod:`.markdown` - the rendering
 * :mod:`.cli` - ``python -m pulumi_fireworks.review``
 """

@@ -3,8 +3,9 @@
 Exit codes (why three: CI must tell "the change is risky" from "the review could not run"):
 
 * 0 - the summary was written and no ``--fail-on-*`` rule was broken;
-* 1 - the summary was written, and a ``--fail-on-*`` rule was broken (the summary says which);
-* 2 - bad usage, or the preview JSON or price table could not be read (nothing written).
+* 1 - the summary was written, and a ``--fail-on-*`` or ``--max-monthly-*`` rule was broken
+  (the summary and stderr say which, with the numbers);
+* 2 - bad usage, or the preview JSON, a price, usage or quota file could not be read (nothing written).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from pathlib import Path
 from typing import Optional
 
 from ..cost import PriceBookError, Usage, list_prices, load_overrides, load_usage
-from .costs import cost_report, headroom, load_quotas, parse_gpu_quotas
+from .costs import cost_report
 from .footprint import footprint
 from .gates import GateOptions, cost_failures, gate_failures
 from .markdown import MAX_LENGTH, deliver, render
 from .preview import PreviewFormatError, load_preview
+from .quotas import headroom, load_quotas, parse_gpu_quotas
 from .prices import PriceTable, PriceTableError, parse_price_options
 
 EXIT_OK = 0
@@ -35,10 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Summarise `pulumi preview --json` as Markdown for a pull request: per resource the action, "
             "why a replacement happens and the changed inputs (secrets masked); policy violations; and "
-            "the GPUs of Fireworks deployments by accelerator type, before and after."
+            "the monthly cost of Fireworks deployments before and after (dated list prices, your overrides), "
+            "the one-off cost of new training runs, quota headroom, and the GPUs by accelerator type."
         ),
         epilog=(
-            "Exit codes: 0 written and no rule broken; 1 written and a --fail-on-* rule broken; "
+            "Exit codes: 0 written and no rule broken; 1 written and a --fail-on-* or --max-monthly-* rule broken; "
             "2 bad usage or unreadable input. Policy violations are only in the streamed form: "
             "PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true pulumi preview --json --policy-pack DIR"
         ),
@@ -119,7 +122,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     fp = footprint(preview)
     costs = cost_report(preview, fp, book, usage)
-    room = headroom(fp, costs, quotas, gpu_quotas, args.cost_bound)
+    room = headroom(preview, fp, costs, quotas, gpu_quotas, args.cost_bound)
     failures = gate_failures(preview, options) + cost_failures(costs, options, room)
     markdown = render(preview, table, failures, title=args.title, max_length=args.max_length, costs=costs, headroom=room)
     deliver(markdown, args.output, (str(f) for f in failures), "review")

@@ -1,5 +1,5 @@
-"""The money side of a preview: each deployment's monthly cost before and after, the one-off
-cost of the training runs it starts, and the account's quota headroom.
+"""The money side of a preview: each deployment's monthly cost before and after, and the
+one-off cost of the training runs it starts (the quota headroom is :mod:`.quotas`).
 
 Why on top of :mod:`.footprint`: the GPU arithmetic is done once there; this module prices
 it with the cost model (:mod:`pulumi_fireworks.cost`), the same one the policy pack uses.
@@ -10,17 +10,13 @@ whether it covers every deployment.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Literal, Optional
 
-from .._wire.quota import MONTHLY_SPEND_USD, gpu_quota_id
 from ..cost import HOURS_PER_MONTH, PriceBook, TrainingCost, Usage, expected_gpu_hours, training_cost
 from ..cost.model import is_training
-from ..cost.prices import PriceBookError, parse_assignments, price
 from .footprint import DEPLOYMENT_TYPE, ZERO, Amount, DeploymentGpus, Footprint
 from .preview import Preview
 from .values import normalise
@@ -130,71 +126,3 @@ def _training(preview: Preview, book: PriceBook, usage: Usage) -> tuple[tuple[st
         inputs = {k: normalise(v) for k, v in change.new.inputs.items()}
         runs.append((change.label, change.action, training_cost(change.name, change.type_name, inputs, book, usage, tokens)))
     return tuple(runs)
-
-
-# -- quotas ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuotaFigure:
-    quota_id: str
-    value: Decimal
-    usage: Decimal
-
-
-def load_quotas(path: Path | str) -> dict[str, QuotaFigure]:
-    """A quota snapshot: the REST list answer (``{"quotas": [...]}`` in camelCase), or the
-    ``list_quotas()`` results a stack exports (snake_case), as a list or under ``quotas``."""
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise PriceBookError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
-    items = doc.get("quotas") if isinstance(doc, Mapping) else doc
-    if not isinstance(items, list) or not all(isinstance(q, Mapping) for q in items):
-        raise PriceBookError(f'{path}: expected {{"quotas": [{{"name": ..., "value": ..., "usage": ...}}, ...]}} or a list of quotas')
-    figures = {}
-    for q in items:
-        quota_id = str(q.get("quota_id") or str(q.get("name", "")).rsplit("/", 1)[-1])
-        figures[quota_id] = QuotaFigure(quota_id, price(f"{path}: {quota_id}.value", q.get("value") or 0),
-                                        price(f"{path}: {quota_id}.usage", q.get("usage") or 0))
-    return figures
-
-
-@dataclass(frozen=True)
-class Headroom:
-    what: str
-    limit: Decimal
-    used: Decimal
-    change: Amount
-    unit: str
-
-    @property
-    def left(self) -> Decimal:
-        return self.limit - self.used - self.change.value
-
-
-def headroom(fp: Footprint, report: CostReport, quotas: Mapping[str, QuotaFigure],
-             gpu_quotas: Mapping[str, Decimal], bound: Bound) -> list[Headroom]:
-    """GPUs per accelerator type at max replicas against the account's quota of that type
-    (what the account uses now, plus what this change adds at max), and the stack's monthly
-    cost after the change against the account's spend limit."""
-    rows = []
-    for row in fp.rows:
-        if row.accelerator_type is None:
-            continue
-        figure = quotas.get(gpu_quota_id(row.accelerator_type))
-        limit = gpu_quotas.get(row.accelerator_type, figure.value if figure else None)
-        if limit is None:
-            continue
-        added = Amount(row.after_max.value - row.before_max.value, row.after_max.exact and row.before_max.exact)
-        rows.append(Headroom(row.accelerator_type, limit, figure.usage if figure else Decimal(0), added, "GPUs"))
-    spend = quotas.get(MONTHLY_SPEND_USD)
-    if spend is not None:
-        total, _ = report.total("after", bound if bound != "expected" or report.has_expected else "max")
-        rows.append(Headroom("monthly spend limit (whole account)", spend.value, Decimal(0), total, "USD"))
-    return rows
-
-
-def parse_gpu_quotas(options: Iterable[str]) -> dict[str, Decimal]:
-    """``["NVIDIA_H100_80GB=16", ...]`` -> GPUs per accelerator type."""
-    return parse_assignments(options, "--gpu-quota", "GPUS")

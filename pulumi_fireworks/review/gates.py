@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Optional
 from .preview import Preview, ResourceChange
 
 if TYPE_CHECKING:
-    from .costs import Bound, CostReport, Headroom
+    from .costs import Bound, CostReport
+    from .quotas import Headroom
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,5 @@ def cost_failures(report: CostReport, options: GateOptions, headroom: list[Headr
         failures.append(GateFailure("stack", f"{label} rises {rise} ({_dollars(before.value)} → {_dollars(after.value)}), "
                                              f"above --max-monthly-increase-percent {limit.normalize():f}"))
     if options.fail_on_quota:
-        for row in headroom:
-            if row.left < 0:
-                failures.append(GateFailure("account", f"would pass its {row.what} quota: {row.limit.normalize():f} {row.unit}, "
-                                                       f"{row.used.normalize():f} used, this change adds {row.change.value.normalize():f} "
-                                                       "(--fail-on-quota)"))
+        failures += [GateFailure("account", row.shortfall(bound)) for row in headroom if row.left < 0]
     return failures

@@ -23,10 +23,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Optional
 
 from .changes import ABSENT, FieldChange, field_changes, replacement_reason_values
-from .costs import Bound, CostReport, DeploymentCost, Headroom
+from .costs import Bound, CostReport, DeploymentCost
 from .footprint import DEPLOYMENT_TYPE, ZERO, Amount, DeploymentGpus, Footprint, FootprintRow, footprint
 from .gates import GateFailure
 from .preview import Diagnostic, Preview, ResourceChange
+from .quotas import Headroom
 from .prices import PriceTable
 from .values import UNKNOWN_SENTINEL, Marker, display, plaintext_in
 
@@ -206,15 +207,21 @@ def _month_cell(d: DeploymentCost, bound: Bound) -> str:
 def _headroom(rows: Sequence[Headroom]) -> list[str]:
     if not rows:
         return []
-    lines = ["### Quota headroom", "", "| Quota | Limit | Used now | This change | Left |", "|---|--:|--:|--:|--:|"]
+    lines = ["### Quota headroom", "", "| Quota | Limit | Rest of the account | This stack: now → after | Left after |",
+             "|---|--:|--:|--:|--:|"]
     for row in rows:
         show = _dollars if row.unit == "USD" else _gpus
-        left = Amount(row.left, row.change.exact)
+        others = show(Amount(row.others)) if row.others is not None else "not known"
+        # A lower bound of the stack's GPUs after (count not set) leaves at most this much.
+        left = ("" if row.after.exact else "≤") + show(Amount(row.left))
         mark = " ⚠" if row.left < 0 else ""
-        lines.append(f"| {escape(row.what)} | {show(Amount(row.limit))} | {show(Amount(row.used))} | "
-                     f"{show(row.change)} | **{show(left)}**{mark} |")
-    lines += ["", "GPU quotas: *used now* is what the account runs today; *this change* is the GPUs at max replicas it adds. "
-              "The spend limit covers the whole account: *this change* is this stack's monthly total after it.", ""]
+        what = code(row.what) if row.unit == "GPUs" else escape(row.what)
+        lines.append(f"| {what} | {show(Amount(row.limit))} | {others} | "
+                     f"{_change_cell(row.now, row.after, show)} | **{left}**{mark} |")
+    lines += ["", "GPUs: *rest of the account* is the quota's usage less what this stack runs now (the `replica_count` "
+              "its state recorded, else `min_replica_count`); *after* is this stack at max replicas. The spend limit "
+              "covers the whole account, whose other spending a quota snapshot does not tell: *left* is the limit "
+              "less this stack's monthly cost.", ""]
     return lines
 
 
@@ -340,7 +347,8 @@ def _gpus(amount: Amount) -> str:
 
 
 def _dollars(amount: Amount) -> str:
-    text = f"${amount.value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+    value = amount.value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{'-' if value < 0 else ''}${abs(value):,}"
     return text if amount.exact else f"≥{text}"
 
 

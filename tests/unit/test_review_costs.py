@@ -26,7 +26,9 @@ import pytest
 from pulumi_fireworks.cost import list_prices, parameters_billions, parse_usage
 from pulumi_fireworks.cost.prices import PriceBookError
 from pulumi_fireworks.review import parse_preview
-from pulumi_fireworks.review.costs import cost_report, headroom, load_quotas
+from pulumi_fireworks.review.costs import cost_report
+from pulumi_fireworks.review.footprint import Amount
+from pulumi_fireworks.review.quotas import QuotaFigure, headroom, load_quotas, parse_gpu_quotas, parse_quotas
 from pulumi_fireworks.review.footprint import footprint
 
 DATA = Path(__file__).parent / "data"
@@ -117,20 +119,54 @@ def test_overrides_and_usage_change_the_figures_and_say_so(tmp_path: Path) -> No
 
 
 def test_quota_headroom_from_a_snapshot_and_the_gate(tmp_path: Path) -> None:
+    """The account's H100 quota is 8 and it uses 3 now. The state records no replica_count for
+    `chat`, so it is taken to run its floor, 0: the rest of the account uses 3 - 0 = 3, and after
+    the change `chat` may hold 8, so 8 - 3 - 8 = -3 are left. The spend limit of $50,000.00 less
+    the stack's $46,720.00 a month at max leaves $3,280.00."""
     snapshot = tmp_path / "quotas.json"
     snapshot.write_text(json.dumps({"quotas": [
         {"name": "accounts/acme/quotas/nvidia-h100-80gb", "value": "8", "maxValue": "16", "usage": 3},
         {"name": "accounts/acme/quotas/monthly-spend-usd", "value": "50000", "maxValue": "50000", "usage": 0},
     ]}))
     done, markdown = review(tmp_path, "--quotas", str(snapshot), "--fail-on-quota")
-    assert done.returncode == 1  # 8 H100 allowed, 3 in use, this change adds 6 at max: 1 short
-    assert "would pass its NVIDIA_H100_80GB quota: 8 GPUs, 3 used, this change adds 6" in done.stderr
-    assert "### Quota headroom" in markdown and "**-1** ⚠" in markdown
+    assert done.returncode == 1
+    assert ("would pass its NVIDIA_H100_80GB quota of 8 GPUs: the rest of the account uses 3, and this stack "
+            "would hold 8 at max replicas (-3 left) (--fail-on-quota)") in done.stderr
+    assert "| `NVIDIA_H100_80GB` | 8 | 3 | ≥0 → 8 | **-3** ⚠ |" in markdown
+    assert "| monthly spend limit (whole account) | $50,000.00 | not known | $11,680.00 → $46,720.00 (+$35,040.00) | **$3,280.00** |" in markdown
     assert review(tmp_path, "--quotas", str(snapshot), "--gpu-quota", "NVIDIA_H100_80GB=16", "--fail-on-quota")[0].returncode == 0
-    exported = tmp_path / "exported.json"  # `pulumi stack output quotas --json` of list_quotas() results
-    exported.write_text(json.dumps([{"quota_id": "nvidia-h100-80gb", "name": "accounts/acme/quotas/nvidia-h100-80gb",
-                                     "value": 8, "max_value": 16, "usage": 3.0}]))
-    assert load_quotas(exported)["nvidia-h100-80gb"].usage == 3
+    assert "passes its monthly" not in review(tmp_path, "--quotas", str(snapshot), "--max-monthly-total", "1")[0].stderr
+    over = review(tmp_path, "--quotas", str(snapshot), "--fail-on-quota", "--gpu-quota", "NVIDIA_H100_80GB=16",
+                  "--price", "NVIDIA_H100_80GB=10")[0]
+    assert "would pass its monthly spend limit of $50,000.00: this stack alone would cost $58,400.00 a month at max" in over.stderr
+
+
+def test_the_stacks_running_replicas_are_not_counted_twice() -> None:
+    """The state recorded `chat` running 2 replicas: 2 of the account's 3 H100s in use are this
+    stack's, so the rest of the account uses 1, and 8 - 1 - 8 = -1 are left."""
+    doc = json.loads(preview_json())
+    doc["steps"][1]["oldState"]["outputs"] = {"replica_count": 2}
+    preview = parse_preview(json.dumps(doc))
+    fp = footprint(preview)
+    quotas = parse_quotas([{"quota_id": "nvidia-h100-80gb", "name": "accounts/acme/quotas/nvidia-h100-80gb",
+                            "value": 8, "max_value": 16, "usage": 3.0}], "exported list_quotas()")
+    [row] = headroom(preview, fp, cost_report(preview, fp, list_prices(), parse_usage({})), quotas, {}, "max")
+    assert (row.others, row.now, row.after.value, row.left) == (Decimal(1), Amount(Decimal(2)), Decimal(8), Decimal(-1))
+
+
+def test_quota_snapshots_are_read_in_each_form_and_refused_naming_the_quota(tmp_path: Path) -> None:
+    rest = {"quotas": [{"name": "accounts/acme/quotas/nvidia-h100-80gb", "value": "8", "maxValue": "16", "usage": 3.5}]}
+    exported = [{"quota_id": "nvidia-h100-80gb", "name": "accounts/acme/quotas/nvidia-h100-80gb", "value": 8,
+                 "max_value": 16, "usage": 3.5}]  # `pulumi stack output quotas --json` of list_quotas() results
+    for doc in (rest, exported, {"quotas": exported}):
+        assert parse_quotas(doc, "snapshot")["nvidia-h100-80gb"] == QuotaFigure("nvidia-h100-80gb", Decimal(8), Decimal("3.5"))
+    with pytest.raises(PriceBookError, match=r"snapshot: nvidia-h100-80gb.value: 'eight' is not a number \(write a number\)"):
+        parse_quotas([{**exported[0], "value": "eight"}], "snapshot")
+    with pytest.raises(PriceBookError, match="--gpu-quota NVIDIA_H100_80GB: must be a number of GPUs"):
+        parse_gpu_quotas(["NVIDIA_H100_80GB=-1"])
+    path = tmp_path / "quotas.json"
+    path.write_text(json.dumps(exported))
+    assert load_quotas(path)["nvidia-h100-80gb"].value == 8
 
 
 def test_bad_price_and_usage_files_are_refused_naming_the_key(tmp_path: Path) -> None:
