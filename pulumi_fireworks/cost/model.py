@@ -75,6 +75,26 @@ def is_training(type_name: str) -> bool:
     return type_name in _METHODS
 
 
+def settings_of(inputs: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A job's training settings: its ``training_config`` (DPO, RFT) or its own inputs (SFT)."""
+    config = inputs.get("training_config")
+    return config if isinstance(config, Mapping) else inputs
+
+
+def same_run(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether a replacement trains the same as the run it replaces (dataset, base model,
+    epochs), so what the API reported for that run prices this one too."""
+    a, b = settings_of(old), settings_of(new)
+    return old.get("dataset") == new.get("dataset") and all(
+        a.get(key) == b.get(key) for key in ("base_model", "warm_start_from", "epochs"))
+
+
+def by_name(values: Mapping[str, Any], name: str) -> Any:
+    """``values[name]``, else by the name's last segment (``accounts/a/datasets/x`` -> ``x``),
+    so a usage file may name a dataset or model by its id."""
+    return values[name] if name in values else values.get(name.rsplit("/", 1)[-1])
+
+
 def training_cost(
     name: str,
     type_name: str,
@@ -83,34 +103,35 @@ def training_cost(
     usage: Usage,
     dataset_tokens: Mapping[str, int],
     outputs: Optional[Mapping[str, Any]] = None,
+    reported_for: str = "this job",
 ) -> TrainingCost:
-    """The cost of the run a job's create (or replacement) starts."""
+    """The cost of the run a job's create (or replacement) starts. ``dataset_tokens``: the
+    tokens of the datasets the caller knows, by name; ``outputs``: what the API reported
+    (for ``reported_for``), which wins over any estimate."""
     method = _METHODS[type_name]
     outputs = outputs or {}
     stated = _money(outputs.get("estimated_cost"))
     if stated is not None:
-        return TrainingCost(name, method, stated, "the job's own estimated_cost, as the API returned it")
+        return TrainingCost(name, method, stated, f"the API's estimated_cost for {reported_for}")
     if method == "RFT":
-        return _by_gpu_time(name, outputs.get("accelerator_seconds"), book)
-    settings = inputs.get("training_config") if isinstance(inputs.get("training_config"), Mapping) else inputs
-    assert isinstance(settings, Mapping)
+        return _by_gpu_time(name, outputs.get("accelerator_seconds"), book, reported_for)
+    settings = settings_of(inputs)
     epochs = whole_number(settings.get("epochs")) or 1  # the API's default
+    dataset = inputs.get("dataset")
     tokens = usage.job_tokens.get(name)
+    if tokens is None and isinstance(dataset, str):
+        tokens = dataset_tokens.get(dataset, by_name(usage.dataset_tokens, dataset))
     if tokens is None:
-        dataset = inputs.get("dataset")
-        tokens = dataset_tokens.get(dataset) if isinstance(dataset, str) else None
-        if tokens is None and isinstance(dataset, str):
-            tokens = usage.dataset_tokens.get(dataset) or usage.dataset_tokens.get(dataset.rsplit("/", 1)[-1])
-    if tokens is None:
-        return TrainingCost(name, method, None, "dataset tokens unknown: give `jobs.<name>.training_tokens` or "
+        return TrainingCost(name, method, None, f"dataset tokens unknown: give `jobs.{name}.training_tokens` or "
                                                 "`datasets.<id>.tokens` in the usage file")
     model = settings.get("base_model") or settings.get("warm_start_from")
     size = usage.parameters_billions.get(name)
     if size is None and isinstance(model, str):
-        size = parameters_billions(model)
+        size = by_name(usage.model_parameters_billions, model)
+        size = parameters_billions(model) if size is None else size
     if size is None:
         return TrainingCost(name, method, None, f"model size unknown ({model}): give `jobs.{name}.parameters_billions` "
-                                                "in the usage file")
+                                                "or `models.<id>.parameters_billions` in the usage file")
     price_class: SizeClass = book.per_million_tokens(size)
     multiplier = book.dpo_multiplier if method == "DPO" else Decimal(1)
     trained = tokens * epochs
@@ -121,16 +142,16 @@ def training_cost(
                                           f"{price_class.label}){dpo}")
 
 
-def _by_gpu_time(name: str, seconds_by_type: Any, book: PriceBook) -> TrainingCost:
+def _by_gpu_time(name: str, seconds_by_type: Any, book: PriceBook, reported_for: str) -> TrainingCost:
     if not isinstance(seconds_by_type, Mapping) or not seconds_by_type:
         return TrainingCost(name, "RFT", None, "billed by GPU time, known only once it runs (accelerator_seconds)")
     total = Decimal(0)
     for accelerator, seconds in seconds_by_type.items():
         rate = book.gpu_hour(str(accelerator))
         if rate is None:
-            return TrainingCost(name, "RFT", None, f"no price for {accelerator}")
+            return TrainingCost(name, "RFT", None, f"no price for {accelerator}: give `--price {accelerator}=USD`")
         total += Decimal(str(seconds)) / Decimal(3600) * rate
-    return TrainingCost(name, "RFT", total, "accelerator_seconds the service reported, at GPU-hour prices")
+    return TrainingCost(name, "RFT", total, f"the accelerator_seconds the API reported for {reported_for}, at GPU-hour prices")
 
 
 def _money(value: Any) -> Optional[Decimal]:

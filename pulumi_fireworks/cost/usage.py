@@ -6,8 +6,12 @@
       "busy_hours_per_month": 200,                       # every deployment, unless named below
       "deployments": {"chat": {"busy_hours_per_month": 730}},   # by Pulumi resource name
       "jobs": {"support-sft": {"training_tokens": 2000000, "parameters_billions": 8}},
-      "datasets": {"support-train": {"tokens": 2000000}}        # by dataset id or resource name
+      "datasets": {"support-train": {"tokens": 2000000}},       # by dataset name, id or resource name
+      "models": {"accounts/acme/models/house-base": {"parameters_billions": 70}}  # by model name or id
     }
+
+Tokens of a dataset here win over the count the service returned (``estimated_token_count``);
+a job's ``training_tokens`` win over both.
 
 Every key is optional; a value that cannot be used fails with the key and what to write.
 """
@@ -35,6 +39,9 @@ class Usage:
     job_tokens: Mapping[str, int] = field(default_factory=dict)
     dataset_tokens: Mapping[str, int] = field(default_factory=dict)
     parameters_billions: Mapping[str, Decimal] = field(default_factory=dict)
+    """By job (Pulumi resource name)."""
+    model_parameters_billions: Mapping[str, Decimal] = field(default_factory=dict)
+    """By model name or id."""
 
     def busy_hours_of(self, deployment: str) -> Optional[Decimal]:
         return self.busy_hours.get(deployment, self.default_busy_hours)
@@ -66,12 +73,14 @@ def _section(doc: Mapping[str, Any], key: str, fields: set[str]) -> Mapping[str,
 def parse_usage(doc: Any) -> Usage:
     if not isinstance(doc, Mapping):
         raise UsageError("usage file: expected a JSON object")
-    unknown = set(doc) - {"busy_hours_per_month", "deployments", "jobs", "datasets"}
+    known = {"busy_hours_per_month", "deployments", "jobs", "datasets", "models"}
+    unknown = set(doc) - known
     if unknown:
-        raise UsageError(f"usage file: unknown keys {sorted(unknown)}")
+        raise UsageError(f"usage file: unknown keys {sorted(unknown)} (known: {sorted(known)})")
     deployments = _section(doc, "deployments", {"busy_hours_per_month"})
     jobs = _section(doc, "jobs", {"training_tokens", "parameters_billions"})
     datasets = _section(doc, "datasets", {"tokens"})
+    models = _section(doc, "models", {"parameters_billions"})
     default = doc.get("busy_hours_per_month")
     return Usage(
         default_busy_hours=None if default is None else _number("busy_hours_per_month", default),
@@ -82,6 +91,8 @@ def parse_usage(doc: Any) -> Usage:
         dataset_tokens={n: int(_number(f"datasets.{n}.tokens", e["tokens"], whole=True)) for n, e in datasets.items() if "tokens" in e},
         parameters_billions={n: _number(f"jobs.{n}.parameters_billions", e["parameters_billions"])
                              for n, e in jobs.items() if "parameters_billions" in e},
+        model_parameters_billions={n: _number(f"models.{n}.parameters_billions", e["parameters_billions"])
+                                   for n, e in models.items() if "parameters_billions" in e},
     )
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Literal, Optional
 
 from ..cost import HOURS_PER_MONTH, PriceBook, TrainingCost, Usage, expected_gpu_hours, training_cost
-from ..cost.model import is_training
+from ..cost.model import by_name, is_training, same_run
 from .footprint import DEPLOYMENT_TYPE, ZERO, Amount, DeploymentGpus, Footprint
 from .preview import Preview
 from .values import normalise
@@ -104,25 +104,42 @@ def _regional(preview: Preview) -> dict[tuple[Side, str], bool]:
     return found
 
 
-def _dataset_tokens(preview: Preview) -> dict[str, int]:
-    """Tokens of each dataset the service has counted (``estimated_token_count``), by name."""
+def _dataset_tokens(preview: Preview, usage: Usage) -> dict[str, int]:
+    """Tokens of each dataset of the stack, by its name: the usage file's (by resource name,
+    name or id), else the count the service returned (``estimated_token_count``)."""
     tokens: dict[str, int] = {}
     for change in preview.resources:
-        state = change.old or change.new
+        state = change.new or change.old
         if change.type_name != "Dataset" or state is None:
             continue
-        name, count = state.outputs.get("name"), state.outputs.get("estimated_token_count")
-        if isinstance(name, str) and isinstance(count, (str, int)) and str(count).isdigit() and int(count) > 0:
-            tokens[name] = int(count)
+        # The name is recorded with the checked inputs (a "same" step carries no new outputs).
+        name = state.inputs.get("name") or state.outputs.get("name")
+        if not isinstance(name, str):
+            continue
+        count = usage.dataset_tokens.get(change.name, by_name(usage.dataset_tokens, name))
+        if count is None and change.old is not None and change.action not in ("create", "replace"):
+            # The count is of the data the service holds now: not of a dataset about to be made.
+            counted = change.old.outputs.get("estimated_token_count")
+            count = int(counted) if isinstance(counted, (str, int)) and str(counted).isdigit() and int(counted) > 0 else None
+        if count is not None:
+            tokens[name] = count
     return tokens
 
 
 def _training(preview: Preview, book: PriceBook, usage: Usage) -> tuple[tuple[str, str, TrainingCost], ...]:
-    tokens = _dataset_tokens(preview)
+    """Each run a create or replacement starts. A replacement that trains the same as the run
+    it replaces is priced by what the API reported for that run, and says so."""
+    tokens = _dataset_tokens(preview, usage)
     runs = []
     for change in sorted(preview.changes, key=lambda c: c.label):
         if not is_training(change.type_name) or change.action not in ("create", "replace") or change.new is None:
             continue
         inputs = {k: normalise(v) for k, v in change.new.inputs.items()}
-        runs.append((change.label, change.action, training_cost(change.name, change.type_name, inputs, book, usage, tokens)))
+        outputs, reported = None, "this job"
+        if change.action == "replace" and change.old is not None:
+            old_inputs = {k: normalise(v) for k, v in change.old.inputs.items()}
+            if same_run(old_inputs, inputs):
+                outputs, reported = change.old.outputs, "the run it replaces (same dataset, base model and epochs)"
+        cost = training_cost(change.name, change.type_name, inputs, book, usage, tokens, outputs, reported)
+        runs.append((change.label, change.action, cost))
     return tuple(runs)

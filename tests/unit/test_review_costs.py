@@ -215,3 +215,45 @@ def test_a_jobs_own_estimate_wins_and_rft_is_priced_from_gpu_time_only() -> None
     assert ran.usd == Decimal("12.00")  # 1.5 H100-hours x $8.00
     unknown = training_cost("s", "SupervisedFineTuningJob", sft, book, usage, {})
     assert unknown.usd is None and "training_tokens" in unknown.basis
+
+
+def priced_runs(steps: list[dict[str, Any]], usage: dict[str, Any]) -> dict[str, tuple[Decimal | None, str]]:
+    preview = parse_preview(json.dumps({"steps": steps}))
+    report = cost_report(preview, footprint(preview), list_prices(), parse_usage(usage))
+    return {label.rsplit("::", 1)[-1]: (cost.usd, cost.basis) for label, _, cost in report.training}
+
+
+def test_a_replacement_that_trains_the_same_is_priced_by_what_the_api_reported_for_the_run_it_replaces() -> None:
+    """`same` changes only its learning rate: the API's $4.25 for the old run stands. `more` goes
+    from 3 to 4 epochs: priced anew, 2,000,000 x 4 = 8M tokens x $0.50 = $4.00."""
+    old = {"dataset": DATASET, "base_model": LLAMA, "epochs": 3, "learning_rate": 0.0001}
+    reported = {"estimated_cost": {"currency_code": "USD", "units": "4", "nanos": 250_000_000}}
+    dataset = step("same", "Dataset", "support-train", {"name": DATASET}, {"name": DATASET},
+                   {"name": DATASET, "estimated_token_count": "2000000"})
+    runs = priced_runs([
+        dataset,
+        step("replace", "SupervisedFineTuningJob", "same", old, {**old, "learning_rate": 0.0002}, reported),
+        step("replace", "SupervisedFineTuningJob", "more", old, {**old, "epochs": 4}, reported),
+    ], {})
+    assert runs["same"] == (Decimal("4.25"), "the API's estimated_cost for the run it replaces (same dataset, base model and epochs)")
+    assert runs["more"] == (Decimal("4.00"), "2,000,000 tokens x 4 epochs = 8,000,000 at $0.50/1M (8B, ≤ 16B)")
+
+
+def test_the_usage_file_names_tokens_and_model_sizes_and_wins_over_the_services_count() -> None:
+    """The usage file says `support-train` (by resource name) has 1,000,000 tokens, not the 2,000,000
+    the service counted, and that `house-base` has 70B parameters (16-80B: $3.00 per 1M): 1M x 1
+    epoch x $3.00 = $3.00. A dataset being replaced has no count yet: its old one is of other data."""
+    house = "accounts/acme/models/house-base"
+    dataset = step("same", "Dataset", "support-train", {"name": DATASET}, {"name": DATASET},
+                   {"name": DATASET, "estimated_token_count": "2000000"})
+    other = "accounts/acme/datasets/other"
+    replaced = step("replace", "Dataset", "other", {"name": other}, {"name": other}, {"name": other, "estimated_token_count": "9"})
+    runs = priced_runs([
+        dataset, replaced,
+        step("create", "SupervisedFineTuningJob", "house", None, {"dataset": DATASET, "base_model": house}),
+        step("create", "SupervisedFineTuningJob", "fresh", None, {"dataset": other, "base_model": LLAMA}),
+    ], {"datasets": {"support-train": {"tokens": 1_000_000}}, "models": {"house-base": {"parameters_billions": 70}}})
+    assert runs["house"] == (Decimal("3.00"), "1,000,000 tokens x 1 epoch = 1,000,000 at $3.00/1M (70B, ≤ 80B)")
+    assert runs["fresh"][0] is None and "`jobs.fresh.training_tokens` or `datasets.<id>.tokens`" in runs["fresh"][1]
+    with pytest.raises(PriceBookError, match=r"models.house-base has unknown keys \['billions'\]"):
+        parse_usage({"models": {"house-base": {"billions": 70}}})
