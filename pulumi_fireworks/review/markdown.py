@@ -66,7 +66,8 @@ def render(
     if costs is not None:
         lines += _costs(costs)
         lines += _headroom(headroom)
-    lines += _footprint(footprint(preview), prices, max_length // 4)
+    # With the monthly cost (which counts the region premium), the footprint counts GPUs only.
+    lines += _footprint(footprint(preview), prices if costs is None else None, max_length // 4)
     lines += _changes(preview, max_length - _length(lines))
     text = "\n".join(lines).rstrip("\n") + "\n"
     return redact(text, secret_plaintexts(preview))
@@ -165,8 +166,13 @@ def _costs(report: CostReport) -> list[str]:
     if report.deployments:
         lines += ["| Deployment | Accelerator | " + " | ".join(f"$/month at {b}" for b in bounds) + " |",
                   "|---|---|" + "--:|" * len(bounds)]
-        for d in report.deployments:
+        changed = sorted((d for d in report.deployments if d.before != d.after), key=_danger)
+        for d in changed:
             lines.append(f"| {code(d.name)} | {code(d.accelerator)} | " + " | ".join(_month_cell(d, b) for b in bounds) + " |")
+        same = [d for d in report.deployments if d.before == d.after]
+        if same:
+            label = f"*{len(same)} unchanged deployment{'' if len(same) == 1 else 's'}*"
+            lines.append(f"| {label} | | " + " | ".join(_unchanged_cell(same, b) for b in bounds) + " |")
         totals = []
         for b in bounds:
             (before, ok_b), (after, ok_a) = report.total("before", b), report.total("after", b)
@@ -190,6 +196,22 @@ def _costs(report: CostReport) -> list[str]:
             lines.append(f"| {code(label)} | {escape(action)} | {usd} | {escape(cost.basis)} |")
         lines.append("")
     return lines
+
+
+def _danger(d: DeploymentCost) -> tuple[int, Decimal, str]:
+    """Most dangerous first: the largest rise at max, then what has no price, then falls."""
+    before = d.before.get("max") if d.before is not None else ZERO
+    after = d.after.get("max") if d.after is not None else ZERO
+    if before is None or after is None:
+        return 1, Decimal(0), d.name
+    rise = after.value - before.value
+    return (0 if rise > 0 else 2), -rise, d.name
+
+
+def _unchanged_cell(deployments: Sequence[DeploymentCost], bound: Bound) -> str:
+    figures = [d.after.get(bound) for d in deployments if d.after is not None]
+    total = sum((f for f in figures if f is not None), ZERO)
+    return _dollars(total) + (" + unpriced" if None in figures else "")
 
 
 def _month_cell(d: DeploymentCost, bound: Bound) -> str:

@@ -160,11 +160,17 @@ def test_review_of_real_previews_matches_golden_and_never_shows_secrets(
         assert "__provider" not in text and "__name" not in text
         # Hand-computed GPU footprint (before: keep 1x1..2, swap 2x0..1, old 1x1..1, routed ?x0..1,
         # shaped 1x1..1; after: keep 1x1..4, swap 2x0..1, new 1x0..2, routed, shaped unchanged).
-        assert "| `NVIDIA_A100_80GB` | 1 | 2 → 4 (+2) | $2.90 | $5.80 → $11.60 (+$5.80) |" in text
-        assert "| `NVIDIA_H100_80GB` | 1 → 0 (-1) | 3 → 2 (-1) | $5.80 → $0.00 (-$5.80) | $17.40 → $11.60 (-$5.80) |" in text
-        assert "| `NVIDIA_H200_141GB` | 0 | 0 → 2 (+2) | $0.00 | $0.00 → $13.98 (+$13.98) |" in text
-        assert "| `unspecified (server default)` | 0 | ≥1 | $0.00 | no price |" in text
-        assert f"| `via shape {SHAPE.rsplit('/', 1)[-1]}` | 1 | 1 | no price | no price |" in text
+        assert "| `NVIDIA_A100_80GB` | 1 | 2 → 4 (+2) |" in text
+        assert "| `NVIDIA_H100_80GB` | 1 → 0 (-1) | 3 → 2 (-1) |" in text
+        assert "| `NVIDIA_H200_141GB` | 0 | 0 → 2 (+2) |" in text
+        assert "| `unspecified (server default)` | 0 | ≥1 |" in text
+        assert f"| `via shape {SHAPE.rsplit('/', 1)[-1]}` | 1 | 1 |" in text
+        # Priced per month (x 730 h) at the --price figures: keep 2 -> 4 A100 x $2.90 = $4,234.00 ->
+        # $8,468.00; new 2 H200 x $6.99 = $10,205.40; at max in total (keep, old 1 H100 x $5.80, swap
+        # 2 H100) $16,936.00 -> (keep, new, swap) $27,141.40.
+        assert "| `keep` | `NVIDIA_A100_80GB` | $2,117.00 | $4,234.00 → $8,468.00 (+$4,234.00) |" in text
+        assert "| `new` | `NVIDIA_H200_141GB` | — → $0.00 | — → $10,205.40 |" in text
+        assert "**$16,936.00 → $27,141.40 (+$10,205.40)** + unpriced |" in text
         assert "| **Total** | **3 → 2 (-1)** | **≥7 → ≥10** |" in text
         # The replacement names its reason; the in-place update shows the canonical duration.
         assert "replaced because of `base_model`" in text

@@ -25,7 +25,7 @@ import pytest
 
 from pulumi_fireworks.cost import list_prices, parameters_billions, parse_usage
 from pulumi_fireworks.cost.prices import PriceBookError
-from pulumi_fireworks.review import parse_preview
+from pulumi_fireworks.review import parse_preview, render
 from pulumi_fireworks.review.costs import cost_report
 from pulumi_fireworks.review.footprint import Amount
 from pulumi_fireworks.review.quotas import QuotaFigure, headroom, load_quotas, parse_gpu_quotas, parse_quotas
@@ -257,3 +257,28 @@ def test_the_usage_file_names_tokens_and_model_sizes_and_wins_over_the_services_
     assert runs["fresh"][0] is None and "`jobs.fresh.training_tokens` or `datasets.<id>.tokens`" in runs["fresh"][1]
     with pytest.raises(PriceBookError, match=r"models.house-base has unknown keys \['billions'\]"):
         parse_usage({"models": {"house-base": {"billions": 70}}})
+
+
+def test_the_cost_table_puts_the_largest_rise_first_and_folds_unchanged_deployments() -> None:
+    """At list prices x 730 h: `up` H200 max 1 -> 2 rises $5,840.00 -> $11,680.00; `shaped` (new,
+    via a shape) has no price; `down` H100 max 3 -> 1 falls $17,520.00 -> $5,840.00; `a` (1 H100
+    always on: $5,840.00 at min and max) and `b` (A100 0-1: $0.00 and $2,117.00) do not change:
+    one row, $5,840.00 at min and $7,957.00 at max."""
+    def dep(accelerator: str, low: int, high: int) -> dict[str, Any]:
+        return {"accelerator_type": accelerator, "accelerator_count": 1, "min_replica_count": low, "max_replica_count": high}
+
+    steps = [
+        step("same", "Deployment", "a", dep("NVIDIA_H100_80GB", 1, 1), dep("NVIDIA_H100_80GB", 1, 1)),
+        step("same", "Deployment", "b", dep("NVIDIA_A100_80GB", 0, 1), dep("NVIDIA_A100_80GB", 0, 1)),
+        step("update", "Deployment", "down", dep("NVIDIA_H100_80GB", 0, 3), dep("NVIDIA_H100_80GB", 0, 1)),
+        step("create", "Deployment", "shaped", None, {"deployment_shape": "accounts/fireworks/deploymentShapes/fast"}),
+        step("update", "Deployment", "up", dep("NVIDIA_H200_141GB", 0, 1), dep("NVIDIA_H200_141GB", 0, 2)),
+    ]
+    preview = parse_preview(json.dumps({"steps": steps}))
+    text = render(preview, costs=cost_report(preview, footprint(preview), list_prices(), parse_usage({})))
+    table = text[text.index("### Monthly cost"):text.index("| **Total**")]
+    rows = [line.split(" | ")[0].removeprefix("| ") for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows == ["Deployment", "`up`", "`shaped`", "`down`", "*2 unchanged deployments*"]
+    assert "| `up` | `NVIDIA_H200_141GB` | $0.00 | $5,840.00 → $11,680.00 (+$5,840.00) |" in table
+    assert "| *2 unchanged deployments* | | $5,840.00 | $7,957.00 |" in table
+    assert "$/hour" not in text  # the monthly figures price the GPUs; the footprint only counts them
