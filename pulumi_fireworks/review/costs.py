@@ -33,6 +33,13 @@ class DeploymentCost:
     after: Optional[dict[Bound, Optional[Amount]]]
     """Dollars per month by bound; None for a side where the deployment does not exist."""
 
+    def pair(self, bound: Bound) -> tuple[Optional[Amount], Optional[Amount]]:
+        """Before and after at ``bound``: $0 where the deployment does not exist, None where
+        it has no price."""
+        before = self.before.get(bound) if self.before is not None else ZERO
+        after = self.after.get(bound) if self.after is not None else ZERO
+        return before, after
+
 
 @dataclass(frozen=True)
 class CostReport:
@@ -59,6 +66,20 @@ class CostReport:
             else:
                 total = total + amount
         return total, complete
+
+
+    def rise(self, bound: Bound) -> tuple[Decimal, tuple[str, ...]]:
+        """How much the monthly cost rises, over the deployments priced on each side they exist
+        (one priced on one side only would count as a rise or fall it is not), and the names of
+        those left out."""
+        rise, left_out = Decimal(0), []
+        for d in self.deployments:
+            before, after = d.pair(bound)
+            if before is None or after is None:
+                left_out.append(d.name)
+            else:
+                rise += after.value - before.value
+        return rise, tuple(left_out)
 
 
 def cost_report(preview: Preview, fp: Footprint, book: PriceBook, usage: Usage) -> CostReport:

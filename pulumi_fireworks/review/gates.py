@@ -83,24 +83,27 @@ def _dollars(value: Decimal) -> str:
 
 
 def cost_failures(report: CostReport, options: GateOptions, headroom: list[Headroom]) -> list[GateFailure]:
-    """The cost thresholds, on the monthly figure ``options.cost_bound`` names. A total that is
-    a lower bound (unpriced or unknown GPUs) fails only when even that bound breaks the rule."""
+    """The cost thresholds, on the monthly figure ``options.cost_bound`` names. The total after
+    is a lower bound where something has no price, so it fails only when even that bound breaks
+    the rule; a rise counts the deployments priced on each side and names those it leaves out."""
     bound: Bound = options.cost_bound  # type: ignore[assignment]
     before, _ = report.total("before", bound)
     after, _ = report.total("after", bound)
-    increase = after.value - before.value
+    increase, left_out = report.rise(bound)
     label, failures = f"monthly cost at {bound}", []
+    shown = f"{_dollars(before.value)} → {_dollars(after.value)}" + (
+        f"; not counting what has no price: {', '.join(left_out)}" if left_out else "")
     if options.max_monthly_increase is not None and increase > options.max_monthly_increase:
-        failures.append(GateFailure("stack", f"{label} rises by {_dollars(increase)} ({_dollars(before.value)} → "
-                                             f"{_dollars(after.value)}), above --max-monthly-increase {_dollars(options.max_monthly_increase)}"))
+        failures.append(GateFailure("stack", f"{label} rises by {_dollars(increase)} ({shown}), above "
+                                             f"--max-monthly-increase {_dollars(options.max_monthly_increase)}"))
     if options.max_monthly_total is not None and after.value > options.max_monthly_total:
         failures.append(GateFailure("stack", f"{label} would be {_dollars(after.value)}, above --max-monthly-total "
                                              f"{_dollars(options.max_monthly_total)}"))
     limit = options.max_monthly_increase_percent
     if limit is not None and increase > 0 and (before.value == 0 or increase * 100 / before.value > limit):
         rise = "from nothing" if before.value == 0 else f"{(increase * 100 / before.value).quantize(Decimal('0.1'))} %"
-        failures.append(GateFailure("stack", f"{label} rises {rise} ({_dollars(before.value)} → {_dollars(after.value)}), "
-                                             f"above --max-monthly-increase-percent {limit.normalize():f}"))
+        failures.append(GateFailure("stack", f"{label} rises {rise} ({shown}), above --max-monthly-increase-percent "
+                                             f"{limit.normalize():f}"))
     if options.fail_on_quota:
         failures += [GateFailure("account", row.shortfall(bound)) for row in headroom if row.left < 0]
     return failures

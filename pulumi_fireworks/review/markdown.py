@@ -200,8 +200,7 @@ def _costs(report: CostReport) -> list[str]:
 
 def _danger(d: DeploymentCost) -> tuple[int, Decimal, str]:
     """Most dangerous first: the largest rise at max, then what has no price, then falls."""
-    before = d.before.get("max") if d.before is not None else ZERO
-    after = d.after.get("max") if d.after is not None else ZERO
+    before, after = d.pair("max")
     if before is None or after is None:
         return 1, Decimal(0), d.name
     rise = after.value - before.value
@@ -215,8 +214,7 @@ def _unchanged_cell(deployments: Sequence[DeploymentCost], bound: Bound) -> str:
 
 
 def _month_cell(d: DeploymentCost, bound: Bound) -> str:
-    before = d.before.get(bound) if d.before is not None else ZERO
-    after = d.after.get(bound) if d.after is not None else ZERO
+    before, after = d.pair(bound)
     if before is None or after is None:
         return "no price"
     if d.before is None:

@@ -30,6 +30,7 @@ from pulumi_fireworks.review.costs import cost_report
 from pulumi_fireworks.review.footprint import Amount
 from pulumi_fireworks.review.quotas import QuotaFigure, headroom, load_quotas, parse_gpu_quotas, parse_quotas
 from pulumi_fireworks.review.footprint import footprint
+from pulumi_fireworks.review.gates import GateOptions, cost_failures
 
 DATA = Path(__file__).parent / "data"
 FW = "pulumi-python:dynamic/fireworks:"
@@ -282,3 +283,17 @@ def test_the_cost_table_puts_the_largest_rise_first_and_folds_unchanged_deployme
     assert "| `up` | `NVIDIA_H200_141GB` | $0.00 | $5,840.00 → $11,680.00 (+$5,840.00) |" in table
     assert "| *2 unchanged deployments* | | $5,840.00 | $7,957.00 |" in table
     assert "$/hour" not in text  # the monthly figures price the GPUs; the footprint only counts them
+
+
+def test_a_rise_counts_only_deployments_priced_on_each_side_and_names_the_rest() -> None:
+    """`chat` rises $35,040.00 at max (above). `gpu` gets its accelerator type named: it had no price
+    before, so its $23,360.00 after (4 x $8.00 x 730) is no rise of $23,360.00: it is left out and named."""
+    doc = json.loads(preview_json())
+    unnamed = {"accelerator_count": 1, "min_replica_count": 0, "max_replica_count": 4}
+    doc["steps"].append(step("update", "Deployment", "gpu", unnamed, {**unnamed, "accelerator_type": "NVIDIA_H100_80GB"}))
+    preview = parse_preview(json.dumps(doc))
+    report = cost_report(preview, footprint(preview), list_prices(), parse_usage({}))
+    assert report.rise("max") == (Decimal("35040.00"), ("gpu",))
+    [failure] = cost_failures(report, GateOptions(max_monthly_increase=Decimal(30000)), [])
+    assert str(failure) == ("stack monthly cost at max rises by $35,040.00 ($11,680.00 → $70,080.00; not counting what has "
+                            "no price: gpu), above --max-monthly-increase $30,000.00")
