@@ -36,8 +36,9 @@ _SETTINGS = Settings(
             "description": "Per accelerator type, e.g. {\"NVIDIA_H100_80GB\": 16}. Unset types: no limit."}),
         Setting("pricePerGpuHour", {
             "type": "object", "additionalProperties": {"type": "number", "minimum": 0},
-            "description": "Your price per GPU-hour by accelerator type (no built-in prices), "
-                           "e.g. {\"NVIDIA_H100_80GB\": 2.9}."}),
+            "description": "Your price per GPU-hour by accelerator type, e.g. {\"NVIDIA_H100_80GB\": 2.9}: "
+                           "maxDollarsPerHour is priced by these alone, maxMonthlyDollars by the dated list "
+                           "prices with these on top."}),
         Setting("maxDollarsPerHour", {"type": "number", "minimum": 0,
                                       "description": "Most the stack's deployments may cost per hour at full "
                                                      "scale, priced with pricePerGpuHour. Unset: no limit."}),
