@@ -70,6 +70,14 @@ def test_the_example_count_is_the_clients_never_counted(sdk: Fireworks) -> None:
     assert sdk.datasets.get("counted").example_count == "7"  # kept as sent (the file has 3 rows)
 
 
+def test_the_token_estimate_is_the_uploaded_bytes_over_four_once_ready(sdk: Fireworks) -> None:
+    """The review summary prices training from it (emulator: bytes / 4; the real tokenizer is unknown)."""
+    sdk.datasets.create(dataset_id="tokens", dataset=UPLOADED)  # type: ignore[arg-type]
+    assert sdk.datasets.get("tokens").estimated_token_count is None  # nothing uploaded, nothing counted
+    sdk.datasets.upload("tokens", file=("rows.jsonl", ROWS))
+    assert sdk.datasets.get("tokens").estimated_token_count == str(len(ROWS) // 4)  # 150 bytes -> "37"
+
+
 def test_no_files_are_taken_while_an_upload_is_validated(sdk: Fireworks, emulator: RunningEmulator) -> None:
     emulator.admin.add_lifecycle_rule(collection="datasets", states=["UPLOADING"], timing={"reads": 5})
     sdk.datasets.create(dataset_id="busy", dataset=UPLOADED)  # type: ignore[arg-type]
