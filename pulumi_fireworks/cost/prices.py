@@ -106,6 +106,10 @@ class PriceBook:
             return self
         return replace(self, usd_per_gpu_hour={**self.usd_per_gpu_hour, **prices}, overrides=(*self.overrides, source))
 
+    def with_region_premium(self, multiplier: Decimal, source: str) -> PriceBook:
+        """This book with another region premium (``--region-premium``)."""
+        return replace(self, region_premium=multiplier, overrides=(*self.overrides, source))
+
 
 def _merged_training(classes: Iterable[SizeClass], overrides: Mapping[Decimal, Decimal]) -> tuple[SizeClass, ...]:
     merged: dict[Optional[Decimal], Decimal] = {c.up_to_billions: c.usd_per_million_tokens for c in classes}

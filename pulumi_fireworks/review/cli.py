@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..cost import PriceBookError, Usage, list_prices, load_overrides, load_usage
+from ..cost.prices import amount
 from .costs import cost_report
 from .footprint import footprint
 from .gates import GateOptions, cost_failures, gate_failures
@@ -63,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--price", action="append", default=[], metavar="TYPE=USD",
         help="dollars per GPU-hour for one accelerator type (repeatable; overrides --prices)",
     )
+    prices.add_argument("--region-premium", metavar="MULTIPLIER",
+                        help="price factor of a deployment held to one region (default 1.5, the listed premium)")
     prices.add_argument("--usage", type=Path, metavar="FILE",
                         help="usage assumptions: busy hours per deployment, training tokens, model sizes (JSON)")
     prices.add_argument("--quotas", type=Path, metavar="FILE",
@@ -99,6 +102,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         preview = load_preview(args.preview)
         book = load_overrides(list_prices(), args.prices) if args.prices else list_prices()
         book = book.with_gpu_prices(parse_price_options(args.price), "--price options")
+        if args.region_premium is not None:
+            book = book.with_region_premium(amount("--region-premium", args.region_premium, "a multiplier, e.g. 1.5"), "--region-premium")
         usage = load_usage(args.usage) if args.usage else Usage()
         quotas = load_quotas(args.quotas) if args.quotas else {}
         gpu_quotas = parse_gpu_quotas(args.gpu_quota)

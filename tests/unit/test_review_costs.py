@@ -13,23 +13,22 @@ $8.00 per H100-hour and 730 hours a month:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
 from pulumi_fireworks.cost import list_prices, parameters_billions, parse_usage
 from pulumi_fireworks.cost.prices import PriceBookError
-from pulumi_fireworks.review import parse_preview, render
+from pulumi_fireworks.review import cli, parse_preview, render
 from pulumi_fireworks.review.costs import cost_report
-from pulumi_fireworks.review.footprint import Amount
+from pulumi_fireworks.review.footprint import Amount, footprint
 from pulumi_fireworks.review.quotas import QuotaFigure, headroom, load_quotas, parse_gpu_quotas, parse_quotas
-from pulumi_fireworks.review.footprint import footprint
 from pulumi_fireworks.review.gates import GateOptions, cost_failures
 
 DATA = Path(__file__).parent / "data"
@@ -59,13 +58,21 @@ def preview_json() -> str:
     return json.dumps({"steps": steps, "changeSummary": {"same": 2, "update": 1, "create": 1}})
 
 
-def review(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], str]:
+class Run(NamedTuple):
+    returncode: int
+    stderr: str
+
+
+def review(tmp_path: Path, *args: str) -> tuple[Run, str]:
+    """``python -m pulumi_fireworks.review`` on :func:`preview_json`, in process (``cli.main``)."""
     source = tmp_path / "preview.json"
     source.write_text(preview_json())
     out = tmp_path / "summary.md"
-    done = subprocess.run([sys.executable, "-m", "pulumi_fireworks.review", str(source), "-o", str(out), *args],
-                          capture_output=True, text=True, timeout=60)
-    return done, out.read_text() if out.exists() else ""
+    out.unlink(missing_ok=True)
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        code = cli.main([str(source), "-o", str(out), *args])
+    return Run(code, errors.getvalue()), out.read_text() if out.exists() else ""
 
 
 def golden(name: str, text: str) -> None:
@@ -102,6 +109,7 @@ def test_a_monthly_increase_above_the_threshold_fails_the_check_and_says_which(t
     assert done.returncode == 1
     expected = "monthly cost at max rises by $35,040.00 ($11,680.00 → $46,720.00), above --max-monthly-increase $30,000.00"
     assert expected in done.stderr and "Blocked by review rules" in markdown
+    assert f"> - `stack` {expected}" in markdown  # the PR comment's callout names the threshold too
     assert review(tmp_path, "--max-monthly-increase", "35040")[0].returncode == 0  # exactly at the threshold
     assert "above --max-monthly-total $40,000.00" in review(tmp_path, "--max-monthly-total", "40000")[0].stderr
     assert "rises 300.0 %" in review(tmp_path, "--max-monthly-increase-percent", "250")[0].stderr
@@ -297,3 +305,17 @@ def test_a_rise_counts_only_deployments_priced_on_each_side_and_names_the_rest()
     [failure] = cost_failures(report, GateOptions(max_monthly_increase=Decimal(30000)), [])
     assert str(failure) == ("stack monthly cost at max rises by $35,040.00 ($11,680.00 → $70,080.00; not counting what has "
                             "no price: gpu), above --max-monthly-increase $30,000.00")
+
+
+def test_the_region_premium_is_said_and_can_be_changed(tmp_path: Path) -> None:
+    doc = json.loads(preview_json())
+    for state in (doc["steps"][1]["oldState"], doc["steps"][1]["newState"]):
+        state["inputs"]["placement"] = {"region": "US_IOWA_1"}
+    source = tmp_path / "preview.json"
+    source.write_text(json.dumps(doc))
+    listed = cli.main([str(source), "-o", str(tmp_path / "listed.md")])
+    assert listed == 0 and "pays the region premium, x1.5." in (tmp_path / "listed.md").read_text()
+    assert cli.main([str(source), "-o", str(tmp_path / "own.md"), "--region-premium", "1"]) == 0
+    own = (tmp_path / "own.md").read_text()  # 2 -> 8 H100s x $8.00 x 1 x 730
+    assert "$11,680.00 → $46,720.00 (+$35,040.00)" in own and "with overrides from --region-premium" in own
+    assert cli.main([str(source), "--region-premium", "lots"]) == 2
