@@ -9,7 +9,9 @@ violation never disagree about a number. Conventions (each a choice, said where 
   *at max* is ``max_replica_count`` x GPUs x 730 h, the ceiling autoscaling may reach. With
   a usage assumption (busy hours per month, per deployment or per stack, like Infracost's
   usage file) *expected* is the floor all month plus the rest of the peak for the busy hours:
-  ``min GPUs x 730 + (max GPUs - min GPUs) x busy hours``. A deployment held to one region
+  ``min GPUs x 730 + (max GPUs - min GPUs) x busy hours``; a deployment the usage file gives
+  no busy hours for (and no stack-wide default) is taken to be busy all month, so its expected
+  cost is its cost at max, never an optimistic guess. A deployment held to one region
   (``placement.region``) pays the region premium (list: 1.5x).
 * **Training** is billed per training token: dataset tokens x epochs, x the LoRA SFT price
   of the base model's size class; DPO costs the DPO multiplier (list: 2x). The jobs here are

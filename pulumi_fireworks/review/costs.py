@@ -104,12 +104,11 @@ def _figures(d: DeploymentGpus, book: PriceBook, usage: Usage, regional: bool) -
     def priced(gpus: Amount) -> Optional[Amount]:
         return (ZERO if gpus == ZERO else None) if rate is None else gpus.times(rate * HOURS_PER_MONTH)
 
-    figures: dict[Bound, Optional[Amount]] = {"min": priced(low), "max": priced(high)}
+    # Without an assumption for it, a deployment is taken to be busy all month (expected = max).
     busy = usage.busy_hours_of(d.name)
-    if busy is not None:
-        hours = expected_gpu_hours(low.value, high.value, busy)
-        figures["expected"] = None if rate is None else Amount(hours * rate, low.exact and high.exact)
-    return figures
+    hours = expected_gpu_hours(low.value, high.value, HOURS_PER_MONTH if busy is None else busy)
+    expected = (ZERO if high == ZERO else None) if rate is None else Amount(hours * rate, low.exact and high.exact)
+    return {"min": priced(low), "max": priced(high), "expected": expected}
 
 
 def _regional(preview: Preview) -> dict[tuple[Side, str], bool]:

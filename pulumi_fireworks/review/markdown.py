@@ -181,7 +181,8 @@ def _costs(report: CostReport) -> list[str]:
         lines += ["| **Total** | | " + " | ".join(totals) + " |", ""]
     notes = [f"Prices: {escape(report.book.describe())}. A month is 730 hours; *min*: `min_replica_count` all month "
              "(scaled to zero costs nothing); *max*: `max_replica_count` all month, the most autoscaling can reach"
-             + ("; *expected*: the floor all month and the rest of the peak for the usage file's busy hours" if report.has_expected else "")
+             + ("; *expected*: the floor all month and the rest of the peak for the usage file's busy hours "
+                "(all month for a deployment it gives none)" if report.has_expected else "")
              + f". A deployment held to one region (`placement.region`) pays the region premium, "
                f"x{report.book.region_premium.normalize():f}."]
     unpriced = sorted({d.name for d in report.deployments for side in (d.before, d.after) if side and None in side.values()})

@@ -319,3 +319,14 @@ def test_the_region_premium_is_said_and_can_be_changed(tmp_path: Path) -> None:
     own = (tmp_path / "own.md").read_text()  # 2 -> 8 H100s x $8.00 x 1 x 730
     assert "$11,680.00 → $46,720.00 (+$35,040.00)" in own and "with overrides from --region-premium" in own
     assert cli.main([str(source), "--region-premium", "lots"]) == 2
+
+
+def test_a_deployment_without_busy_hours_is_expected_busy_all_month() -> None:
+    """The usage file gives `chat` 100 busy hours (after: 8 x 100 x $8.00 = $6,400.00) and says
+    nothing of `batch` (1 H100, 0-1): busy all month, 1 x 730 x $8.00 = $5,840.00, its max."""
+    doc = json.loads(preview_json())
+    batch = {**CHAT, "max_replica_count": 1}
+    doc["steps"].append(step("same", "Deployment", "batch", batch, batch))
+    preview = parse_preview(json.dumps(doc))
+    report = cost_report(preview, footprint(preview), list_prices(), parse_usage({"deployments": {"chat": {"busy_hours_per_month": 100}}}))
+    assert report.total("after", "expected") == (Amount(Decimal("12240.00")), True)
