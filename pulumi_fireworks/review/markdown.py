@@ -27,8 +27,8 @@ from .costs import Bound, CostReport, DeploymentCost
 from .footprint import DEPLOYMENT_TYPE, ZERO, Amount, DeploymentGpus, Footprint, FootprintRow, footprint
 from .gates import GateFailure
 from .preview import Diagnostic, Preview, ResourceChange
-from .quotas import Headroom
 from .prices import PriceTable
+from .quotas import Headroom
 from .values import UNKNOWN_SENTINEL, Marker, display, plaintext_in
 
 MAX_CELL = 60
