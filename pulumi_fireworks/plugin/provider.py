@@ -90,6 +90,11 @@ class FireworksServicer(provider_pb2_grpc.ResourceProviderServicer):
             self.fronts[type_name] = provider
         return provider
 
+    def front_of(self, request: Any) -> FireworksProvider:
+        """The provider object of the resource a request is about: its ``type``, or (from engines
+        that send none) the URN's type, after any parent types (``parent$fireworks:index:X``)."""
+        return self.front(request.type or request.urn.split("::")[2].rsplit("$", 1)[-1])
+
     async def run(self, context: Any, call: Callable[[], T], secrets: frozenset[str] = frozenset()) -> T:
         """``call()`` in a worker thread; a provider error ends the RPC with its message alone.
 
@@ -145,7 +150,7 @@ class FireworksServicer(provider_pb2_grpc.ResourceProviderServicer):
     # -- resources ---------------------------------------------------------------------------
 
     async def Check(self, request: Any, context: Any) -> Any:
-        front = self.front(request.type or request.urn.split("::")[2])
+        front = self.front_of(request)
         olds, _ = _unmarshal(request.olds)
         news, secret = _unmarshal(request.news)
         news.update({NAME_KEY: _name_of(request.urn), URN_KEY: request.urn})
@@ -155,7 +160,7 @@ class FireworksServicer(provider_pb2_grpc.ResourceProviderServicer):
         return proto.CheckResponse(inputs=inputs, failures=failures)
 
     async def Diff(self, request: Any, context: Any) -> Any:
-        front = self.front(request.type or request.urn.split("::")[2])
+        front = self.front_of(request)
         olds, _ = _unmarshal(request.olds)
         news, _ = _unmarshal(request.news)
         result, reported = await self.run(context, lambda: (front.diff(request.id, olds, news), take()))
@@ -174,7 +179,7 @@ class FireworksServicer(provider_pb2_grpc.ResourceProviderServicer):
         )
 
     async def Create(self, request: Any, context: Any) -> Any:
-        front = self.front(request.type or request.urn.split("::")[2])
+        front = self.front_of(request)
         props, secret = _unmarshal(request.properties)
         timed = _with_timeout(front, props, request.timeout)
         secrets = self._secrets(front.type_name, secret)
@@ -183,7 +188,7 @@ class FireworksServicer(provider_pb2_grpc.ResourceProviderServicer):
         return proto.CreateResponse(id=str(result.id), properties=_marshal(outs, secrets))
 
     async def Read(self, request: Any, context: Any) -> Any:
-        front = self.front(request.type or request.urn.split("::")[2])
+        front = self.front_of(request)
         state, secret = _unmarshal(request.properties)
         inputs, _ = _unmarshal(request.inputs)
         if not state and not inputs:  # `pulumi import`: only the id is known
@@ -197,7 +202,7 @@ class FireworksServicer(provider_pb2_grpc.ResourceProviderServicer):
         )
 
     async def Update(self, request: Any, context: Any) -> Any:
-        front = self.front(request.type or request.urn.split("::")[2])
+        front = self.front_of(request)
         olds, _ = _unmarshal(request.olds)
         news, secret = _unmarshal(request.news)
         timed = _with_timeout(front, news, request.timeout)
@@ -206,7 +211,7 @@ class FireworksServicer(provider_pb2_grpc.ResourceProviderServicer):
         return proto.UpdateResponse(properties=_marshal(outs, self._secrets(front.type_name, secret)))
 
     async def Delete(self, request: Any, context: Any) -> Any:
-        front = self.front(request.type or request.urn.split("::")[2])
+        front = self.front_of(request)
         props, _ = _unmarshal(request.properties)
         timed = _with_timeout(front, props, request.timeout)
         await self.run(context, lambda: front.delete(request.id, timed))

@@ -46,8 +46,8 @@ def resource_type(type_name: str) -> str:
 
 def function_token(python_name: str) -> str:
     """``get_quota`` -> ``fireworks:index:getQuota``."""
-    head, *rest = python_name.split("_")
-    return f"{PACKAGE}:{MODULE}:{head}{''.join(part.title() for part in rest)}"
+    head, _, rest = python_name.partition("_")
+    return f"{PACKAGE}:{MODULE}:{head}{_pascal(rest)}"
 
 
 def _pascal(snake: str) -> str:

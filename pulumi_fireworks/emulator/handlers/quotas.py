@@ -23,7 +23,7 @@ quotas" page (a new account's on-demand defaults).
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ..._wire._enums import ACCELERATOR_TYPES
 from ..._wire.quota import MONTHLY_SPEND_USD, SERVERLESS_INFERENCE_RPM, Quota, gpu_quota_id
@@ -58,9 +58,9 @@ class Quotas(Collection):
     methods = frozenset({"get", "list", "update"})
     default_order_by = "name"
 
-    def load(self, req: Request, name: str, *, read: bool = True) -> Optional[Record]:
+    def require(self, req: Request, *, read: bool = True) -> Record:
         self._ensure_defaults(req)
-        return super().load(req, name, read=read)
+        return super().require(req, read=read)
 
     def list(self, req: Request) -> Any:
         self._ensure_defaults(req)
@@ -110,6 +110,7 @@ class Quotas(Collection):
         paths = {path[0] for path in mask} if mask is not None else {"value", "maxValue"}
         store = req.backend.store
         with store.transaction():
+            self._ensure_defaults(req)
             record = self.load(req, self.resource_name(req), read=False)
             if record is None:
                 if not req.flag("createIfNotExists"):
