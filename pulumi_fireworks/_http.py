@@ -29,6 +29,7 @@ import httpx
 from ._config import Settings
 from ._process import EngineGone, engine_gone
 from ._ratelimit import RateLimiter, shared_limiter
+from ._tls import tls_context
 from ._wire._enums import STATUS_CODES
 from ._errors import (
     APIConnectionError,
@@ -110,6 +111,7 @@ class Client:
             },
             timeout=timeout,
             transport=transport,
+            verify=tls_context(),
         )
 
     def close(self) -> None:

@@ -38,6 +38,7 @@ from ._config import is_loopback
 from ._content import LocalFile, SourceError, read_chunks
 from ._errors import ResourceOperationError
 from ._http import RetryPolicy
+from ._tls import tls_context
 
 WORKERS = 4
 ATTEMPTS = 6
@@ -144,7 +145,7 @@ def put_all(
 
     Raises :class:`StepFailed` naming the first file that could not be sent; the other
     transfers stop at their next chunk."""
-    client = http or httpx.Client(timeout=TIMEOUT)
+    client = http or httpx.Client(timeout=TIMEOUT, verify=tls_context())
     sender = _Sender(client, urls, expected, retry, sleep)
     try:
         pending = list(files)

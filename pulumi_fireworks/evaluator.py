@@ -42,6 +42,7 @@ from ._fields import SERVER_DECIDES, field
 from ._http import Client
 from ._inputs import InputsModel
 from ._spec import Props
+from ._tls import tls_context
 from ._types import AdoptExisting, DatasetName, DisplayName, Duration, ResourceId, adopt_field, at_least
 from ._uploaded import SOURCE, ContentProblem, Source, UploadingEngine, source_files, source_form, uploaded_spec
 from ._uploads import may_send_to
@@ -237,7 +238,7 @@ def _log_tail(uri: str) -> str:
     if not may_send_to(url):
         return ""
     try:
-        with httpx.Client(timeout=30.0) as http:
+        with httpx.Client(timeout=30.0, verify=tls_context()) as http:
             response = http.get(url)
     except httpx.HTTPError:
         return ""

@@ -25,6 +25,7 @@ import httpx
 from pydantic.alias_generators import to_camel
 
 from .._errors import FireworksError
+from .._tls import tls_context
 from .._uploads import StepFailed, check_url
 from .._wire.account import Account
 from .._wire._enums import ACCELERATOR_TYPES
@@ -477,7 +478,7 @@ def _put(urls: dict[str, str], files: dict[str, bytes]) -> Optional[str]:
     missing = sorted(set(files) - set(urls))
     if missing:
         return f"no upload URL for {', '.join(missing)}"
-    with httpx.Client(timeout=httpx.Timeout(120.0, connect=10.0)) as http:
+    with httpx.Client(timeout=httpx.Timeout(120.0, connect=10.0), verify=tls_context()) as http:
         for name, data in files.items():
             try:
                 check_url(name, urls[name])

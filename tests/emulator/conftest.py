@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fireworks import Fireworks
 
+from pulumi_fireworks._tls import tls_context
 from pulumi_fireworks.emulator.testing import RunningEmulator
 
 
@@ -16,7 +17,8 @@ from pulumi_fireworks.emulator.testing import RunningEmulator
 def sdk(emulator: RunningEmulator) -> Iterator[Fireworks]:
     """The official SDK pointed at the emulator, without retries (tests see every error)."""
     client = Fireworks(
-        api_key=emulator.api_key, account_id=emulator.account_id, base_url=emulator.url, max_retries=0
+        api_key=emulator.api_key, account_id=emulator.account_id, base_url=emulator.url, max_retries=0,
+        http_client=httpx.Client(verify=tls_context()),  # one TLS context for the session, not one per test
     )
     yield client
     client.close()
@@ -25,7 +27,5 @@ def sdk(emulator: RunningEmulator) -> Iterator[Fireworks]:
 @pytest.fixture
 def api(emulator: RunningEmulator) -> Iterator[httpx.Client]:
     """A raw HTTP client with the emulator's key, for wire-level assertions."""
-    with httpx.Client(
-        base_url=emulator.url, headers={"Authorization": f"Bearer {emulator.api_key}"}, timeout=30
-    ) as client:
+    with emulator.client(timeout=30) as client:
         yield client

@@ -111,7 +111,7 @@ def test_store_is_safe_under_concurrent_writers(emulator: RunningEmulator) -> No
     from concurrent.futures import ThreadPoolExecutor
 
     def work(i: int) -> int:
-        with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {emulator.api_key}"}) as c:
+        with emulator.client() as c:
             c.post(DEPLOYMENTS, params={"deploymentId": f"par-{i}"}, json={"baseModel": LLAMA}).raise_for_status()
             return c.get(f"{DEPLOYMENTS}/par-{i}").status_code
 

@@ -77,7 +77,7 @@ def test_inline_code_is_sent_in_the_create_and_needs_no_upload(
     assert state["state"] == "ACTIVE"
     _, state, read_inputs = d.read(id_, state)
     assert d.diff(state, inputs, olds=read_inputs).changes is False  # what the service fills in is no drift
-    with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {emulator.api_key}"}) as http:
+    with emulator.client() as http:
         [criterion] = http.get(f"/v1/{state['name']}").json()["criteria"]
     assert criterion["type"] == "CODE_SNIPPETS" and criterion["codeSnippets"]["language"] == "python"
     assert not any(path.endswith(":getUploadEndpoint") for _, path in requests(emulator))

@@ -40,7 +40,7 @@ def jobs(emulator: RunningEmulator, collection: str = JOBS) -> list[dict[str, An
 
 def model(emulator: RunningEmulator, name: str) -> int:
     """The status code of a GET of the model ``name``."""
-    with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {emulator.api_key}"}) as http:
+    with emulator.client() as http:
         return http.get(f"/v1/{name}").status_code
 
 

@@ -21,7 +21,7 @@ TYPE_PREFIX = "pulumi-python:dynamic/fireworks:"
 def _list(emulator: RunningEmulator, path: str, key: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     params: dict[str, Any] = {"pageSize": 200}
-    with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {emulator.api_key}"}) as http:
+    with emulator.client() as http:
         while True:
             body = http.get(path, params=params).raise_for_status().json()
             items += body.get(key, [])

@@ -33,8 +33,7 @@ def emulator(emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch) -> Runn
 
 
 def api(emulator: RunningEmulator) -> httpx.Client:
-    return httpx.Client(base_url=f"{emulator.url}/v1/accounts/{emulator.account_id}",
-                        headers={"Authorization": f"Bearer {emulator.api_key}"})
+    return emulator.client(base_url=f"{emulator.url}/v1/accounts/{emulator.account_id}")
 
 
 def make_objects(emulator: RunningEmulator) -> None:

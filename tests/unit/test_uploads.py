@@ -22,7 +22,7 @@ ADAPTER = {"adapter_config.json": b'{"r": 8, "target_modules": ["q_proj"]}', "ad
 @pytest.fixture
 def api(emulator: RunningEmulator) -> Iterator[httpx.Client]:
     base = f"{emulator.url}/v1/accounts/{emulator.account_id}"
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {emulator.api_key}"}) as client:
+    with emulator.client(base_url=base) as client:
         yield client
 
 
