@@ -57,6 +57,7 @@ helpers=(
     langhost_toolchain.py
     langhost_probe.py
     pulumi-resource-pulumi-python
+    warm_python.py
 )
 
 version_at_least_3_200() {

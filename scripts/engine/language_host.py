@@ -60,6 +60,7 @@ from langhost_toolchain import (  # noqa: E402 - needs the path above
 # Version we report to the engine: this host is shipped with (and tested against) that engine.
 HOST_VERSION = "3.274.1"
 EXEC_SCRIPT = HERE / "pulumi-language-python-exec"
+WARM_PYTHON = HERE / "warm_python.py"
 PROBE_SCRIPT = HERE / "langhost_probe.py"
 # Exit code meaning "the program already reported a user-actionable error; just fail".
 BAIL_EXIT_CODE = 32
@@ -168,6 +169,14 @@ def _log_call(method: str, **details: Any) -> None:
         handle.write(line + "\n")
 
 
+def warm(argv: list[str], env: dict[str, str] | None) -> list[str]:
+    """``argv`` through warm_python.py when the environment names a warm interpreter (the test
+    suite's), which forks the program from it if it can run it exactly as asked; else ``argv``."""
+    if (os.environ if env is None else env).get("PULUMI_FIREWORKS_WARM_PYTHON") and WARM_PYTHON.is_file():
+        return [sys.executable, "-S", "-I", str(WARM_PYTHON), "run", *argv]
+    return argv
+
+
 class Children:
     """The programs and plugins we started, so Cancel and shutdown can stop them."""
 
@@ -176,7 +185,8 @@ class Children:
         self._lock = threading.Lock()
 
     def start(self, command: Command, **kwargs: Any) -> subprocess.Popen[Any]:
-        proc: subprocess.Popen[Any] = subprocess.Popen(command.argv, env=command.env, cwd=command.cwd, **kwargs)
+        proc: subprocess.Popen[Any] = subprocess.Popen(warm(command.argv, command.env), env=command.env,
+                                                       cwd=command.cwd, **kwargs)
         with self._lock:
             self._procs.add(proc)
         return proc
