@@ -33,6 +33,7 @@ import queue
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -625,13 +626,30 @@ def serve(argv: Sequence[str]) -> int:
     signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     parent = os.getppid()
-    # The official host health-checks the engine; we watch for our parent going away instead.
+    # The official host health-checks the engine; we watch for our parent going away instead,
+    # and for the end of stdin: the engine keeps the only writing end of that pipe, so it ends
+    # with the engine also when we were forked by warm_python.py (whose server is our parent).
+    watch_stdin = stat.S_ISFIFO(os.fstat(0).st_mode)
     while not done.wait(1.0):
-        if os.getppid() != parent:
+        if os.getppid() != parent or (watch_stdin and _at_end(0)):
             break
     children.end_all()
     server.stop(grace=1)
     return 0
+
+
+def _at_end(fd: int) -> bool:
+    """Whether pipe ``fd`` has ended, without reading from it: readable with nothing to read."""
+    import fcntl
+    import select
+    import struct
+    import termios
+
+    readable, _, _ = select.select([fd], [], [], 0)
+    if not readable:
+        return False
+    waiting = fcntl.ioctl(fd, termios.FIONREAD, struct.pack("i", 0))
+    return struct.unpack("i", waiting)[0] == 0
 
 
 if __name__ == "__main__":

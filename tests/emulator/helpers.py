@@ -16,10 +16,10 @@ import uvicorn
 
 from pulumi_fireworks.emulator.app import Emulator
 from pulumi_fireworks.emulator.server import Server, bind
-from tests.support.content import LLAMA
+from tests.support.content import LLAMA, QWEN
 
 #: A seeded base model without a serverless deployment.
-NON_SERVERLESS_BASE = "accounts/fireworks/models/qwen3-0p6b"
+NON_SERVERLESS_BASE = QWEN
 
 
 def raw(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
-from tests.support.content import LLAMA
+from tests.support.content import LLAMA, QWEN
 
 DEPLOYMENTS = "/v1/accounts/my-account/deployments"
 EXISTING = DEPLOYMENTS + "/existing"
@@ -83,7 +83,7 @@ ROWS = [
     Row("unknown update mask path", "PATCH", EXISTING, {"displayName": "x"}, 400, 3, "bogus_field",
         {"updateMask": "display_name,bogus_field"}),
     Row("changing an immutable field", "PATCH", EXISTING,
-        {"baseModel": "accounts/fireworks/models/qwen3-0p6b"}, 400, 3, "base_model"),
+        {"baseModel": QWEN}, 400, 3, "base_model"),
     Row("bad value in update", "PATCH", EXISTING, {"maxReplicaCount": -1}, 400, 3, "max_replica_count",
         {"updateMask": "max_replica_count"}),
     Row("negative scale", "PATCH", EXISTING + ":scale", {"replicaCount": -1}, 400, 3, "replica_count"),

@@ -20,6 +20,7 @@ from pulumi_fireworks.emulator.testing import RunningEmulator
 
 from .helpers import ADAPTER_FILES, LLAMA, api_error, lora_spec, put_file, raw, ready_lora, upload_model_files
 from .strict import assert_sdk_parses
+from tests.support.content import QWEN
 
 ACCOUNT = "accounts/my-account"
 ROWS = b'{"messages": [{"role": "user", "content": "hi"}]}\n'
@@ -307,7 +308,7 @@ def test_the_autoscaling_policy_stays_mutable(api: httpx.Client, sdk: Fireworks,
                          json={"autoscalingPolicy": {"scaleUpWindow": "60s"}})
     assert response.status_code == 200 and response.json()["autoscalingPolicy"]["scaleUpWindow"] == "60s"
     response = api.patch(f"/v1/{ACCOUNT}/deployments/d", params={"updateMask": "base_model"},
-                         json={"baseModel": "accounts/fireworks/models/qwen3-0p6b"})
+                         json={"baseModel": QWEN})
     assert response.status_code == 400 and "'base_model'" in response.json()["message"]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 
 from pulumi_fireworks.emulator.testing import RunningEmulator
+from tests.support.content import LLAMA
 
 QUOTAS = "/v1/accounts/my-account/quotas"
 
@@ -24,7 +25,7 @@ def test_gpu_usage_follows_the_accounts_deployments(api: httpx.Client, emulator:
     h100 = f"{QUOTAS}/nvidia-h100-80gb"
     assert api.get(h100).json().get("usage", 0) == 0
     created = api.post("/v1/accounts/my-account/deployments", params={"deploymentId": "chat"},
-                       json={"baseModel": "accounts/fireworks/models/llama-v3p1-8b-instruct",
+                       json={"baseModel": LLAMA,
                              "acceleratorType": "NVIDIA_H100_80GB", "acceleratorCount": 2,
                              "minReplicaCount": 3, "maxReplicaCount": 3})
     assert created.status_code == 200, created.text

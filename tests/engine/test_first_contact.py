@@ -108,7 +108,7 @@ def test_cli_diffs_name_the_fields_that_change_and_why_a_failed_object_is_replac
         "chat": {"type": "Deployment", "inputs": {"base_model": LLAMA, "min_replica_count": 0}},
     }
     stack = resources_stack(resources, secrets={"tokenOne": "value-one", "tokenTwo": "value-two"})
-    up = stack.up()
+    chat_name = stack.up().outputs["chat"]["name"]
     stack.refresh()
     changed = json.loads(json.dumps(resources))
     changed["hf"]["inputs"]["value"] = {"$secret": "tokenTwo"}
@@ -117,7 +117,7 @@ def test_cli_diffs_name_the_fields_that_change_and_why_a_failed_object_is_replac
     steps = re.findall(r"fireworks:(\w+) \S+ update \[diff: ([^\]]*)\]", stack.cli("preview", "--non-interactive").stdout)
     assert sorted(steps) == [("Deployment", "+display_name"), ("Secret", "~value")]
 
-    emulator.admin.patch_resource(up.outputs["chat"]["name"], {"state": "FAILED", "status": {"code": "INTERNAL", "message": "node lost"}})
+    emulator.admin.patch_resource(chat_name, {"state": "FAILED", "status": {"code": "INTERNAL", "message": "node lost"}})
     stack.refresh()
     preview = stack.cli("preview", "--non-interactive")
     text = preview.stdout + preview.stderr

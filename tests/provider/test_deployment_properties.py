@@ -22,10 +22,11 @@ from pulumi_fireworks.emulator.testing import RunningEmulator
 from tests.provider.conftest import Driver
 from tests.provider.test_lifecycles import PROFILES
 from tests.support.inventory import server_objects
+from tests.support.content import LLAMA, QWEN
 
 BASE_MODELS = [
-    "accounts/fireworks/models/llama-v3p1-8b-instruct",
-    "accounts/fireworks/models/qwen3-0p6b",
+    LLAMA,
+    QWEN,
     "accounts/fireworks/models/mixtral-8x7b",
 ]
 
@@ -83,7 +84,7 @@ def deployment_specs(draw: st.DrawFn) -> dict[str, Any]:
         spec["max_replica_count"] = draw(st.integers(max(low, spec.get("min_replica_count", 0)), 4))
     speculation = draw(st.sampled_from(["none", "draft", "ngram"]))
     if speculation == "draft":
-        spec["draft_model"] = "accounts/fireworks/models/qwen3-0p6b"
+        spec["draft_model"] = QWEN
         spec["draft_token_count"] = draw(st.integers(1, 8))
     elif speculation == "ngram":
         spec["ngram_speculation_length"] = draw(st.integers(1, 8))

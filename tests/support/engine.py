@@ -27,7 +27,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -65,20 +65,43 @@ def engine_is_ours(bin_dir: Path) -> bool:
     return (bin_dir / "language_host.py").is_file()
 
 
-@dataclass
 class OperationResult:
-    """What the engine reported for one preview/up/refresh/destroy."""
+    """What the engine reported for one preview/up/refresh/destroy.
 
-    kind: str
-    stdout: str
-    stderr: str
-    # preview: the engine's change summary; up/refresh/destroy: the update's resource_changes.
-    change_summary: dict[str, int]
-    # Step op per resource URN, from the engine's event stream (e.g. "create", "same", "update").
-    resource_ops: dict[str, str]
-    # Stack outputs as plain values (up only; empty otherwise) and which of them are secret.
-    outputs: dict[str, Any] = field(default_factory=dict)
-    secret_outputs: set[str] = field(default_factory=set)
+    ``change_summary`` is the engine's count of step ops ("create", "same", ...), from its
+    summary event; ``resource_ops`` the step op per resource URN, from the event stream.
+    ``outputs`` (stack outputs as plain values; up only) and ``secret_outputs`` (which of
+    them are secret) are read from the stack when first asked for: the Automation API reads
+    them after every up, two CLI runs of which one decrypts secrets, and most tests never look
+    (asking after the stack's next operation raises, rather than answer with newer outputs).
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        stdout: str,
+        stderr: str,
+        change_summary: dict[str, int],
+        resource_ops: dict[str, str],
+        read_outputs: Callable[[], dict[str, auto.OutputValue]] | None = None,
+    ) -> None:
+        self.kind, self.stdout, self.stderr = kind, stdout, stderr
+        self.change_summary, self.resource_ops = change_summary, resource_ops
+        self._read_outputs = read_outputs
+        self._outputs: dict[str, auto.OutputValue] | None = None
+
+    def _output_values(self) -> dict[str, auto.OutputValue]:
+        if self._outputs is None:
+            self._outputs = self._read_outputs() if self._read_outputs is not None else {}
+        return self._outputs
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        return {k: v.value for k, v in self._output_values().items()}
+
+    @property
+    def secret_outputs(self) -> set[str]:
+        return {k for k, v in self._output_values().items() if v.secret}
 
     def ops_for_type(self, type_: str) -> list[str]:
         """Step ops of the resources of ``type_`` (URNs end in ``::<type>::<name>``)."""
@@ -164,9 +187,10 @@ class EngineEnv:
 WARM_PRELOAD = (
     "pulumi", "pulumi.runtime", "pulumi.dynamic", "pulumi.runtime.proto.provider_pb2_grpc", "dill", "grpc",
     "pulumi_policy", "pulumi_fireworks", "pulumi_fireworks._engine", "pulumi_fireworks.policy",
+    "pulumi.runtime.proto.language_pb2_grpc", "langhost_toolchain",
 )
-"""What the warm interpreter imports before forking: what the programs, dynamic providers and
-policy packs of the tests import first."""
+"""What the warm interpreter imports before forking: what the language host, the programs, the
+dynamic providers and the policy packs of the tests import first."""
 
 
 _warm: dict[str, Any] = {}
@@ -312,6 +336,7 @@ class EngineStack:
     def __init__(self, stack: auto.Stack, engine_env: EngineEnv) -> None:
         self.stack = stack
         self.engine_env = engine_env
+        self._operations = 0
 
     @property
     def name(self) -> str:
@@ -320,45 +345,60 @@ class EngineStack:
     def set_config(self, key: str, value: str, secret: bool = False) -> None:
         self.stack.set_config(key, auto.ConfigValue(value=value, secret=secret))
 
-    def _collect(self) -> tuple[dict[str, str], Callable[[auto.EngineEvent], None]]:
+    def _collect(self) -> tuple[dict[str, str], dict[str, int], Callable[[auto.EngineEvent], None]]:
         ops: dict[str, str] = {}
+        summary: dict[str, int] = {}
 
         def on_event(event: auto.EngineEvent) -> None:
             pre = event.resource_pre_event
             if pre is not None:
-                op = pre.metadata.op
-                ops[pre.metadata.urn] = op.value if hasattr(op, "value") else str(op)
+                ops[pre.metadata.urn] = _op_name(pre.metadata.op)
+            if event.summary_event is not None:
+                summary.update(_summary(event.summary_event.resource_changes))
 
-        return ops, on_event
+        return ops, summary, on_event
+
+    @contextmanager
+    def _without_follow_up_reads(self) -> Iterator[None]:
+        """Automation's up/refresh/destroy end by reading the stack's outputs and its last
+        update (three more CLI runs, two decrypting secrets: ~0.75 s of CPU each time). The
+        event stream has the summary; outputs are read when a test asks for them."""
+        stack: Any = self.stack
+        stack.outputs, stack.info = (lambda: {}), (lambda *_args, **_kwargs: object())
+        try:
+            yield
+        finally:
+            del stack.outputs, stack.info
+
+    def _run(self, kind: str, **kwargs: Any) -> OperationResult:
+        ops, summary, on_event = self._collect()
+        with self._without_follow_up_reads():
+            res = getattr(self.stack, kind)(on_event=on_event, color="never", **kwargs)
+        if kind == "preview":
+            summary = _summary(res.change_summary)
+        self._operations += 1
+        return OperationResult(kind, res.stdout, res.stderr, summary, ops,
+                               self._outputs_reader(self._operations) if kind == "up" else None)
+
+    def _outputs_reader(self, operation: int) -> Callable[[], dict[str, auto.OutputValue]]:
+        def read() -> dict[str, auto.OutputValue]:
+            if operation != self._operations:
+                raise RuntimeError("the outputs of an up are read when first asked for: ask before the next operation")
+            return dict(self.stack.outputs())
+
+        return read
 
     def preview(self, **kwargs: Any) -> OperationResult:
-        ops, on_event = self._collect()
-        res = self.stack.preview(on_event=on_event, color="never", **kwargs)
-        summary = {_op_name(k): v for k, v in res.change_summary.items()}
-        return OperationResult("preview", res.stdout, res.stderr, summary, ops)
+        return self._run("preview", **kwargs)
 
     def up(self, **kwargs: Any) -> OperationResult:
-        ops, on_event = self._collect()
-        res = self.stack.up(on_event=on_event, color="never", **kwargs)
-        outputs = {k: v.value for k, v in res.outputs.items()}
-        secrets = {k for k, v in res.outputs.items() if v.secret}
-        return OperationResult(
-            "up", res.stdout, res.stderr, _summary(res.summary.resource_changes), ops, outputs, secrets
-        )
+        return self._run("up", **kwargs)
 
     def refresh(self, **kwargs: Any) -> OperationResult:
-        ops, on_event = self._collect()
-        res = self.stack.refresh(on_event=on_event, color="never", **kwargs)
-        return OperationResult(
-            "refresh", res.stdout, res.stderr, _summary(res.summary.resource_changes), ops
-        )
+        return self._run("refresh", **kwargs)
 
     def destroy(self, **kwargs: Any) -> OperationResult:
-        ops, on_event = self._collect()
-        res = self.stack.destroy(on_event=on_event, color="never", **kwargs)
-        return OperationResult(
-            "destroy", res.stdout, res.stderr, _summary(res.summary.resource_changes), ops
-        )
+        return self._run("destroy", **kwargs)
 
     def export_state(self) -> dict[str, Any]:
         """The stack's deployment (``pulumi stack export``) as a dict."""
@@ -404,6 +444,7 @@ class EngineStack:
 
 
 def _op_name(op: Any) -> str:
+    """``OpType.CREATE`` or ``"create"`` → ``"create"``."""
     return op.value if hasattr(op, "value") else str(op)
 
 

@@ -17,7 +17,7 @@ import pulumi
 import pytest
 
 from pulumi_fireworks._engine import NAME_KEY, URN_KEY, FireworksProvider
-from tests.support.content import LLAMA, adapter, chat_rows, checkpoint, write_files
+from tests.support.content import LLAMA, QWEN, adapter, chat_rows, checkpoint, write_files
 
 ADAPTER = "accounts/acme/models/support-lora"
 DEPLOYMENT = "accounts/acme/deployments/serve"
@@ -80,7 +80,7 @@ BAD_INPUTS: list[tuple[str, str, dict[str, Any], str]] = [
     ("Deployment", "bad-duration", deployment(autoscaling_policy={"scale_down_window": "soon"}),
      "Deployment.autoscaling_policy.scale_down_window:"),
     ("Deployment", "draft-and-ngram",
-     deployment(draft_model="accounts/fireworks/models/qwen3-0p6b", ngram_speculation_length=3),
+     deployment(draft_model=QWEN, ngram_speculation_length=3),
      "Deployment.ngram_speculation_length:"),
     ("Deployment", "bad-id", deployment(deployment_id="Not_Valid"), "Deployment.deployment_id:"),
     ("Deployment", "id-starts-with-digit", deployment(deployment_id="9lives"), "Deployment.deployment_id:"),

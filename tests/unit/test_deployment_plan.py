@@ -10,7 +10,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_fireworks._engine import AUTONAMED_KEY, NAME_KEY, FireworksProvider
 from pulumi_fireworks._inputs import is_unknown
-from tests.support.content import LLAMA
+from tests.support.content import LLAMA, QWEN
 
 provider = FireworksProvider("Deployment")
 
@@ -126,7 +126,7 @@ def checked(**inputs: Any) -> dict[str, Any]:
         ({"max_replica_count": 3}, []),
         ({"autoscaling_policy": {"scale_to_zero_window": "20m"}}, []),
         ({"accelerator_type": "NVIDIA_H200_141GB"}, []),
-        ({"base_model": "accounts/fireworks/models/qwen3-0p6b"}, ["base_model"]),
+        ({"base_model": QWEN}, ["base_model"]),
         ({"placement": {"region": "US_TEXAS_2"}}, ["placement"]),
         ({"deployment_id": "other"}, ["deployment_id"]),
     ],
@@ -152,7 +152,7 @@ def test_no_diff_for_equivalent_spellings_and_provider_key() -> None:
 
 def test_autonamed_replacement_creates_before_deleting() -> None:
     olds = dict(provider.check({}, {"base_model": LLAMA, NAME_KEY: "d"}).inputs)
-    news = provider.check(olds, {"base_model": "accounts/fireworks/models/qwen3-0p6b", NAME_KEY: "d"}).inputs
+    news = provider.check(olds, {"base_model": QWEN, NAME_KEY: "d"}).inputs
     result = provider.diff(olds["deployment_id"], olds, news)
     assert result.replaces == ["base_model"]
     assert result.delete_before_replace is False

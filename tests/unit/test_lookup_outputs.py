@@ -17,7 +17,7 @@ from pulumi_fireworks._config import Settings
 from pulumi_fireworks._http import Client, RetryPolicy
 from pulumi_fireworks.lookups import _session
 
-MODEL = "accounts/fireworks/models/llama-v3p1-8b-instruct"
+from tests.support.content import LLAMA as MODEL
 
 
 class Thing(pulumi.CustomResource):

@@ -18,9 +18,10 @@ from fireworks import Fireworks
 from pulumi_fireworks._config import Settings
 from pulumi_fireworks._engine import NAME_KEY, FireworksProvider
 from pulumi_fireworks._http import Client
+from tests.support.content import LLAMA, QWEN
 
 FULL_INPUTS: dict[str, Any] = {
-    "base_model": "accounts/fireworks/models/llama-v3p1-8b-instruct",
+    "base_model": LLAMA,
     "display_name": "Chat",
     "description": "all the fields",
     "min_replica_count": 1,
@@ -36,7 +37,7 @@ FULL_INPUTS: dict[str, Any] = {
     "accelerator_count": 2,
     "precision": "FP8",
     "enable_addons": True,
-    "draft_model": "accounts/fireworks/models/qwen3-0p6b",
+    "draft_model": QWEN,
     "draft_token_count": 4,
     "enable_mtp": True,
     "enable_session_affinity": True,
@@ -152,7 +153,7 @@ MODEL_INPUTS: dict[str, Any] = {
     "context_length": 8192,
     "supports_tools": True,
     "supports_image_input": False,
-    "default_draft_model": "accounts/fireworks/models/qwen3-0p6b",
+    "default_draft_model": QWEN,
     "default_draft_token_count": 4,
     "deprecation_date": {"year": 2030, "month": 1, "day": 31},
 }

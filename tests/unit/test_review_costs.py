@@ -30,10 +30,10 @@ from pulumi_fireworks.review.costs import cost_report
 from pulumi_fireworks.review.footprint import Amount, footprint
 from pulumi_fireworks.review.quotas import QuotaFigure, headroom, load_quotas, parse_gpu_quotas, parse_quotas
 from pulumi_fireworks.review.gates import GateOptions, cost_failures
+from tests.support.content import LLAMA
 
 DATA = Path(__file__).parent / "data"
 FW = "pulumi-python:dynamic/fireworks:"
-LLAMA = "accounts/fireworks/models/llama-v3p1-8b-instruct"
 CHAT = {"base_model": LLAMA, "accelerator_type": "NVIDIA_H100_80GB", "accelerator_count": 1, "min_replica_count": 0}
 DATASET = "accounts/acme/datasets/support-train"
 
