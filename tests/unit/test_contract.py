@@ -97,3 +97,32 @@ def test_every_resource_has_each_piece(type_name: str) -> None:
     assert [c for c in handlers.collections() if c.collection == spec.collection], "no emulator collection"
     assert type_name in CASES, "no lifecycle row in tests/provider/test_lifecycles.py"
     assert (DOCS / f"{stem(type_name)}.md").is_file() and (GENERATED / f"{stem(type_name)}.py").is_file()
+
+
+@pytest.mark.parametrize("module", ["_engine", "_resource", "_spec", "_fields", "_inputs"])
+def test_the_generic_modules_import_no_resource_and_name_none(module: str) -> None:
+    """The engine imports its resources downward, from the one list in ``_catalog`` (inside
+    functions, once everything is loaded); the generic modules never import the package face,
+    the generated surface or a resource module, and say nothing of a particular resource."""
+    import ast
+
+    source = (REPO / "pulumi_fireworks" / f"{module}.py").read_text()
+    imported: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            base = ("." * node.level) + (node.module or "")
+            imported += [base] if node.module else [f"{base}{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            imported += [alias.name for alias in node.names]
+    face = [m for m in imported if m == "pulumi_fireworks" or m.startswith("pulumi_fireworks.")]
+    public = [m for m in imported if m.startswith(".") and not m.lstrip(".").startswith("_")]
+    generated = [m for m in imported if m.lstrip(".").startswith("_generated")]
+    assert face == public == generated == [], f"{module}.py imports {face + public + generated}"
+    tree = ast.parse(source)
+    docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}  # strings standing alone: docs
+    words = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
+    words += [n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)]
+    words += [n.value for n in ast.walk(tree)
+              if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+    named = sorted({t for t in SPECS for w in words if re.search(rf"\b{t}\b", w)})
+    assert named == [], f"{module}.py names {named} outside its docstrings"
