@@ -10,8 +10,8 @@ standard streams and exit status), only without paying for the imports again.
 
 Two roles, one file:
 
-* ``python -u warm_python.py serve SOCKET [--preload MOD ...]`` is the server. It imports the
-  modules, listens on the Unix socket, prints ``ready`` and serves until its stdin ends (the
+* ``python -u warm_python.py serve SOCKET [--preload MOD[:FUNCTION] ...]`` is the server. It
+  imports the modules (and calls the functions, to fill caches the children then share), listens on the Unix socket, prints ``ready`` and serves until its stdin ends (the
   test session that started it has gone). It stays single-threaded (one ``select`` loop over
   the socket, the clients and the children's pidfds), so forking is safe.
 * ``python -S -I warm_python.py run PYTHON ARGS...`` is the client, which the launchers in
@@ -241,8 +241,17 @@ def serve(path: str, preload: list[str]) -> None:
     import importlib
     import selectors
 
-    for name in preload:
-        importlib.import_module(name)
+    import gc
+
+    for name in preload:  # "module", or "module:function" to call it once (to fill its caches)
+        module_name, _, function = name.partition(":")
+        module = importlib.import_module(module_name)
+        if function:
+            getattr(module, function)()
+    # Objects made so far are never collected in a child: a collection would touch (and so
+    # copy) every page of the warm heap the children share.
+    gc.collect()
+    gc.freeze()
     own_python = os.path.normpath(os.path.abspath(sys.executable))
     own_vars = _python_vars(dict(os.environ))
     if os.path.exists(path):
@@ -354,7 +363,7 @@ def main(argv: list[str]) -> None:
         preload = argv[argv.index("--preload") + 1:] if "--preload" in argv else []
         serve(argv[1], preload)
     else:
-        sys.exit("usage: warm_python.py serve SOCKET [--preload MODULE ...] | run PYTHON ARGS...")
+        sys.exit("usage: warm_python.py serve SOCKET [--preload MODULE[:FUNCTION] ...] | run PYTHON ARGS...")
 
 
 if __name__ == "__main__":

@@ -120,3 +120,27 @@ def test_a_killed_client_takes_its_program_with_it(server: tuple[subprocess.Pope
     proc.wait(timeout=30)
     # The program holds the only other writing end of our stdout pipe: EOF means it has ended.
     assert proc.stdout.read() == ""
+
+
+def test_the_package_list_is_remembered_until_a_directory_on_the_path_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The language host's answer to "which packages" (asked before every operation) is read
+    once per environment, and read again once a distribution is installed."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("probe", REPO_ROOT / "scripts" / "engine" / "langhost_probe.py")
+    assert spec is not None and spec.loader is not None
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    before = {p["name"] for p in probe.list_packages()}
+    assert "tiny-dist" not in before
+    info = site / "tiny_dist-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: tiny-dist\nVersion: 1.0\n")
+    os.utime(site, ns=(1, 1))  # a directory's mtime can stay within one tick: make the change certain
+    after = {p["name"]: p["version"] for p in probe.list_packages()}
+    assert after.get("tiny-dist") == "1.0" and set(after) - {"tiny-dist"} == before

@@ -187,7 +187,7 @@ class EngineEnv:
 WARM_PRELOAD = (
     "pulumi", "pulumi.runtime", "pulumi.dynamic", "pulumi.runtime.proto.provider_pb2_grpc", "dill", "grpc",
     "pulumi_policy", "pulumi_fireworks", "pulumi_fireworks._engine", "pulumi_fireworks.policy",
-    "pulumi.runtime.proto.language_pb2_grpc", "langhost_toolchain",
+    "pulumi.runtime.proto.language_pb2_grpc", "langhost_toolchain", "langhost_probe:list_packages",
 )
 """What the warm interpreter imports before forking: what the language host, the programs, the
 dynamic providers and the policy packs of the tests import first."""
@@ -255,9 +255,7 @@ def make_engine_env(
         "PULUMI_PYTHON_CMD": sys.executable,
         "PYTHONPATH": os.pathsep.join(pythonpath),
     }
-    warm = warm_python(env["PYTHONPATH"])
-    if warm:
-        env["PULUMI_FIREWORKS_WARM_PYTHON"] = warm
+    env["PULUMI_FIREWORKS_WARM_PYTHON"] = warm_python(env["PYTHONPATH"]) or ""  # "": start fresh interpreters
     if not acquire_plugins:
         env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true"
     if log_langhost:
