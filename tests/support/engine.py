@@ -117,6 +117,8 @@ class EngineEnv:
     pulumi_home: Path
     backend_dir: Path
     env: dict[str, str]
+    secrets_provider: str = ""
+    """What stacks made by :meth:`stack` encrypt secrets with ("": the passphrase)."""
 
     def env_with(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment variables for a pulumi invocation, plus ``extra``."""
@@ -167,6 +169,7 @@ class EngineEnv:
                 pulumi_home=str(self.pulumi_home),
                 env_vars=self.env_with(env_vars),
                 pulumi_command=self.pulumi_command(),
+                secrets_provider=self.secrets_provider or None,
             ),
         )
         result = EngineStack(stack, self)
@@ -226,6 +229,40 @@ def warm_python(pythonpath: str) -> str | None:
     return str(socket_path)
 
 
+_kms: dict[str, Any] = {}
+KMS_ALIAS = "alias/pulumi-fireworks-tests"
+
+
+def loopback_kms() -> dict[str, str] | None:
+    """The environment that points a ``pulumi`` process at this worker's AWS KMS, served by
+    moto on loopback (started on first use), or None with ``PULUMI_FIREWORKS_TEST_SECRETS=passphrase``.
+
+    Why: the passphrase secrets provider derives its key with 1,000,000 rounds of PBKDF2 in
+    every CLI run that touches a secret (~0.19 s of CPU, half of what the CLI spends on a
+    preview), and the engine tests make hundreds. A KMS key encrypts the same way once the
+    data key is unwrapped (one local HTTP call). Secrets in state are just as encrypted; the
+    passphrase stays set for stacks made by ``pulumi stack init`` (the README's commands,
+    the packaging tests)."""
+    if os.environ.get("PULUMI_FIREWORKS_TEST_SECRETS") == "passphrase":
+        return None
+    if not _kms:
+        import boto3
+        from moto.server import ThreadedMotoServer
+
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        endpoint = "http://127.0.0.1:%d" % server.get_host_and_port()[1]
+        credentials = {"aws_access_key_id": "test-kms", "aws_secret_access_key": "test-kms-secret"}
+        kms = boto3.client("kms", endpoint_url=endpoint, region_name="us-east-1", **credentials)
+        key = kms.create_key(Description="pulumi-fireworks test stacks")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=KMS_ALIAS, TargetKeyId=key)
+        _kms.update(server=server, env={
+            "AWS_ENDPOINT_URL_KMS": endpoint, "AWS_ACCESS_KEY_ID": credentials["aws_access_key_id"],
+            "AWS_SECRET_ACCESS_KEY": credentials["aws_secret_access_key"], "AWS_REGION": "us-east-1",
+        })
+    return dict(_kms["env"])
+
+
 def make_engine_env(
     root: Path,
     extra_env: Mapping[str, str] | None = None,
@@ -256,12 +293,16 @@ def make_engine_env(
         "PYTHONPATH": os.pathsep.join(pythonpath),
     }
     env["PULUMI_FIREWORKS_WARM_PYTHON"] = warm_python(env["PYTHONPATH"]) or ""  # "": start fresh interpreters
+    kms = loopback_kms()
+    env.update(kms or {})
     if not acquire_plugins:
         env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true"
     if log_langhost:
         env["PULUMI_FIREWORKS_LANGHOST_LOG"] = str(root / "langhost-calls.jsonl")
     env.update(extra_env or {})
-    return EngineEnv(root=root, bin_dir=bin_dir, pulumi_home=home, backend_dir=backend, env=env)
+    secrets_provider = f"awskms://{KMS_ALIAS}?region=us-east-1" if kms else ""
+    return EngineEnv(root=root, bin_dir=bin_dir, pulumi_home=home, backend_dir=backend, env=env,
+                     secrets_provider=secrets_provider)
 
 
 @contextmanager
