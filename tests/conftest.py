@@ -24,15 +24,6 @@ from tests.support.engine import EngineEnv, make_engine_env
 
 ENGINE_TIERS = ("engine", "faults", "packaging", "langhost")
 
-#: Rough cost of a test by where it lives (first match): the order tests start in. Engine
-#: tests take seconds to tens of seconds, most others milliseconds.
-COSTS = (
-    ("packaging/", 5), ("faults/", 4), ("engine/", 4), ("langhost/", 3),
-    ("unit/test_typing.py", 3), ("unit/test_new_resource.py", 3), ("provider/", 1),
-)
-TOGETHER = frozenset({"packaging/test_wheel.py"})
-"""Files whose tests share a costly module fixture: run by one worker."""
-
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = Path(__file__).parent
@@ -53,39 +44,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
-    items[:] = _costly_first(items, root, workers=int(getattr(config, "workerinput", {}).get("workercount", 1)))
-
-
-def _costly_first(items: list[pytest.Item], root: Path, *, workers: int) -> list[pytest.Item]:
-    """The tests in the order that keeps every xdist worker busy to the end.
-
-    pytest-xdist's worksteal scheduler gives each worker a contiguous share of this list and
-    lets an idle worker take the end of another's queue. So the costly tests are dealt out
-    in turn, each to the share with the fewest tests so far: every worker starts with its
-    longest tests, and what is left to steal at the end is quick. The tests of a file in
-    TOGETHER stay in one share (they build one wheel). Every worker computes the same order,
-    as xdist requires."""
-
-    def where(item: pytest.Item) -> str:
-        return Path(str(item.fspath)).relative_to(root).as_posix()
-
-    def cost(unit: list[pytest.Item]) -> int:
-        return next((c for prefix, c in COSTS if where(unit[0]).startswith(prefix)), 0)
-
-    units: list[list[pytest.Item]] = []
-    grouped: dict[str, list[pytest.Item]] = {}
-    for item in items:
-        if where(item) in TOGETHER:
-            if where(item) not in grouped:
-                grouped[where(item)] = []
-                units.append(grouped[where(item)])
-            grouped[where(item)].append(item)
-        else:
-            units.append([item])
-    shares: list[list[pytest.Item]] = [[] for _ in range(max(workers, 1))]
-    for unit in sorted(units, key=cost, reverse=True):  # stable: files keep their order within a class
-        min(shares, key=len).extend(unit)
-    return [item for share in shares for item in share]
 
 
 @pytest.fixture
