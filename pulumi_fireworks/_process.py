@@ -28,7 +28,7 @@ to the engine and never reads its arguments, and Pulumi's own health check of th
 (``rpcutil.Healthcheck``, only in Go providers built on ``provider.Main``) looks every
 five minutes. So the provider went on with the creates in flight: polling, trying refused
 creates again, making objects no state would record. (The language host and the program
-do stop: the program's calls to the engine fail, and our host watches its parent.)
+do stop: the program's calls to the engine fail, and our host watches its parent and its stdin.)
 :func:`watch_engine` gives the provider a daemon thread that looks for the engine's end
 in three ways:
 
