@@ -33,11 +33,12 @@ _pf_env_main() {
     if [[ "$want" != "$have" ]]; then
         # uv (from PyPI, into the venv) installs the same versions as pip in seconds instead of
         # about a minute; it reads the system's certificates (as pip.conf's `cert` tells pip to) and
-        # PIP_FIND_LINKS.
+        # PIP_FIND_LINKS. It compiles the bytecode as pip does, or every test worker would compile
+        # the same modules on its first imports.
         # Without it (not installable, or failing) pip does the install.
         echo "env.sh: pyproject.toml changed; installing '.[test]'" >&2
         if ! { "$repo/.venv/bin/python" -m pip install --disable-pip-version-check -q uv >&2 \
-                && UV_NATIVE_TLS=1 "$repo/.venv/bin/uv" pip install -q --python "$repo/.venv/bin/python" \
+                && UV_NATIVE_TLS=1 "$repo/.venv/bin/uv" pip install -q --compile-bytecode --python "$repo/.venv/bin/python" \
                     ${PIP_FIND_LINKS:+--find-links "$PIP_FIND_LINKS"} -e "$repo[test]" >&2; }; then
             echo "env.sh: uv could not install; pip install -e '.[test]'" >&2
             "$repo/.venv/bin/python" -m pip install --disable-pip-version-check -q -e "$repo[test]" >&2 \
