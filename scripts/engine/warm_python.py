@@ -107,10 +107,15 @@ def run(argv: list[str]) -> None:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(path)
-        _send(conn, {"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}, [0, 1, 2])
-        answer, _ = _recv(conn)
-    except (OSError, EOFError, ValueError):
-        answer = {"refused": "no warm interpreter answered"}
+    except OSError:
+        answer: dict = {"refused": "no warm interpreter listens"}
+    else:
+        try:
+            _send(conn, {"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}, [0, 1, 2])
+            answer, _ = _recv(conn)
+        except (OSError, EOFError, ValueError) as exc:
+            # The server may have forked the program already: starting it again could run it twice.
+            sys.exit(f"warm_python: the warm interpreter stopped answering ({exc!r}); {argv[0]} was not run here")
     if "pid" not in answer:
         conn.close()
         for signum in _FORWARDED_SIGNALS:
@@ -252,6 +257,11 @@ def serve(path: str, preload: list[str]) -> None:
     # copy) every page of the warm heap the children share.
     gc.collect()
     gc.freeze()
+    try:  # children are watched through pidfds (Linux 5.3+): without them, serve nothing
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError) as exc:
+        print(f"unsupported: no pidfd_open ({exc})", flush=True)
+        sys.exit(3)
     own_python = os.path.normpath(os.path.abspath(sys.executable))
     own_vars = _python_vars(dict(os.environ))
     if os.path.exists(path):

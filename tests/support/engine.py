@@ -211,7 +211,7 @@ def warm_python(pythonpath: str) -> str | None:
     if os.environ.get("PULUMI_FIREWORKS_WARM_PYTHON") == "0" or not script.is_file():
         return None
     if pythonpath in _warm:
-        return str(_warm[pythonpath][1])
+        return str(_warm[pythonpath][1]) if _warm[pythonpath] else None
     import tempfile
 
     socket_path = Path(tempfile.mkdtemp(prefix="warm-python-")) / "socket"
@@ -222,9 +222,14 @@ def warm_python(pythonpath: str) -> str | None:
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
     )
     assert proc.stdout is not None
-    if proc.stdout.readline().strip() != "ready":
+    answer = proc.stdout.readline().strip()
+    if answer != "ready":  # e.g. no pidfd_open here: fresh interpreters, as without it
         proc.kill()
-        raise RuntimeError("the warm interpreter did not start")
+        import warnings
+
+        warnings.warn(f"the warm interpreter did not start ({answer or 'no answer'}); starting fresh ones")
+        _warm[pythonpath] = None
+        return None
     _warm[pythonpath] = (proc, socket_path)
     return str(socket_path)
 
