@@ -7,7 +7,7 @@ both say the same numbers. :mod:`.prices` (dated list prices, overrides), :mod:`
 
 from __future__ import annotations
 
-from .model import HOURS_PER_MONTH, TrainingCost, expected_gpu_hours, monthly, parameters_billions, training_cost
+from .model import HOURS_PER_MONTH, TrainingCost, dollars, expected_gpu_hours, monthly, parameters_billions, training_cost
 from .prices import PriceBook, PriceBookError, list_prices, load_overrides
 from .usage import Usage, UsageError, load_usage, parse_usage
 
@@ -18,6 +18,7 @@ __all__ = [
     "TrainingCost",
     "Usage",
     "UsageError",
+    "dollars",
     "expected_gpu_hours",
     "list_prices",
     "load_overrides",

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Optional
 
 from .prices import PriceBook, SizeClass
@@ -161,6 +161,14 @@ def _money(value: Any) -> Optional[Decimal]:
     if not isinstance(value, Mapping) or (value.get("units") in (None, "") and not value.get("nanos")):
         return None
     return Decimal(str(value.get("units") or 0)) + Decimal(int(value.get("nanos") or 0)) / Decimal(1_000_000_000)
+
+
+def dollars(value: Decimal) -> str:
+    """``$1,234.50`` (``-$5.00`` below zero): cents rounded half up. Every figure of the cost
+    model is written this way (the review summary, its CI messages, the policy pack), so no
+    two of them disagree by a cent."""
+    cents = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{'-' if cents < 0 else ''}${abs(cents):,}"
 
 
 def whole_number(value: Any) -> Optional[int]:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Optional
 
+from ..cost import dollars
 from .preview import Preview, ResourceChange
 
 if TYPE_CHECKING:
@@ -78,10 +79,6 @@ def gate_failures(preview: Preview, options: GateOptions) -> list[GateFailure]:
     return failures
 
 
-def _dollars(value: Decimal) -> str:
-    return f"${value.quantize(Decimal('0.01')):,}"
-
-
 def cost_failures(report: CostReport, options: GateOptions, headroom: list[Headroom]) -> list[GateFailure]:
     """The cost thresholds, on the monthly figure ``options.cost_bound`` names. The total after
     is a lower bound where something has no price, so it fails only when even that bound breaks
@@ -91,14 +88,14 @@ def cost_failures(report: CostReport, options: GateOptions, headroom: list[Headr
     after, _ = report.total("after", bound)
     increase, left_out = report.rise(bound)
     label, failures = f"monthly cost at {bound}", []
-    shown = f"{_dollars(before.value)} → {_dollars(after.value)}" + (
+    shown = f"{dollars(before.value)} → {dollars(after.value)}" + (
         f"; not counting what has no price: {', '.join(left_out)}" if left_out else "")
     if options.max_monthly_increase is not None and increase > options.max_monthly_increase:
-        failures.append(GateFailure("stack", f"{label} rises by {_dollars(increase)} ({shown}), above "
-                                             f"--max-monthly-increase {_dollars(options.max_monthly_increase)}"))
+        failures.append(GateFailure("stack", f"{label} rises by {dollars(increase)} ({shown}), above "
+                                             f"--max-monthly-increase {dollars(options.max_monthly_increase)}"))
     if options.max_monthly_total is not None and after.value > options.max_monthly_total:
-        failures.append(GateFailure("stack", f"{label} would be {_dollars(after.value)}, above --max-monthly-total "
-                                             f"{_dollars(options.max_monthly_total)}"))
+        failures.append(GateFailure("stack", f"{label} would be {dollars(after.value)}, above --max-monthly-total "
+                                             f"{dollars(options.max_monthly_total)}"))
     limit = options.max_monthly_increase_percent
     if limit is not None and increase > 0 and (before.value == 0 or increase * 100 / before.value > limit):
         rise = "from nothing" if before.value == 0 else f"{(increase * 100 / before.value).quantize(Decimal('0.1'))} %"

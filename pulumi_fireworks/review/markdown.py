@@ -19,9 +19,10 @@ import re
 import sys
 from pathlib import Path
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Literal, Optional
 
+from ..cost import dollars
 from .changes import ABSENT, FieldChange, field_changes, replacement_reason_values
 from .costs import Bound, CostReport, DeploymentCost
 from .footprint import DEPLOYMENT_TYPE, ZERO, Amount, DeploymentGpus, Footprint, FootprintRow, footprint
@@ -369,9 +370,7 @@ def _gpus(amount: Amount) -> str:
 
 
 def _dollars(amount: Amount) -> str:
-    value = amount.value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = f"{'-' if value < 0 else ''}${abs(value):,}"
-    return text if amount.exact else f"≥{text}"
+    return dollars(amount.value) if amount.exact else f"≥{dollars(amount.value)}"
 
 
 def _change_cell(before: Amount, after: Amount, show: Any) -> str:

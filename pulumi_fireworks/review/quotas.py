@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 
 from .._wire.quota import MONTHLY_SPEND_USD, gpu_quota_id
-from ..cost.model import whole_number
+from ..cost.model import dollars, whole_number
 from ..cost.prices import PriceBookError, amount, parse_assignments
 from .costs import Bound, CostReport
 from .footprint import DEPLOYMENT_TYPE, ZERO, Amount, Footprint
@@ -98,8 +98,8 @@ class Headroom:
     def shortfall(self, bound: Bound) -> str:
         """Why the change does not fit, for the CI message."""
         if self.unit == "USD":
-            return (f"would pass its monthly spend limit of ${self.limit:,.2f}: this stack alone would cost "
-                    f"${self.after.value:,.2f} a month at {bound} (--fail-on-quota)")
+            return (f"would pass its monthly spend limit of {dollars(self.limit)}: this stack alone would cost "
+                    f"{dollars(self.after.value)} a month at {bound} (--fail-on-quota)")
         others = f"{self.others.normalize():f}" if self.others is not None else "an unknown number"
         return (f"would pass its {self.what} quota of {self.limit.normalize():f} GPUs: the rest of the account uses "
                 f"{others}, and this stack would hold {self.after.value.normalize():f} at max replicas "

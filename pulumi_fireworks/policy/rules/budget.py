@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from pulumi_policy import EnforcementLevel, Severity, StackValidationPolicy
 
-from ...cost import HOURS_PER_MONTH, PriceBook, list_prices, monthly
+from ...cost import HOURS_PER_MONTH, PriceBook, dollars, list_prices, monthly
 
 from .._rule import StackContext, StackResource, Violation, stack_policy
 from ..resources import Deployment
@@ -132,13 +132,13 @@ def _monthly_budget(
     if total <= limit:
         return
     costs.sort(key=lambda item: (-item[0], item[1]))
-    top = "; ".join(f"{name}: {usage.describe()} GPUs = ${cost:,.2f}" for cost, name, usage in costs[:5])
+    top = "; ".join(f"{name}: {usage.describe()} GPUs = {dollars(cost)}" for cost, name, usage in costs[:5])
     more = f" and {len(costs) - 5} more" if len(costs) > 5 else ""
     left_out = f" (not priced: {', '.join(unpriced)})" if unpriced else ""
     at_least = "at least " if unpriced or any(not u.exact for _, _, u in costs) else ""
     yield (
-        f"at max replicas the stack's deployments cost {at_least}${total:,.2f} a month ({HOURS_PER_MONTH} h, "
-        f"{book.describe()}), above the monthly budget of ${limit:,.2f}{left_out}. Largest first: {top}{more}."
+        f"at max replicas the stack's deployments cost {at_least}{dollars(total)} a month ({HOURS_PER_MONTH} h, "
+        f"{book.describe()}), above the monthly budget of {dollars(limit)}{left_out}. Largest first: {top}{more}."
     ), None
 
 
