@@ -54,10 +54,8 @@ _FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQU
 def _send(conn: socket.socket, message: dict, fds: list[int] | None = None) -> None:
     data = json.dumps(message).encode()
     payload = _HEADER.pack(len(data)) + data
-    if fds:
-        socket.send_fds(conn, [payload], fds)
-    else:
-        conn.sendall(payload)
+    sent = socket.send_fds(conn, [payload], fds) if fds else 0
+    conn.sendall(payload[sent:])  # what one sendmsg did not take (a large environment)
 
 
 def _recv_exactly(conn: socket.socket, size: int, into: bytearray) -> None:
@@ -118,8 +116,7 @@ def run(argv: list[str]) -> None:
             sys.exit(f"warm_python: the warm interpreter stopped answering ({exc!r}); {argv[0]} was not run here")
     if "pid" not in answer:
         conn.close()
-        for signum in _FORWARDED_SIGNALS:
-            signal.signal(signum, signal.SIG_DFL if signum != signal.SIGINT else signal.default_int_handler)
+        _default_signals()
         for signum in pending:
             os.kill(os.getpid(), signum)
         os.execvp(argv[0], argv)
@@ -132,11 +129,16 @@ def run(argv: list[str]) -> None:
         ended = {"status": 1}  # the server is gone; so is the child
     status = int(ended["status"])
     if status < 0:  # ended by a signal: end the same way
-        for signum in _FORWARDED_SIGNALS:
-            signal.signal(signum, signal.SIG_DFL)
+        _default_signals()
         signal.signal(-status, signal.SIG_DFL)
         os.kill(os.getpid(), -status)
     sys.exit(status)
+
+
+def _default_signals() -> None:
+    """The dispositions a fresh interpreter starts with, for the signals the client forwards."""
+    for signum in _FORWARDED_SIGNALS:
+        signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
 
 
 # -- the server -------------------------------------------------------------------------
@@ -189,9 +191,8 @@ def _child(target: _Target, env: dict[str, str], cwd: str, fds: list[int]) -> No
     for index, fd in enumerate(fds):
         os.dup2(fd, index)
         os.close(fd)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGCHLD):
-        signal.signal(signum, signal.SIG_DFL)
+    _default_signals()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)

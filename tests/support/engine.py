@@ -252,11 +252,10 @@ def loopback_kms() -> dict[str, str] | None:
         return None
     if not _kms:
         import boto3
-        from moto.server import ThreadedMotoServer
 
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        endpoint = "http://127.0.0.1:%d" % server.get_host_and_port()[1]
+        from tests.support.s3 import moto_server
+
+        server, endpoint = moto_server()
         credentials = {"aws_access_key_id": "test-kms", "aws_secret_access_key": "test-kms-secret"}
         kms = boto3.client("kms", endpoint_url=endpoint, region_name="us-east-1", **credentials)
         key = kms.create_key(Description="pulumi-fireworks test stacks")["KeyMetadata"]["KeyId"]

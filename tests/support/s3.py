@@ -1,4 +1,5 @@
-"""A shared state backend for tests: S3 served on loopback by moto, one bucket per test.
+"""AWS served on loopback by moto for tests: a shared state backend (S3, one bucket per test),
+and the server the test stacks' KMS key lives on (tests/support/engine.loopback_kms).
 
 The login URL is the form Pulumi 3.274 (AWS SDK v2) takes cleanly for an S3-compatible
 store: ``endpoint`` and path-style addressing, a region, and checksums only when required
@@ -45,15 +46,20 @@ class S3Backend:
         return bytes(self.client().get_object(Bucket=BUCKET, Key=key)["Body"].read())
 
 
-@contextmanager
-def s3_backend() -> Iterator[S3Backend]:
-    """An S3 server on a free loopback port, with an empty state bucket."""
+def moto_server() -> tuple[ThreadedMotoServer, str]:
+    """A started moto server (every AWS service it emulates) on a free loopback port, and its
+    endpoint; the caller stops it."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
+    return server, f"http://127.0.0.1:{server.get_host_and_port()[1]}"
+
+
+@contextmanager
+def s3_backend() -> Iterator[S3Backend]:
+    """An S3 server on a free loopback port, with an empty state bucket."""
+    server, endpoint = moto_server()
     try:
-        _, port = server.get_host_and_port()
-        endpoint = f"http://127.0.0.1:{port}"
         url = (f"s3://{BUCKET}?endpoint={endpoint}&use_path_style=true&region=us-east-1"
                "&response_checksum_validation=when_required")
         backend = S3Backend(url, endpoint)
