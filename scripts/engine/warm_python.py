@@ -55,7 +55,8 @@ def _send(conn: socket.socket, message: dict, fds: list[int] | None = None) -> N
     data = json.dumps(message).encode()
     payload = _HEADER.pack(len(data)) + data
     sent = socket.send_fds(conn, [payload], fds) if fds else 0
-    conn.sendall(payload[sent:])  # what one sendmsg did not take (a large environment)
+    if sent < len(payload):  # what one sendmsg did not take (a large environment); nothing more
+        conn.sendall(payload[sent:])  # once all is sent: the server may have answered and closed
 
 
 def _recv_exactly(conn: socket.socket, size: int, into: bytearray) -> None:
