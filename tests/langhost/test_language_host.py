@@ -375,3 +375,33 @@ def test_main_file_and_directory(engine_env: EngineEnv, tmp_path: Path) -> None:
 
     (project / "app" / "__main__.py").write_text("import pulumi\npulumi.export('ran', '__main__')\n")
     assert stack.up().outputs == {"ran": "__main__"}
+
+
+def test_an_error_raised_while_the_sdk_handles_the_engine_s_end_is_not_a_second_error() -> None:
+    """The executor reports no "unhandled exception" for what fails because the engine already
+    ended the deployment (a RunError "Resource monitor has terminated" in the chain), and
+    still reports any other."""
+    import importlib.machinery
+    import importlib.util
+
+    import pulumi
+
+    path = REPO_ROOT / "scripts" / "engine" / "pulumi-language-python-exec"
+    loader = importlib.machinery.SourceFileLoader("language_python_exec", str(path))
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    assert spec is not None
+    executor = importlib.util.module_from_spec(spec)
+    loader.exec_module(executor)
+
+    def raised_while_handling(first: BaseException) -> BaseException:
+        try:
+            try:
+                raise first
+            except BaseException:
+                raise RuntimeError("the SDK's clean-up failed too")
+        except RuntimeError as second:
+            return second
+
+    assert executor._after_monitor_gone(raised_while_handling(pulumi.RunError(executor.MONITOR_GONE)))
+    assert not executor._after_monitor_gone(raised_while_handling(pulumi.RunError("a real failure")))
+    assert not executor._after_monitor_gone(ValueError("the user's own bug"))
